@@ -1,0 +1,225 @@
+//! The `ebo` command line (clap). Every command and subcommand has `--help`.
+
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    config::Settings,
+    db::{Db, migrate},
+    http, startup, telemetry,
+};
+
+/// ESO build-analytics API service.
+#[derive(Debug, Parser)]
+#[command(name = "ebo", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (TOML). Environment variables (EBO_SECTION__KEY, DATABASE_URL,
+    /// JWT_SECRET_KEY, ALLOWED_ORIGINS) override it.
+    #[arg(long, global = true, env = "EBO_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP service (applies pending migrations first when database.migrate_on_start).
+    Serve,
+    /// Apply or inspect database migrations.
+    Migrate {
+        /// `up` (default) or `status`.
+        #[command(subcommand)]
+        action: Option<MigrateAction>,
+    },
+    /// Write the OpenAPI document (JSON) without touching a database.
+    Openapi {
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Configuration commands.
+    Config {
+        /// What to do with the configuration.
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Probe a running service: exit 0 only when its /health/ready answers 200.
+    Health {
+        /// Readiness URL; default http://127.0.0.1:<server.port>/health/ready.
+        #[arg(long)]
+        url: Option<String>,
+        /// Seconds to wait for an answer.
+        #[arg(long, default_value_t = 5)]
+        timeout: u64,
+    },
+}
+
+/// `ebo migrate` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration, in order, each in a transaction.
+    Up,
+    /// List every migration and whether it is applied, pending, modified or unknown.
+    Status,
+}
+
+/// `ebo config` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print the effective configuration (secrets redacted); exit 1 listing every problem.
+    Check,
+}
+
+/// Runs the parsed command line; returns the process exit code.
+pub async fn run(cli: Cli) -> ExitCode {
+    let explicit = cli.config.is_some();
+    let path = cli.config.unwrap_or_else(|| PathBuf::from("config.toml"));
+    let settings = match Settings::load(&path, explicit) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command {
+        Command::Serve => serve(settings).await,
+        Command::Migrate { action } => migrate_cmd(settings, action.unwrap_or(MigrateAction::Up)).await,
+        Command::Openapi { output } => openapi(&settings, output),
+        Command::Config { action: ConfigAction::Check } => config_check(&settings),
+        Command::Health { url, timeout } => health(&settings, url, timeout).await,
+    }
+}
+
+async fn serve(settings: Settings) -> ExitCode {
+    telemetry::init(&settings.log);
+    tracing::info!(environment = %settings.environment, version = env!("CARGO_PKG_VERSION"), "starting");
+    let app = match startup::Application::build(settings).await {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start");
+            eprintln!("ebo: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app.run_until_stopped(startup::shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ebo: server error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
+    telemetry::init(&settings.log);
+    let db = match Db::connect_with_retry(&settings.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match action {
+        MigrateAction::Up => match migrate::up(&db).await {
+            Ok(applied) if applied.is_empty() => {
+                println!("nothing to apply: the {} database is current", db.dialect.name());
+                ExitCode::SUCCESS
+            }
+            Ok(applied) => {
+                println!("applied {} migration(s): {applied:?}", applied.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ebo: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        MigrateAction::Status => match migrate::status(&db).await {
+            Ok(list) => {
+                println!("{:<8} {:<30} {:<10} applied_at", "version", "name", "state");
+                for s in list {
+                    let (state, at) = match s.state {
+                        migrate::State::Applied { at } => ("applied", at),
+                        migrate::State::Pending => ("pending", String::new()),
+                        migrate::State::Modified => ("MODIFIED", String::new()),
+                        migrate::State::Unknown => ("unknown", String::new()),
+                    };
+                    println!("{:<8} {:<30} {:<10} {at}", format!("{:04}", s.version), s.name, state);
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ebo: {e}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn openapi(settings: &Settings, output: Option<PathBuf>) -> ExitCode {
+    let spec = http::api_service(settings).spec();
+    match output {
+        None => {
+            println!("{spec}");
+            ExitCode::SUCCESS
+        }
+        Some(path) => match std::fs::write(&path, spec) {
+            Ok(()) => {
+                eprintln!("wrote {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ebo: cannot write {}: {e}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn config_check(settings: &Settings) -> ExitCode {
+    match settings.to_redacted_toml() {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("ebo: cannot print the configuration: {e}"),
+    }
+    let problems = settings.problems();
+    if problems.is_empty() {
+        eprintln!("configuration OK ({})", settings.environment);
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("configuration has {} problem(s):", problems.len());
+        for p in problems {
+            eprintln!("  - {p}");
+        }
+        ExitCode::FAILURE
+    }
+}
+
+async fn health(settings: &Settings, url: Option<String>, timeout: u64) -> ExitCode {
+    let url = url.unwrap_or_else(|| format!("http://127.0.0.1:{}/health/ready", settings.server.port));
+    let client = match reqwest::Client::builder().timeout(Duration::from_secs(timeout)).build() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match client.get(&url).send().await {
+        Ok(r) if r.status().as_u16() == 200 => {
+            println!("ready: {url}");
+            ExitCode::SUCCESS
+        }
+        Ok(r) => {
+            let status = r.status();
+            let body = r.text().await.unwrap_or_default();
+            eprintln!("not ready: {url} answered {status}: {body}");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("not ready: {url}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! Configuration: `config.toml` defaults, overridden by environment variables, validated at start.
+//!
+//! Layers, later ones win:
+//! 1. built-in defaults (identical to the shipped `config.toml`);
+//! 2. the TOML file (`--config FILE`, env `EBO_CONFIG`, default `config.toml`; a missing default
+//!    file is fine, a missing explicit one is an error);
+//! 3. the conventional variables operators already use: `DATABASE_URL` → `database.url`,
+//!    `JWT_SECRET_KEY` → `auth.jwt_secret`, `ALLOWED_ORIGINS` → `cors.allowed_origins`
+//!    (comma-separated);
+//! 4. `EBO_<SECTION>__<KEY>` for any key, e.g. `EBO_DATABASE__URL`, `EBO_SERVER__PORT`,
+//!    `EBO_ENVIRONMENT`.
+//!
+//! Secrets are held in [`SecretString`] and serialize as `"[redacted]"`, so printing the
+//! effective configuration (`ebo config check`) never shows them.
+
+use std::{fmt, path::Path};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The JWT secret shipped for local development; refused in production.
+pub const DEFAULT_JWT_SECRET: &str = "dev-only-insecure-jwt-secret-change-me";
+/// The database URL used when none is configured: an SQLite file created on first start.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/ebo.db";
+/// Minimum length of the JWT secret in production (HS256 key of at least 256 bits).
+pub const MIN_PRODUCTION_SECRET_LEN: usize = 32;
+
+/// Passwords that count as "default database credentials" (OWASP A07: default credentials).
+const DEFAULT_DB_PASSWORDS: &[&str] = &[
+    "postgres", "password", "changeme", "change-me", "admin", "root", "secret", "ebo", "test",
+];
+
+/// Deployment environment; production turns on the strict checks of [`Settings::problems`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// Local work: permissive defaults, internal error detail in 500 responses, no HSTS.
+    Development,
+    /// Pre-production: production-like, HSTS on.
+    Staging,
+    /// Production: configuration is validated strictly at start.
+    Production,
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, with the request span's fields (request id, method, path).
+    Json,
+}
+
+/// The whole configuration. Every field has a default; see `config.toml` for the documented keys.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `development | staging | production`.
+    pub environment: Environment,
+    /// Debug mode: internal error detail in 500 bodies and verbose logs. Refused in production.
+    pub debug: bool,
+    /// Listener and HTTP behaviour.
+    pub server: ServerSettings,
+    /// Database connection, pool and migrations.
+    pub database: DatabaseSettings,
+    /// Token signing.
+    pub auth: AuthSettings,
+    /// Cross-origin resource sharing.
+    pub cors: CorsSettings,
+    /// API documentation pages.
+    pub docs: DocsSettings,
+    /// Logging.
+    pub log: LogSettings,
+}
+
+/// `[server]`: listener and HTTP behaviour.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    /// Address to bind, e.g. `127.0.0.1` or `0.0.0.0`.
+    pub host: String,
+    /// TCP port; 0 picks a free one.
+    pub port: u16,
+    /// Prefix of the versioned API, e.g. `/api/v1`.
+    pub api_prefix: String,
+    /// Seconds in-flight requests get to finish after SIGTERM/SIGINT.
+    pub shutdown_timeout_secs: u64,
+    /// Largest accepted request body in bytes (larger → 413).
+    pub request_body_limit_bytes: usize,
+    /// Responses at least this many bytes are compressed (gzip or br) when the client accepts it.
+    pub compression_min_bytes: usize,
+}
+
+/// `[database]`: connection, pool and migrations.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseSettings {
+    /// `sqlite://path/file.db` or `postgres://user:pass@host:5432/db`.
+    #[serde(serialize_with = "serialize_redacted_url")]
+    pub url: String,
+    /// Largest number of open connections in the pool.
+    pub max_connections: u64,
+    /// Seconds a request waits for a free pooled connection before failing with 503.
+    pub acquire_timeout_secs: u64,
+    /// Seconds a single statement may run (PostgreSQL `statement_timeout`; SQLite busy timeout).
+    pub statement_timeout_secs: u64,
+    /// Apply pending migrations when `serve` starts.
+    pub migrate_on_start: bool,
+    /// Seconds `serve` keeps retrying an unreachable database at start before giving up.
+    pub connect_deadline_secs: u64,
+}
+
+/// `[auth]`: token signing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthSettings {
+    /// HS256 signing secret. Set it with `JWT_SECRET_KEY` or `EBO_AUTH__JWT_SECRET`, never in the file.
+    #[serde(serialize_with = "serialize_redacted")]
+    pub jwt_secret: SecretString,
+}
+
+/// `[cors]`: which browser origins may call the API.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CorsSettings {
+    /// Allowed origins (`https://app.example.com`); empty disables CORS; `*` allows any (not in production).
+    #[serde(deserialize_with = "string_or_list")]
+    pub allowed_origins: Vec<String>,
+    /// Allowed methods for cross-origin requests.
+    #[serde(deserialize_with = "string_or_list")]
+    pub allowed_methods: Vec<String>,
+    /// Allowed request headers.
+    #[serde(deserialize_with = "string_or_list")]
+    pub allowed_headers: Vec<String>,
+    /// Response headers readable by browser scripts.
+    #[serde(deserialize_with = "string_or_list")]
+    pub expose_headers: Vec<String>,
+    /// Seconds a browser may cache a preflight answer.
+    pub max_age_secs: u32,
+}
+
+/// `[docs]`: the documentation pages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DocsSettings {
+    /// Serve `/api/docs` (Swagger UI), `/api/redoc` and `/api/openapi.json`.
+    pub enabled: bool,
+}
+
+/// `[log]`: logging.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogSettings {
+    /// `text` or `json`.
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `info,app=debug`; `RUST_LOG` overrides it.
+    pub level: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Development,
+            debug: false,
+            server: ServerSettings::default(),
+            database: DatabaseSettings::default(),
+            auth: AuthSettings::default(),
+            cors: CorsSettings::default(),
+            docs: DocsSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: 8000,
+            api_prefix: "/api/v1".into(),
+            shutdown_timeout_secs: 30,
+            request_body_limit_bytes: 1024 * 1024,
+            compression_min_bytes: 1024,
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self {
+            url: DEFAULT_DATABASE_URL.into(),
+            max_connections: 16,
+            acquire_timeout_secs: 5,
+            statement_timeout_secs: 30,
+            migrate_on_start: true,
+            connect_deadline_secs: 30,
+        }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self { jwt_secret: SecretString::from(DEFAULT_JWT_SECRET) }
+    }
+}
+
+impl Default for CorsSettings {
+    fn default() -> Self {
+        let list = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect();
+        Self {
+            allowed_origins: list(&["http://localhost:3000"]),
+            allowed_methods: list(&["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+            allowed_headers: list(&["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"]),
+            expose_headers: list(&[
+                "X-Request-ID",
+                "X-Process-Time",
+                "X-RateLimit-Limit",
+                "X-RateLimit-Remaining",
+                "X-RateLimit-Reset",
+                "Retry-After",
+                "ETag",
+            ]),
+            max_age_secs: 600,
+        }
+    }
+}
+
+impl Default for DocsSettings {
+    fn default() -> Self {
+        Self { enabled: true }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: LogFormat::Text, level: "info".into() }
+    }
+}
+
+/// Why configuration could not be loaded at all (as opposed to loaded but invalid).
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// An explicitly named file does not exist.
+    #[error("configuration file {0} does not exist")]
+    MissingFile(String),
+    /// A key has the wrong type, is unknown, or the TOML does not parse.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads the layered configuration (see the module docs) from `file` and the process environment.
+    ///
+    /// `explicit` says whether `file` was named by the user (then it must exist).
+    ///
+    /// # Errors
+    /// [`ConfigError::MissingFile`] for a named file that is absent; [`ConfigError::Invalid`] for a
+    /// parse error, a wrongly typed value or an unknown key, naming the key and its source.
+    pub fn load(file: &Path, explicit: bool) -> Result<Self, ConfigError> {
+        if explicit && !file.exists() {
+            return Err(ConfigError::MissingFile(file.display().to_string()));
+        }
+        Figment::new()
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
+            .merge(Env::raw().only(&["JWT_SECRET_KEY"]).map(|_| "auth.jwt_secret".into()))
+            .merge(Env::raw().only(&["ALLOWED_ORIGINS"]).map(|_| "cors.allowed_origins".into()))
+            .merge(Env::prefixed("EBO_").ignore(&["config"]).split("__"))
+            .extract::<Settings>()
+            .map_err(|e| {
+                let all: Vec<String> = e.into_iter().map(|e| e.to_string()).collect();
+                ConfigError::Invalid(all.join("; "))
+            })
+    }
+
+    /// Every problem with this configuration, in plain words; empty means it may be used.
+    ///
+    /// Always checked: port/pool/timeouts are usable, the API prefix is a path, the database URL
+    /// has a supported scheme. In production also: the JWT secret is at least
+    /// [`MIN_PRODUCTION_SECRET_LEN`] characters and not the shipped default, `debug` is off,
+    /// no CORS origin is `*`, and the database URL has no well-known default password.
+    pub fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let s = &self.server;
+        if !s.api_prefix.starts_with('/') || s.api_prefix.ends_with('/') {
+            out.push(format!(
+                "server.api_prefix must start with '/' and not end with one (got {:?})",
+                s.api_prefix
+            ));
+        }
+        if s.request_body_limit_bytes == 0 {
+            out.push("server.request_body_limit_bytes must be greater than 0".into());
+        }
+        let d = &self.database;
+        if crate::db::Dialect::from_url(&d.url).is_none() {
+            out.push(format!(
+                "database.url must start with postgres://, postgresql:// or sqlite:// (got {})",
+                redact_url(&d.url)
+            ));
+        }
+        if d.max_connections == 0 {
+            out.push("database.max_connections must be at least 1".into());
+        }
+        if d.acquire_timeout_secs == 0 || d.statement_timeout_secs == 0 {
+            out.push("database.acquire_timeout_secs and statement_timeout_secs must be at least 1".into());
+        }
+        if self.environment == Environment::Production {
+            let secret = self.auth.jwt_secret.expose_secret();
+            if secret == DEFAULT_JWT_SECRET {
+                out.push(
+                    "auth.jwt_secret is the shipped development default; set JWT_SECRET_KEY (or EBO_AUTH__JWT_SECRET) to a random value of at least 32 characters".into(),
+                );
+            } else if secret.chars().count() < MIN_PRODUCTION_SECRET_LEN {
+                out.push(format!(
+                    "auth.jwt_secret is {} characters long; production needs at least {MIN_PRODUCTION_SECRET_LEN}",
+                    secret.chars().count()
+                ));
+            }
+            if self.debug {
+                out.push("debug must be false in production (it exposes internal error details)".into());
+            }
+            if self.cors.allowed_origins.iter().any(|o| o.trim() == "*") {
+                out.push("cors.allowed_origins must list explicit origins in production, not '*'".into());
+            }
+            if let Some(pw) = url_password(&d.url) {
+                if DEFAULT_DB_PASSWORDS.contains(&pw.to_ascii_lowercase().as_str()) {
+                    out.push("database.url uses a well-known default password; use a real credential".into());
+                }
+            }
+        }
+        out
+    }
+
+    /// The effective configuration as TOML, secrets and database passwords redacted.
+    ///
+    /// # Errors
+    /// Only if serialization fails, which the types here do not allow in practice.
+    pub fn to_redacted_toml(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string_pretty(self)
+    }
+
+    /// Whether internal error detail may appear in 500 responses.
+    pub fn expose_internal_errors(&self) -> bool {
+        self.debug || self.environment == Environment::Development
+    }
+}
+
+/// The password part of a `scheme://user:password@host/...` URL, if any.
+fn url_password(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let userinfo = rest.split_once('@')?.0;
+    userinfo.split_once(':').map(|(_, pw)| pw)
+}
+
+/// `url` with its password replaced by `***`, safe to log or print.
+pub fn redact_url(url: &str) -> String {
+    match url_password(url) {
+        Some(pw) if !pw.is_empty() => url.replacen(&format!(":{pw}@"), ":***@", 1),
+        _ => url.to_owned(),
+    }
+}
+
+fn serialize_redacted<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("[redacted]")
+}
+
+fn serialize_redacted_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&redact_url(url))
+}
+
+/// Accepts a list or a comma-separated string (`ALLOWED_ORIGINS=https://a,https://b`).
+fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match Either::deserialize(d)? {
+        Either::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        Either::Many(v) => v,
+    })
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Development => "development",
+            Self::Staging => "staging",
+            Self::Production => "production",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn production() -> Settings {
+        let mut s = Settings { environment: Environment::Production, ..Settings::default() };
+        s.auth.jwt_secret = SecretString::from("a".repeat(40));
+        s.cors.allowed_origins = vec!["https://app.example.com".into()];
+        s
+    }
+
+    #[test]
+    fn defaults_are_valid_in_development() {
+        assert_eq!(Settings::default().problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn good_production_config_has_no_problems() {
+        assert_eq!(production().problems(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn production_reports_every_problem_at_once() {
+        let mut s = production();
+        s.auth.jwt_secret = SecretString::from(DEFAULT_JWT_SECRET);
+        s.debug = true;
+        s.cors.allowed_origins = vec!["*".into()];
+        s.database.url = "postgres://postgres:postgres@db:5432/ebo".into();
+        let p = s.problems();
+        assert_eq!(p.len(), 4, "{p:?}");
+        assert!(p[0].contains("jwt_secret"));
+    }
+
+    #[test]
+    fn short_secret_is_refused_in_production() {
+        let mut s = production();
+        s.auth.jwt_secret = SecretString::from("short");
+        assert!(s.problems()[0].contains("5 characters"));
+    }
+
+    #[test]
+    fn redaction_hides_passwords_and_secrets() {
+        assert_eq!(redact_url("postgres://u:hunter2@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact_url("sqlite://data/ebo.db"), "sqlite://data/ebo.db");
+        let mut s = Settings::default();
+        s.database.url = "postgres://u:hunter2@h/db".into();
+        let text = s.to_redacted_toml().unwrap_or_default();
+        assert!(!text.contains("hunter2") && !text.contains(DEFAULT_JWT_SECRET), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+}

@@ -1,0 +1,174 @@
+//! Storage: one [`Db`] handle over rbatis, PostgreSQL (`rbdc-pg`) or SQLite (`rbdc-sqlite`),
+//! chosen by the URL scheme. Dialect differences live in [`Dialect`], nowhere else.
+
+pub mod dialect;
+pub mod migrate;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use rbatis::RBatis;
+use rbs::Value;
+use serde::de::DeserializeOwned;
+
+pub use dialect::Dialect;
+
+use crate::config::{DatabaseSettings, redact_url};
+
+/// A connected database: the rbatis pool plus its dialect. Cheap to clone (shared pool).
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// The rbatis handle (pool inside).
+    pub rb: RBatis,
+    /// Which SQL dialect the pool speaks.
+    pub dialect: Dialect,
+}
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL's scheme is neither `postgres://`, `postgresql://` nor `sqlite://`.
+    #[error("unsupported database URL {0}: use postgres://… or sqlite://…")]
+    UnsupportedUrl(String),
+    /// The URL does not parse for its driver.
+    #[error("invalid database URL {url}: {reason}")]
+    InvalidUrl {
+        /// The URL with its password redacted.
+        url: String,
+        /// The driver's complaint.
+        reason: String,
+    },
+    /// The database did not answer before the deadline.
+    #[error("database {url} unreachable after {attempts} attempts over {secs} s: {last_error}")]
+    Unreachable {
+        /// The URL with its password redacted.
+        url: String,
+        /// How many connection attempts were made.
+        attempts: u32,
+        /// The configured deadline in seconds.
+        secs: u64,
+        /// The last attempt's error.
+        last_error: String,
+    },
+    /// An error from rbatis or the driver.
+    #[error(transparent)]
+    Rbatis(#[from] rbatis::Error),
+}
+
+impl Db {
+    /// Builds the pool for `settings.url` without connecting yet (connections open lazily).
+    ///
+    /// SQLite: the parent folder of the file is created when missing, the busy timeout is the
+    /// statement timeout. PostgreSQL: `statement_timeout` is set on every connection.
+    ///
+    /// # Errors
+    /// [`DbError::UnsupportedUrl`], [`DbError::InvalidUrl`], or a pool setup error.
+    pub async fn open(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        let url = settings.url.as_str();
+        let dialect =
+            Dialect::from_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact_url(url)))?;
+        let invalid = |reason: String| DbError::InvalidUrl { url: redact_url(url), reason };
+        let statement_timeout = Duration::from_secs(settings.statement_timeout_secs);
+        let rb = RBatis::new();
+        match dialect {
+            Dialect::Postgres => {
+                let opts = rbdc_pg::options::PgConnectOptions::from_str(url)
+                    .map_err(|e| invalid(e.to_string()))?
+                    .options([(
+                        "statement_timeout",
+                        statement_timeout.as_millis().to_string(),
+                    )]);
+                rb.init_option::<rbdc_pg::PgDriver, _, rbatis::DefaultPool>(
+                    rbdc_pg::PgDriver {},
+                    opts,
+                )?;
+            }
+            Dialect::Sqlite => {
+                create_sqlite_parent_dir(url);
+                let opts = rbdc_sqlite::SqliteConnectOptions::from_str(url)
+                    .map_err(|e| invalid(e.to_string()))?
+                    .busy_timeout(statement_timeout);
+                rb.init_option::<rbdc_sqlite::SqliteDriver, _, rbatis::DefaultPool>(
+                    rbdc_sqlite::SqliteDriver {},
+                    opts,
+                )?;
+            }
+        }
+        let pool = rb.get_pool()?;
+        pool.set_max_open_conns(settings.max_connections).await;
+        pool.set_max_idle_conns(settings.max_connections).await;
+        pool.set_timeout(Some(Duration::from_secs(settings.acquire_timeout_secs))).await;
+        pool.set_conn_max_lifetime(Some(Duration::from_secs(1800))).await;
+        Ok(Self { rb, dialect })
+    }
+
+    /// Opens the pool and waits until the database answers, retrying with exponential backoff
+    /// (0.25 s doubling up to 5 s) until `settings.connect_deadline_secs`, logging each attempt.
+    ///
+    /// # Errors
+    /// [`DbError::Unreachable`] when the deadline passes; the errors of [`Db::open`].
+    pub async fn connect_with_retry(settings: &DatabaseSettings) -> Result<Self, DbError> {
+        let db = Self::open(settings).await?;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(settings.connect_deadline_secs);
+        let mut delay = Duration::from_millis(250);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match db.ping().await {
+                Ok(()) => return Ok(db),
+                Err(e) => {
+                    let now = tokio::time::Instant::now();
+                    if now >= deadline {
+                        return Err(DbError::Unreachable {
+                            url: redact_url(&settings.url),
+                            attempts,
+                            secs: settings.connect_deadline_secs,
+                            last_error: e.to_string(),
+                        });
+                    }
+                    tracing::warn!(
+                        attempt = attempts,
+                        retry_in_ms = delay.as_millis() as u64,
+                        error = %e,
+                        "database not reachable yet"
+                    );
+                    tokio::time::sleep(delay.min(deadline - now)).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    /// One round trip (`SELECT 1`).
+    ///
+    /// # Errors
+    /// The driver's error when no connection can be had or the statement fails.
+    pub async fn ping(&self) -> Result<(), rbatis::Error> {
+        self.rb.query("SELECT 1", vec![]).await.map(|_| ())
+    }
+
+    /// Runs `sql` with bound `args` and decodes every row into `T`.
+    ///
+    /// # Errors
+    /// Driver errors, or a row that does not decode into `T`.
+    pub async fn fetch_all<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: Vec<Value>,
+    ) -> Result<Vec<T>, rbatis::Error> {
+        rbatis::decode(self.rb.query(sql, args).await?)
+    }
+}
+
+/// `sqlite://data/ebo.db` → creates `data/` so the first start works on a fresh checkout.
+fn create_sqlite_parent_dir(url: &str) {
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path.starts_with(':') {
+        return;
+    }
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            tracing::warn!(folder = %parent.display(), error = %e, "cannot create the SQLite data folder");
+        }
+    }
+}

@@ -1,0 +1,255 @@
+//! Errors in two layers (STYLE §3.1): domain code returns [`AppError`]; handlers return
+//! [`ApiError`], whose variants are the documented statuses, each carrying the uniform
+//! [`ErrorBody`]. The one `From<AppError> for ApiError` logs causes once and hides internals.
+
+use poem::http::StatusCode;
+use poem_openapi::{ApiResponse, Object, payload::Json};
+
+use crate::http::request_context;
+
+/// The body of every non-2xx response (API contract, "Errors").
+#[derive(Debug, Clone, Object, serde::Serialize)]
+#[oai(example)]
+pub struct ErrorBody {
+    /// The status's reason phrase, e.g. `Not Found`.
+    pub error: String,
+    /// What went wrong, in words meant for the caller.
+    pub detail: String,
+    /// The HTTP status code, repeated.
+    pub status_code: u16,
+    /// The request's id (the caller's `X-Request-ID` when it sent a sane one); quote it in reports.
+    pub request_id: String,
+    /// Per-field validation failures; only on 422.
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One invalid field of a request.
+#[derive(Debug, Clone, PartialEq, Eq, Object, serde::Serialize)]
+pub struct FieldError {
+    /// The field (dotted path for nested fields, e.g. `build_snapshot.cp_level`), or the parameter name.
+    pub field: String,
+    /// Why it is invalid, e.g. `must be between 1 and 24`.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error from a field name and a message.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+impl ErrorBody {
+    /// A body for `status`, with the current request's id.
+    pub fn new(status: StatusCode, detail: impl Into<String>, errors: Option<Vec<FieldError>>) -> Self {
+        Self {
+            error: status.canonical_reason().unwrap_or("Error").to_owned(),
+            detail: detail.into(),
+            status_code: status.as_u16(),
+            request_id: request_context::current_request_id(),
+            errors,
+        }
+    }
+
+}
+
+impl poem_openapi::types::Example for ErrorBody {
+    fn example() -> Self {
+        Self {
+            error: "Unprocessable Entity".into(),
+            detail: "Request validation failed".into(),
+            status_code: 422,
+            request_id: "5f0c2a4e-8d1b-4f5e-9a57-0c1e2d3f4a5b".into(),
+            errors: Some(vec![FieldError::new("group_size", "must be between 1 and 24")]),
+        }
+    }
+}
+
+/// Every failure an endpoint can answer with; each variant documents its status in the spec.
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// The request is malformed (for example unparseable JSON).
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
+    /// Missing, invalid or expired credentials.
+    #[oai(status = 401)]
+    Unauthorized(
+        Json<ErrorBody>,
+        /// Always `Bearer`.
+        #[oai(header = "WWW-Authenticate")]
+        String,
+    ),
+    /// Authenticated, but not allowed to do this.
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
+    /// No such resource, or it belongs to someone else.
+    #[oai(status = 404)]
+    NotFound(Json<ErrorBody>),
+    /// Conflicts with the current state (for example a duplicate).
+    #[oai(status = 409)]
+    Conflict(Json<ErrorBody>),
+    /// The request is well-formed but invalid; `errors` names each field.
+    #[oai(status = 422)]
+    Unprocessable(Json<ErrorBody>),
+    /// Too many requests; retry after `Retry-After` seconds.
+    #[oai(status = 429)]
+    TooManyRequests(
+        Json<ErrorBody>,
+        /// Seconds to wait before retrying.
+        #[oai(header = "Retry-After")]
+        u64,
+    ),
+    /// An unexpected error; details are logged, not returned.
+    #[oai(status = 500)]
+    Internal(Json<ErrorBody>),
+    /// A dependency (the database) is unavailable; retry later.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
+}
+
+impl ApiError {
+    /// The error for `status` with `detail`; statuses without a variant become 500.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self::with_errors(status, detail, None)
+    }
+
+    /// 404 with `detail`.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, detail)
+    }
+
+    /// 422 listing each invalid field.
+    pub fn validation(errors: Vec<FieldError>) -> Self {
+        Self::with_errors(StatusCode::UNPROCESSABLE_ENTITY, "Request validation failed", Some(errors))
+    }
+
+    fn with_errors(status: StatusCode, detail: impl Into<String>, errors: Option<Vec<FieldError>>) -> Self {
+        let body = Json(ErrorBody::new(status, detail, errors));
+        match status.as_u16() {
+            400 => Self::BadRequest(body),
+            401 => Self::Unauthorized(body, "Bearer".into()),
+            403 => Self::Forbidden(body),
+            404 => Self::NotFound(body),
+            409 => Self::Conflict(body),
+            422 => Self::Unprocessable(body),
+            429 => Self::TooManyRequests(body, 60),
+            503 => Self::Unavailable(body),
+            _ => Self::Internal(Json(ErrorBody::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                body.0.detail,
+                None,
+            ))),
+        }
+    }
+}
+
+/// Domain errors, carrying causes; converted to [`ApiError`] at the handler boundary.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The resource does not exist or is not visible to the caller (answered as 404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness or state conflict (409), with a message safe to show.
+    #[error("{0}")]
+    Conflict(String),
+    /// Invalid input (422).
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    /// Not allowed (403), with a message safe to show.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A database error; unavailability becomes 503, a unique violation 409, the rest 500.
+    #[error("database error: {0}")]
+    Db(#[from] rbatis::Error),
+    /// Anything else unexpected (500).
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What a database error means for the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbErrorKind {
+    /// No connection could be had or it broke: retryable (503).
+    Unavailable,
+    /// A unique constraint was violated (409).
+    UniqueViolation,
+    /// Anything else (500).
+    Other,
+}
+
+/// Classifies an rbatis error message (rbatis errors are message-only; STACK_NOTES §3).
+pub fn classify_db_error(message: &str) -> DbErrorKind {
+    let m = message.to_ascii_lowercase();
+    if message.starts_with("23505:") || m.contains("unique constraint failed") {
+        return DbErrorKind::UniqueViolation;
+    }
+    const UNAVAILABLE: &[&str] = &[
+        "get_timeout", "timeout", "timed out", "connection refused", "connection reset",
+        "broken pipe", "connection closed", "closed connection", "io error", "os error",
+        "unexpected eof", "database is locked", "57p01", "57p02", "57p03", "08000", "08001",
+        "08003", "08006", "the database system is",
+    ];
+    if UNAVAILABLE.iter().any(|p| m.contains(p)) {
+        DbErrorKind::Unavailable
+    } else {
+        DbErrorKind::Other
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        match err {
+            AppError::NotFound(what) => Self::not_found(format!("{what} not found")),
+            AppError::Conflict(msg) => Self::new(StatusCode::CONFLICT, msg),
+            AppError::Validation(errors) => Self::validation(errors),
+            AppError::Forbidden(msg) => Self::new(StatusCode::FORBIDDEN, msg),
+            AppError::Db(e) => {
+                let msg = e.to_string();
+                match classify_db_error(&msg) {
+                    DbErrorKind::Unavailable => {
+                        tracing::warn!(error = %msg, "database unavailable");
+                        Self::new(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; retry shortly")
+                    }
+                    DbErrorKind::UniqueViolation => {
+                        Self::new(StatusCode::CONFLICT, "A resource with these unique values already exists")
+                    }
+                    DbErrorKind::Other => internal(&msg),
+                }
+            }
+            AppError::Internal(e) => internal(&format!("{e:#}")),
+        }
+    }
+}
+
+/// Logs `cause` once and answers an opaque 500 (detail only in development or debug mode).
+fn internal(cause: &str) -> ApiError {
+    tracing::error!(error = %cause, "internal error");
+    let detail = if request_context::expose_internal_errors() {
+        format!("Internal server error: {cause}")
+    } else {
+        "Internal server error".to_owned()
+    };
+    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn db_errors_are_classified() {
+        use DbErrorKind::*;
+        let cases = [
+            ("23505:duplicate key value violates unique constraint \"users_email_key\"", UniqueViolation),
+            ("UNIQUE constraint failed: users.email", UniqueViolation),
+            ("get_timeout", Unavailable),
+            ("Connection refused (os error 111)", Unavailable),
+            ("42P01:relation \"nope\" does not exist", Other),
+        ];
+        for (msg, kind) in cases {
+            assert_eq!(classify_db_error(msg), kind, "{msg}");
+        }
+    }
+}

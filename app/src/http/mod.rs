@@ -1,0 +1,127 @@
+//! The HTTP surface: the OpenAPI service (every versioned API combined), the docs pages,
+//! root endpoints, and the middleware stack in the order of `DESIGN.md`'s request path.
+
+pub mod body_limit;
+pub mod compression;
+pub mod problem;
+pub mod request_context;
+
+use poem::{
+    Endpoint, EndpointExt, IntoEndpoint, Route, get, handler,
+    http::Method,
+    middleware::Cors,
+    web::{Data, Json},
+};
+use poem_openapi::{OpenApiService, Tags};
+
+use crate::{
+    config::{Environment, Settings},
+    health,
+    state::AppState,
+};
+
+/// Tags grouping the operations in the docs.
+#[derive(Debug, Tags)]
+pub enum ApiTags {
+    /// Liveness, readiness and the health summary (also served at the root: `/health`, `/health/live`, `/health/ready`).
+    Health,
+}
+
+/// Title of the OpenAPI document.
+pub const API_TITLE: &str = "ESO Build Analytics API";
+
+const API_DESCRIPTION: &str = "\
+Combat runs, percentile rankings, build recommendations and the ESO feature database \
+(skills, morphs, passives, gear sets).
+
+**Errors.** Every non-2xx response has one body: `{error, detail, status_code, request_id, errors?}`; \
+`errors` lists per-field problems on 422. Every response carries `X-Request-ID` (yours if you sent a sane \
+one) and `X-Process-Time` (seconds).
+
+**Auth.** Send `Authorization: Bearer <access token>`.
+
+**Probes.** `/health`, `/health/live` and `/health/ready` are also served at the root, outside the API prefix.";
+
+/// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
+/// `ebo openapi` can write the spec anywhere.
+pub fn api_service(settings: &Settings) -> OpenApiService<health::api::HealthApi, ()> {
+    OpenApiService::new(health::api::HealthApi, API_TITLE, env!("CARGO_PKG_VERSION"))
+        .description(API_DESCRIPTION)
+        .server(settings.server.api_prefix.clone())
+}
+
+/// The whole application endpoint with its middleware, ready to serve.
+pub fn app(state: AppState) -> impl Endpoint + 'static {
+    let settings = state.settings.clone();
+    let prefix = settings.server.api_prefix.clone();
+    let api = api_service(&settings);
+    let mut route = Route::new()
+        .at("/", get(root))
+        .at("/health", get(health::api::root_health))
+        .at("/health/live", get(health::api::root_live))
+        .at("/health/ready", get(health::api::root_ready));
+    if settings.docs.enabled {
+        route = route
+            .at("/api/openapi.json", api.spec_endpoint())
+            .nest("/api/docs", api.swagger_ui())
+            .nest("/api/redoc", api.redoc());
+    }
+    let route = route.nest(prefix, api);
+
+    let mut cors = Cors::new().max_age(settings.cors.max_age_secs as i32);
+    let any_origin = settings.cors.allowed_origins.iter().any(|o| o == "*");
+    if !any_origin {
+        for o in &settings.cors.allowed_origins {
+            cors = cors.allow_origin(o.as_str());
+        }
+    }
+    for m in &settings.cors.allowed_methods {
+        if let Ok(m) = m.parse::<Method>() {
+            cors = cors.allow_method(m);
+        }
+    }
+    for h in &settings.cors.allowed_headers {
+        cors = cors.allow_header(h.as_str());
+    }
+    for h in &settings.cors.expose_headers {
+        cors = cors.expose_header(h.as_str());
+    }
+    let cors_enabled = any_origin || !settings.cors.allowed_origins.is_empty();
+
+    let context = request_context::RequestContext {
+        expose_internal: settings.expose_internal_errors(),
+        hsts: settings.environment != Environment::Development,
+        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
+    };
+    route
+        .with(body_limit::BodyLimit { max_bytes: settings.server.request_body_limit_bytes })
+        // Errors become uniform responses here, so CORS and compression apply to them too.
+        .catch_all_error(|e| async move { problem::error_response(e) })
+        .with(compression::Compression { min_bytes: settings.server.compression_min_bytes })
+        .with_if(cors_enabled, cors)
+        .data(state)
+        .with(context)
+        .into_endpoint()
+}
+
+/// `GET /`: what this service is and where to look.
+#[handler]
+async fn root(state: Data<&AppState>) -> Json<serde_json::Value> {
+    let prefix = &state.settings.server.api_prefix;
+    let docs = state.settings.docs.enabled;
+    Json(serde_json::json!({
+        "name": API_TITLE,
+        "version": env!("CARGO_PKG_VERSION"),
+        "documentation": {
+            "openapi": docs.then_some("/api/openapi.json"),
+            "swagger": docs.then_some("/api/docs"),
+            "redoc": docs.then_some("/api/redoc"),
+        },
+        "endpoints": {
+            "health": "/health",
+            "liveness": "/health/live",
+            "readiness": "/health/ready",
+            "api": prefix,
+        }
+    }))
+}

@@ -1,0 +1,15 @@
+//! ESO build-analytics API service: configuration, storage, HTTP surface and CLI.
+//!
+//! Entry points: [`startup::Application`] (build, then `run_until_stopped`) and [`cli::run`].
+
+extern crate self as app;
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,135 @@
+//! `Application::build` (connect, migrate, bind) is separate from `run_until_stopped`, so the
+//! tests boot exactly the production code path on port 0 (STYLE §1, zero-to-production).
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use poem::{
+    Server,
+    listener::{Acceptor, TcpAcceptor},
+};
+
+use crate::{
+    config::Settings,
+    db::{Db, migrate},
+    http,
+    state::AppState,
+};
+
+/// A bound, migrated, ready-to-serve application.
+pub struct Application {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The configuration has problems; each is listed.
+    #[error("invalid configuration:\n  - {}", .0.join("\n  - "))]
+    Config(Vec<String>),
+    /// The database could not be reached or opened.
+    #[error(transparent)]
+    Db(#[from] crate::db::DbError),
+    /// Migrations could not be applied.
+    #[error(transparent)]
+    Migrate(#[from] migrate::MigrateError),
+    /// The listener could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: String,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    /// Validates `settings`, connects to the database (retrying until the configured deadline),
+    /// applies pending migrations when `database.migrate_on_start`, and binds the listener.
+    ///
+    /// # Errors
+    /// [`StartupError`] naming what failed.
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let problems = settings.problems();
+        if !problems.is_empty() {
+            return Err(StartupError::Config(problems));
+        }
+        let db = Db::connect_with_retry(&settings.database).await?;
+        if settings.database.migrate_on_start {
+            let applied = migrate::up(&db).await?;
+            tracing::info!(count = applied.len(), dialect = db.dialect.name(), "migrations applied at start");
+        }
+        let addr = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = tokio::net::TcpListener::bind(&addr)
+            .await
+            .map_err(|source| StartupError::Bind { addr: addr.clone(), source })?;
+        let acceptor = TcpAcceptor::from_tokio(listener)
+            .map_err(|source| StartupError::Bind { addr: addr.clone(), source })?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| StartupError::Bind {
+                addr: addr.clone(),
+                source: std::io::Error::other("no local address"),
+            })?;
+        let state = AppState { settings: Arc::new(settings), db };
+        Ok(Self { acceptor, addr, state })
+    }
+
+    /// The bound address (the real port when 0 was asked for).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The shared state (database handle, settings).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests finish
+    /// for up to `server.shutdown_timeout_secs`, and drops the pool.
+    ///
+    /// # Errors
+    /// I/O errors of the server.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+        let timeout = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
+        tracing::info!(addr = %self.addr, "listening");
+        let endpoint = http::app(self.state.clone());
+        let result = Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(timeout))
+            .await;
+        drop(self.state);
+        tracing::info!("server stopped; database pool closed");
+        result
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT (Ctrl-C).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => tracing::info!("SIGINT received, shutting down"),
+        () = term => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
