@@ -13,13 +13,23 @@ fn scan(dir: &PathBuf) -> Result<Migrations, Box<dyn Error>> {
         if path.extension().and_then(|e| e.to_str()) != Some("sql") {
             continue;
         }
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_owned();
-        let (num, name) = stem
-            .split_once('_')
-            .ok_or_else(|| format!("{}: migration files are named NNNN_name.sql", path.display()))?;
-        let version: u32 = num
-            .parse()
-            .map_err(|_| format!("{}: migration files start with a number (NNNN_name.sql)", path.display()))?;
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let (num, name) = stem.split_once('_').ok_or_else(|| {
+            format!(
+                "{}: migration files are named NNNN_name.sql",
+                path.display()
+            )
+        })?;
+        let version: u32 = num.parse().map_err(|_| {
+            format!(
+                "{}: migration files start with a number (NNNN_name.sql)",
+                path.display()
+            )
+        })?;
         if fs::read_to_string(&path)?.contains('?') {
             return Err(format!(
                 "{}: contains '?', which rbdc-pg would rewrite into a bind placeholder; rephrase it",
@@ -27,15 +37,25 @@ fn scan(dir: &PathBuf) -> Result<Migrations, Box<dyn Error>> {
             )
             .into());
         }
-        if out.insert(version, (name.to_owned(), path.clone())).is_some() {
-            return Err(format!("two migrations share version {version} in {}", dir.display()).into());
+        if out
+            .insert(version, (name.to_owned(), path.clone()))
+            .is_some()
+        {
+            return Err(format!(
+                "two migrations share version {version} in {}",
+                dir.display()
+            )
+            .into());
         }
     }
     Ok(out)
 }
 
 fn emit(out: &mut String, konst: &str, migrations: &Migrations) -> Result<(), Box<dyn Error>> {
-    writeln!(out, "/// Migrations embedded from `migrations/` at build time, ordered by version.")?;
+    writeln!(
+        out,
+        "/// Migrations embedded from `migrations/` at build time, ordered by version."
+    )?;
     writeln!(out, "pub static {konst}: &[EmbeddedMigration] = &[")?;
     for (version, (name, path)) in migrations {
         writeln!(
@@ -49,13 +69,19 @@ fn emit(out: &mut String, konst: &str, migrations: &Migrations) -> Result<(), Bo
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?).join("..").join("migrations");
+    let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?)
+        .join("..")
+        .join("migrations");
     println!("cargo:rerun-if-changed={}", root.display());
     let pg = scan(&root.join("postgres"))?;
     let sqlite = scan(&root.join("sqlite"))?;
     println!("cargo:rerun-if-changed={}", root.join("postgres").display());
     println!("cargo:rerun-if-changed={}", root.join("sqlite").display());
-    let names = |m: &Migrations| m.iter().map(|(v, (n, _))| (*v, n.clone())).collect::<Vec<_>>();
+    let names = |m: &Migrations| {
+        m.iter()
+            .map(|(v, (n, _))| (*v, n.clone()))
+            .collect::<Vec<_>>()
+    };
     if names(&pg) != names(&sqlite) {
         return Err(format!(
             "migrations/postgres and migrations/sqlite must hold the same NNNN_name.sql files:\n  postgres: {:?}\n  sqlite:   {:?}",
@@ -67,6 +93,9 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut out = String::new();
     emit(&mut out, "POSTGRES", &pg)?;
     emit(&mut out, "SQLITE", &sqlite)?;
-    fs::write(PathBuf::from(env::var("OUT_DIR")?).join("migrations.rs"), out)?;
+    fs::write(
+        PathBuf::from(env::var("OUT_DIR")?).join("migrations.rs"),
+        out,
+    )?;
     Ok(())
 }

@@ -73,6 +73,21 @@ pub enum ConfigAction {
     Check,
 }
 
+/// The whole `ebo` program: parse the command line, run it on a multi-threaded Tokio runtime.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt.block_on(run(cli)),
+        Err(e) => {
+            eprintln!("ebo: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the parsed command line; returns the process exit code.
 pub async fn run(cli: Cli) -> ExitCode {
     let explicit = cli.config.is_some();
@@ -86,9 +101,13 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Command::Serve => serve(settings).await,
-        Command::Migrate { action } => migrate_cmd(settings, action.unwrap_or(MigrateAction::Up)).await,
+        Command::Migrate { action } => {
+            migrate_cmd(settings, action.unwrap_or(MigrateAction::Up)).await
+        }
         Command::Openapi { output } => openapi(&settings, output),
-        Command::Config { action: ConfigAction::Check } => config_check(&settings),
+        Command::Config {
+            action: ConfigAction::Check,
+        } => config_check(&settings),
         Command::Health { url, timeout } => health(&settings, url, timeout).await,
     }
 }
@@ -125,7 +144,10 @@ async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
     match action {
         MigrateAction::Up => match migrate::up(&db).await {
             Ok(applied) if applied.is_empty() => {
-                println!("nothing to apply: the {} database is current", db.dialect.name());
+                println!(
+                    "nothing to apply: the {} database is current",
+                    db.dialect.name()
+                );
                 ExitCode::SUCCESS
             }
             Ok(applied) => {
@@ -147,7 +169,12 @@ async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
                         migrate::State::Modified => ("MODIFIED", String::new()),
                         migrate::State::Unknown => ("unknown", String::new()),
                     };
-                    println!("{:<8} {:<30} {:<10} {at}", format!("{:04}", s.version), s.name, state);
+                    println!(
+                        "{:<8} {:<30} {:<10} {at}",
+                        format!("{:04}", s.version),
+                        s.name,
+                        state
+                    );
                 }
                 ExitCode::SUCCESS
             }
@@ -198,8 +225,12 @@ fn config_check(settings: &Settings) -> ExitCode {
 }
 
 async fn health(settings: &Settings, url: Option<String>, timeout: u64) -> ExitCode {
-    let url = url.unwrap_or_else(|| format!("http://127.0.0.1:{}/health/ready", settings.server.port));
-    let client = match reqwest::Client::builder().timeout(Duration::from_secs(timeout)).build() {
+    let url =
+        url.unwrap_or_else(|| format!("http://127.0.0.1:{}/health/ready", settings.server.port));
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(timeout))
+        .build()
+    {
         Ok(c) => c,
         Err(e) => {
             eprintln!("ebo: {e}");

@@ -31,7 +31,15 @@ pub const MIN_PRODUCTION_SECRET_LEN: usize = 32;
 
 /// Passwords that count as "default database credentials" (OWASP A07: default credentials).
 const DEFAULT_DB_PASSWORDS: &[&str] = &[
-    "postgres", "password", "changeme", "change-me", "admin", "root", "secret", "ebo", "test",
+    "postgres",
+    "password",
+    "changeme",
+    "change-me",
+    "admin",
+    "root",
+    "secret",
+    "ebo",
+    "test",
 ];
 
 /// Deployment environment; production turns on the strict checks of [`Settings::problems`].
@@ -205,7 +213,9 @@ impl Default for DatabaseSettings {
 
 impl Default for AuthSettings {
     fn default() -> Self {
-        Self { jwt_secret: SecretString::from(DEFAULT_JWT_SECRET) }
+        Self {
+            jwt_secret: SecretString::from(DEFAULT_JWT_SECRET),
+        }
     }
 }
 
@@ -215,7 +225,12 @@ impl Default for CorsSettings {
         Self {
             allowed_origins: list(&["http://localhost:3000"]),
             allowed_methods: list(&["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
-            allowed_headers: list(&["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"]),
+            allowed_headers: list(&[
+                "Authorization",
+                "Content-Type",
+                "X-Request-ID",
+                "If-None-Match",
+            ]),
             expose_headers: list(&[
                 "X-Request-ID",
                 "X-Process-Time",
@@ -238,7 +253,10 @@ impl Default for DocsSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: LogFormat::Text, level: "info".into() }
+        Self {
+            format: LogFormat::Text,
+            level: "info".into(),
+        }
     }
 }
 
@@ -267,9 +285,21 @@ impl Settings {
         }
         Figment::new()
             .merge(Toml::file(file))
-            .merge(Env::raw().only(&["DATABASE_URL"]).map(|_| "database.url".into()))
-            .merge(Env::raw().only(&["JWT_SECRET_KEY"]).map(|_| "auth.jwt_secret".into()))
-            .merge(Env::raw().only(&["ALLOWED_ORIGINS"]).map(|_| "cors.allowed_origins".into()))
+            .merge(
+                Env::raw()
+                    .only(&["DATABASE_URL"])
+                    .map(|_| "database.url".into()),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["JWT_SECRET_KEY"])
+                    .map(|_| "auth.jwt_secret".into()),
+            )
+            .merge(
+                Env::raw()
+                    .only(&["ALLOWED_ORIGINS"])
+                    .map(|_| "cors.allowed_origins".into()),
+            )
             .merge(Env::prefixed("EBO_").ignore(&["config"]).split("__"))
             .extract::<Settings>()
             .map_err(|e| {
@@ -307,7 +337,10 @@ impl Settings {
             out.push("database.max_connections must be at least 1".into());
         }
         if d.acquire_timeout_secs == 0 || d.statement_timeout_secs == 0 {
-            out.push("database.acquire_timeout_secs and statement_timeout_secs must be at least 1".into());
+            out.push(
+                "database.acquire_timeout_secs and statement_timeout_secs must be at least 1"
+                    .into(),
+            );
         }
         if self.environment == Environment::Production {
             let secret = self.auth.jwt_secret.expose_secret();
@@ -322,15 +355,21 @@ impl Settings {
                 ));
             }
             if self.debug {
-                out.push("debug must be false in production (it exposes internal error details)".into());
+                out.push(
+                    "debug must be false in production (it exposes internal error details)".into(),
+                );
             }
             if self.cors.allowed_origins.iter().any(|o| o.trim() == "*") {
-                out.push("cors.allowed_origins must list explicit origins in production, not '*'".into());
+                out.push(
+                    "cors.allowed_origins must list explicit origins in production, not '*'".into(),
+                );
             }
-            if let Some(pw) = url_password(&d.url) {
-                if DEFAULT_DB_PASSWORDS.contains(&pw.to_ascii_lowercase().as_str()) {
-                    out.push("database.url uses a well-known default password; use a real credential".into());
-                }
+            if let Some(pw) = url_password(&d.url)
+                && DEFAULT_DB_PASSWORDS.contains(&pw.to_ascii_lowercase().as_str())
+            {
+                out.push(
+                    "database.url uses a well-known default password; use a real credential".into(),
+                );
             }
         }
         out
@@ -382,7 +421,12 @@ fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
         Many(Vec<String>),
     }
     Ok(match Either::deserialize(d)? {
-        Either::One(s) => s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        Either::One(s) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
         Either::Many(v) => v,
     })
 }
@@ -402,7 +446,10 @@ mod tests {
     use super::*;
 
     fn production() -> Settings {
-        let mut s = Settings { environment: Environment::Production, ..Settings::default() };
+        let mut s = Settings {
+            environment: Environment::Production,
+            ..Settings::default()
+        };
         s.auth.jwt_secret = SecretString::from("a".repeat(40));
         s.cors.allowed_origins = vec!["https://app.example.com".into()];
         s
@@ -439,12 +486,18 @@ mod tests {
 
     #[test]
     fn redaction_hides_passwords_and_secrets() {
-        assert_eq!(redact_url("postgres://u:hunter2@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            redact_url("postgres://u:hunter2@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(redact_url("sqlite://data/ebo.db"), "sqlite://data/ebo.db");
         let mut s = Settings::default();
         s.database.url = "postgres://u:hunter2@h/db".into();
         let text = s.to_redacted_toml().unwrap_or_default();
-        assert!(!text.contains("hunter2") && !text.contains(DEFAULT_JWT_SECRET), "{text}");
+        assert!(
+            !text.contains("hunter2") && !text.contains(DEFAULT_JWT_SECRET),
+            "{text}"
+        );
         assert!(text.contains("[redacted]"));
     }
 }

@@ -37,13 +37,20 @@ pub struct FieldError {
 impl FieldError {
     /// A field error from a field name and a message.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 }
 
 impl ErrorBody {
     /// A body for `status`, with the current request's id.
-    pub fn new(status: StatusCode, detail: impl Into<String>, errors: Option<Vec<FieldError>>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        detail: impl Into<String>,
+        errors: Option<Vec<FieldError>>,
+    ) -> Self {
         Self {
             error: status.canonical_reason().unwrap_or("Error").to_owned(),
             detail: detail.into(),
@@ -52,7 +59,6 @@ impl ErrorBody {
             errors,
         }
     }
-
 }
 
 impl poem_openapi::types::Example for ErrorBody {
@@ -62,7 +68,10 @@ impl poem_openapi::types::Example for ErrorBody {
             detail: "Request validation failed".into(),
             status_code: 422,
             request_id: "5f0c2a4e-8d1b-4f5e-9a57-0c1e2d3f4a5b".into(),
-            errors: Some(vec![FieldError::new("group_size", "must be between 1 and 24")]),
+            errors: Some(vec![FieldError::new(
+                "group_size",
+                "must be between 1 and 24",
+            )]),
         }
     }
 }
@@ -122,10 +131,18 @@ impl ApiError {
 
     /// 422 listing each invalid field.
     pub fn validation(errors: Vec<FieldError>) -> Self {
-        Self::with_errors(StatusCode::UNPROCESSABLE_ENTITY, "Request validation failed", Some(errors))
+        Self::with_errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Request validation failed",
+            Some(errors),
+        )
     }
 
-    fn with_errors(status: StatusCode, detail: impl Into<String>, errors: Option<Vec<FieldError>>) -> Self {
+    fn with_errors(
+        status: StatusCode,
+        detail: impl Into<String>,
+        errors: Option<Vec<FieldError>>,
+    ) -> Self {
         let body = Json(ErrorBody::new(status, detail, errors));
         match status.as_u16() {
             400 => Self::BadRequest(body),
@@ -186,10 +203,26 @@ pub fn classify_db_error(message: &str) -> DbErrorKind {
         return DbErrorKind::UniqueViolation;
     }
     const UNAVAILABLE: &[&str] = &[
-        "get_timeout", "timeout", "timed out", "connection refused", "connection reset",
-        "broken pipe", "connection closed", "closed connection", "io error", "os error",
-        "unexpected eof", "database is locked", "57p01", "57p02", "57p03", "08000", "08001",
-        "08003", "08006", "the database system is",
+        "get_timeout",
+        "timeout",
+        "timed out",
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "connection closed",
+        "closed connection",
+        "io error",
+        "os error",
+        "unexpected eof",
+        "database is locked",
+        "57p01",
+        "57p02",
+        "57p03",
+        "08000",
+        "08001",
+        "08003",
+        "08006",
+        "the database system is",
     ];
     if UNAVAILABLE.iter().any(|p| m.contains(p)) {
         DbErrorKind::Unavailable
@@ -210,11 +243,15 @@ impl From<AppError> for ApiError {
                 match classify_db_error(&msg) {
                     DbErrorKind::Unavailable => {
                         tracing::warn!(error = %msg, "database unavailable");
-                        Self::new(StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable; retry shortly")
+                        Self::new(
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            "The database is unavailable; retry shortly",
+                        )
                     }
-                    DbErrorKind::UniqueViolation => {
-                        Self::new(StatusCode::CONFLICT, "A resource with these unique values already exists")
-                    }
+                    DbErrorKind::UniqueViolation => Self::new(
+                        StatusCode::CONFLICT,
+                        "A resource with these unique values already exists",
+                    ),
                     DbErrorKind::Other => internal(&msg),
                 }
             }
@@ -242,7 +279,10 @@ mod tests {
     fn db_errors_are_classified() {
         use DbErrorKind::*;
         let cases = [
-            ("23505:duplicate key value violates unique constraint \"users_email_key\"", UniqueViolation),
+            (
+                "23505:duplicate key value violates unique constraint \"users_email_key\"",
+                UniqueViolation,
+            ),
             ("UNIQUE constraint failed: users.email", UniqueViolation),
             ("get_timeout", Unavailable),
             ("Connection refused (os error 111)", Unavailable),

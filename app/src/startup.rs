@@ -58,14 +58,23 @@ impl Application {
         let db = Db::connect_with_retry(&settings.database).await?;
         if settings.database.migrate_on_start {
             let applied = migrate::up(&db).await?;
-            tracing::info!(count = applied.len(), dialect = db.dialect.name(), "migrations applied at start");
+            tracing::info!(
+                count = applied.len(),
+                dialect = db.dialect.name(),
+                "migrations applied at start"
+            );
         }
         let addr = format!("{}:{}", settings.server.host, settings.server.port);
         let listener = tokio::net::TcpListener::bind(&addr)
             .await
-            .map_err(|source| StartupError::Bind { addr: addr.clone(), source })?;
-        let acceptor = TcpAcceptor::from_tokio(listener)
-            .map_err(|source| StartupError::Bind { addr: addr.clone(), source })?;
+            .map_err(|source| StartupError::Bind {
+                addr: addr.clone(),
+                source,
+            })?;
+        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
+            addr: addr.clone(),
+            source,
+        })?;
         let addr = acceptor
             .local_addr()
             .first()
@@ -74,8 +83,15 @@ impl Application {
                 addr: addr.clone(),
                 source: std::io::Error::other("no local address"),
             })?;
-        let state = AppState { settings: Arc::new(settings), db };
-        Ok(Self { acceptor, addr, state })
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+        };
+        Ok(Self {
+            acceptor,
+            addr,
+            state,
+        })
     }
 
     /// The bound address (the real port when 0 was asked for).
@@ -93,7 +109,10 @@ impl Application {
     ///
     /// # Errors
     /// I/O errors of the server.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send) -> std::io::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> std::io::Result<()> {
         let timeout = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
         tracing::info!(addr = %self.addr, "listening");
         let endpoint = http::app(self.state.clone());

@@ -12,7 +12,11 @@ pub fn init(settings: &LogSettings) {
         .unwrap_or_else(|_| EnvFilter::new(format!("{},rbatis=warn,rbdc=warn", settings.level)));
     let builder = fmt().with_env_filter(filter).with_writer(std::io::stderr);
     let _ = match settings.format {
-        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+        LogFormat::Json => builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init(),
         LogFormat::Text => builder.try_init(),
     };
 }

@@ -111,9 +111,18 @@ mod tests {
 
     #[test]
     fn scheme_selects_dialect() {
-        assert_eq!(Dialect::from_url("postgres://u@h/d"), Some(Dialect::Postgres));
-        assert_eq!(Dialect::from_url("postgresql://u@h/d"), Some(Dialect::Postgres));
-        assert_eq!(Dialect::from_url("sqlite://data/ebo.db"), Some(Dialect::Sqlite));
+        assert_eq!(
+            Dialect::from_url("postgres://u@h/d"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(
+            Dialect::from_url("postgresql://u@h/d"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(
+            Dialect::from_url("sqlite://data/ebo.db"),
+            Some(Dialect::Sqlite)
+        );
         assert_eq!(Dialect::from_url("mysql://h/d"), None);
     }
 
@@ -121,7 +130,11 @@ mod tests {
     fn no_placeholder_characters_in_fixed_sql() {
         // rbdc-pg rewrites every '?' into $n, even inside literals (STACK_NOTES §3).
         for d in [Dialect::Postgres, Dialect::Sqlite] {
-            for sql in [d.create_schema_migrations(), d.select_applied_migrations(), d.schema_migrations_exists()] {
+            for sql in [
+                d.create_schema_migrations(),
+                d.select_applied_migrations(),
+                d.schema_migrations_exists(),
+            ] {
                 assert!(!sql.contains('?'), "{sql}");
             }
         }

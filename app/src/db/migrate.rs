@@ -124,11 +124,14 @@ struct Count {
 /// # Errors
 /// Database errors.
 pub async fn applied(db: &Db) -> Result<Vec<AppliedMigration>, rbatis::Error> {
-    let exists: Vec<Count> = db.fetch_all(db.dialect.schema_migrations_exists(), vec![]).await?;
+    let exists: Vec<Count> = db
+        .fetch_all(db.dialect.schema_migrations_exists(), vec![])
+        .await?;
     if exists.first().map_or(0, |c| c.n) == 0 {
         return Ok(Vec::new());
     }
-    db.fetch_all(db.dialect.select_applied_migrations(), vec![]).await
+    db.fetch_all(db.dialect.select_applied_migrations(), vec![])
+        .await
 }
 
 /// Compares the embedded migrations with the applied ones, ordered by version.
@@ -139,13 +142,26 @@ pub fn compare(embedded: &[EmbeddedMigration], applied: &[AppliedMigration]) -> 
             let state = match applied.iter().find(|a| a.version == m.version) {
                 None => State::Pending,
                 Some(a) if a.checksum != m.checksum() => State::Modified,
-                Some(a) => State::Applied { at: a.applied_at.clone() },
+                Some(a) => State::Applied {
+                    at: a.applied_at.clone(),
+                },
             };
-            Status { version: m.version, name: m.name.to_owned(), state }
+            Status {
+                version: m.version,
+                name: m.name.to_owned(),
+                state,
+            }
         })
         .collect();
-    for a in applied.iter().filter(|a| !embedded.iter().any(|m| m.version == a.version)) {
-        out.push(Status { version: a.version, name: a.name.clone(), state: State::Unknown });
+    for a in applied
+        .iter()
+        .filter(|a| !embedded.iter().any(|m| m.version == a.version))
+    {
+        out.push(Status {
+            version: a.version,
+            name: a.name.clone(),
+            state: State::Unknown,
+        });
     }
     out.sort_by_key(|s| s.version);
     out
@@ -168,7 +184,8 @@ pub async fn status(db: &Db) -> Result<Vec<Status>, rbatis::Error> {
 pub async fn up(db: &Db) -> Result<Vec<i64>, MigrateError> {
     let conn = db.rb.acquire().await?;
     in_transaction(&conn, db.dialect, |c| async move {
-        c.exec(db.dialect.create_schema_migrations(), vec![]).await?;
+        c.exec(db.dialect.create_schema_migrations(), vec![])
+            .await?;
         Ok(())
     })
     .await?;
@@ -212,15 +229,15 @@ pub async fn up(db: &Db) -> Result<Vec<i64>, MigrateError> {
 async fn check_unmodified(db: &Db) -> Result<(), MigrateError> {
     let applied = applied(db).await?;
     for m in embedded(db.dialect) {
-        if let Some(a) = applied.iter().find(|a| a.version == m.version) {
-            if a.checksum != m.checksum() {
-                return Err(MigrateError::Modified {
-                    version: m.version,
-                    name: m.name.to_owned(),
-                    recorded: a.checksum.clone(),
-                    current: m.checksum(),
-                });
-            }
+        if let Some(a) = applied.iter().find(|a| a.version == m.version)
+            && a.checksum != m.checksum()
+        {
+            return Err(MigrateError::Modified {
+                version: m.version,
+                name: m.name.to_owned(),
+                recorded: a.checksum.clone(),
+                current: m.checksum(),
+            });
         }
     }
     Ok(())
@@ -274,7 +291,12 @@ mod tests {
 
     #[test]
     fn both_dialects_embed_the_same_versions() {
-        let v = |d| embedded(d).iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
+        let v = |d| {
+            embedded(d)
+                .iter()
+                .map(|m| (m.version, m.name))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(v(Dialect::Postgres), v(Dialect::Sqlite));
         assert!(!v(Dialect::Sqlite).is_empty());
     }
@@ -282,9 +304,21 @@ mod tests {
     #[test]
     fn compare_classifies_each_state() {
         let emb = [
-            EmbeddedMigration { version: 1, name: "a", sql: "SELECT 1" },
-            EmbeddedMigration { version: 2, name: "b", sql: "SELECT 2" },
-            EmbeddedMigration { version: 3, name: "c", sql: "SELECT 3" },
+            EmbeddedMigration {
+                version: 1,
+                name: "a",
+                sql: "SELECT 1",
+            },
+            EmbeddedMigration {
+                version: 2,
+                name: "b",
+                sql: "SELECT 2",
+            },
+            EmbeddedMigration {
+                version: 3,
+                name: "c",
+                sql: "SELECT 3",
+            },
         ];
         let app = [
             applied_row(1, &emb[0].checksum()),
@@ -295,7 +329,9 @@ mod tests {
         assert_eq!(
             states,
             vec![
-                State::Applied { at: "2026-11-23T00:00:00Z".into() },
+                State::Applied {
+                    at: "2026-11-23T00:00:00Z".into()
+                },
                 State::Modified,
                 State::Pending,
                 State::Unknown

@@ -66,7 +66,10 @@ impl Db {
         let url = settings.url.as_str();
         let dialect =
             Dialect::from_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact_url(url)))?;
-        let invalid = |reason: String| DbError::InvalidUrl { url: redact_url(url), reason };
+        let invalid = |reason: String| DbError::InvalidUrl {
+            url: redact_url(url),
+            reason,
+        };
         let statement_timeout = Duration::from_secs(settings.statement_timeout_secs);
         let rb = RBatis::new();
         match dialect {
@@ -96,8 +99,10 @@ impl Db {
         let pool = rb.get_pool()?;
         pool.set_max_open_conns(settings.max_connections).await;
         pool.set_max_idle_conns(settings.max_connections).await;
-        pool.set_timeout(Some(Duration::from_secs(settings.acquire_timeout_secs))).await;
-        pool.set_conn_max_lifetime(Some(Duration::from_secs(1800))).await;
+        pool.set_timeout(Some(Duration::from_secs(settings.acquire_timeout_secs)))
+            .await;
+        pool.set_conn_max_lifetime(Some(Duration::from_secs(1800)))
+            .await;
         Ok(Self { rb, dialect })
     }
 
@@ -108,7 +113,8 @@ impl Db {
     /// [`DbError::Unreachable`] when the deadline passes; the errors of [`Db::open`].
     pub async fn connect_with_retry(settings: &DatabaseSettings) -> Result<Self, DbError> {
         let db = Self::open(settings).await?;
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(settings.connect_deadline_secs);
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_secs(settings.connect_deadline_secs);
         let mut delay = Duration::from_millis(250);
         let mut attempts = 0;
         loop {
@@ -161,14 +167,18 @@ impl Db {
 
 /// `sqlite://data/ebo.db` → creates `data/` so the first start works on a fresh checkout.
 fn create_sqlite_parent_dir(url: &str) {
-    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if path.is_empty() || path.starts_with(':') {
         return;
     }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(parent) {
-            tracing::warn!(folder = %parent.display(), error = %e, "cannot create the SQLite data folder");
-        }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        tracing::warn!(folder = %parent.display(), error = %e, "cannot create the SQLite data folder");
     }
 }

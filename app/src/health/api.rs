@@ -94,7 +94,9 @@ impl HealthApi {
     /// 200 while the process serves requests; it checks nothing else.
     #[oai(path = "/health/live", method = "get")]
     async fn live(&self) -> Json<Liveness> {
-        Json(Liveness { status: "alive".into() })
+        Json(Liveness {
+            status: "alive".into(),
+        })
     }
 
     /// Readiness probe
@@ -110,9 +112,17 @@ impl HealthApi {
 async fn health_summary(state: &AppState) -> Health {
     let up = database_up(&state.db).await;
     Health {
-        status: if up { HealthStatus::Healthy } else { HealthStatus::Degraded },
+        status: if up {
+            HealthStatus::Healthy
+        } else {
+            HealthStatus::Degraded
+        },
         version: env!("CARGO_PKG_VERSION").into(),
-        database: if up { DatabaseStatus::Connected } else { DatabaseStatus::Disconnected },
+        database: if up {
+            DatabaseStatus::Connected
+        } else {
+            DatabaseStatus::Disconnected
+        },
     }
 }
 
@@ -123,10 +133,18 @@ async fn ready_response(state: &AppState) -> ReadinessResponse {
         status: if ok { "ready" } else { "not_ready" }.into(),
         checks: checks
             .into_iter()
-            .map(|c| ReadinessCheck { name: c.name.into(), ok: c.ok, detail: c.detail })
+            .map(|c| ReadinessCheck {
+                name: c.name.into(),
+                ok: c.ok,
+                detail: c.detail,
+            })
             .collect(),
     };
-    if ok { ReadinessResponse::Ready(Json(body)) } else { ReadinessResponse::NotReady(Json(body)) }
+    if ok {
+        ReadinessResponse::Ready(Json(body))
+    } else {
+        ReadinessResponse::NotReady(Json(body))
+    }
 }
 
 /// Root alias of `GET {prefix}/health`.
@@ -138,7 +156,9 @@ pub async fn root_health(state: Data<&AppState>) -> impl IntoResponse {
 /// Root alias of `GET {prefix}/health/live`.
 #[handler]
 pub async fn root_live() -> impl IntoResponse {
-    Json(Liveness { status: "alive".into() })
+    Json(Liveness {
+        status: "alive".into(),
+    })
 }
 
 /// Root alias of `GET {prefix}/health/ready`.

@@ -25,41 +25,78 @@ pub struct Check {
 
 /// Whether the database answers a `SELECT 1` within [`PROBE_TIMEOUT`].
 pub async fn database_up(db: &Db) -> bool {
-    matches!(tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await, Ok(Ok(())))
+    matches!(
+        tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await,
+        Ok(Ok(()))
+    )
 }
 
 /// Runs the readiness checks: database reachable, every embedded migration applied and unmodified.
 pub async fn readiness(state: &AppState) -> Vec<Check> {
     let db = &state.db;
     let database = match tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await {
-        Ok(Ok(())) => Check { name: "database", ok: true, detail: format!("{} answers", db.dialect.name()) },
+        Ok(Ok(())) => Check {
+            name: "database",
+            ok: true,
+            detail: format!("{} answers", db.dialect.name()),
+        },
         Ok(Err(e)) => {
             tracing::warn!(error = %e, "readiness: database check failed");
-            Check { name: "database", ok: false, detail: "database unreachable".into() }
+            Check {
+                name: "database",
+                ok: false,
+                detail: "database unreachable".into(),
+            }
         }
-        Err(_) => Check { name: "database", ok: false, detail: "database did not answer within 2 s".into() },
+        Err(_) => Check {
+            name: "database",
+            ok: false,
+            detail: "database did not answer within 2 s".into(),
+        },
     };
     let migrations = if !database.ok {
-        Check { name: "migrations", ok: false, detail: "unknown while the database is unreachable".into() }
+        Check {
+            name: "migrations",
+            ok: false,
+            detail: "unknown while the database is unreachable".into(),
+        }
     } else {
         match tokio::time::timeout(PROBE_TIMEOUT, migrate::status(db)).await {
             Ok(Ok(list)) => {
                 let not_current: Vec<String> = list
                     .iter()
-                    .filter(|s| matches!(s.state, migrate::State::Pending | migrate::State::Modified))
+                    .filter(|s| {
+                        matches!(s.state, migrate::State::Pending | migrate::State::Modified)
+                    })
                     .map(|s| format!("{}_{} {:?}", s.version, s.name, s.state).to_lowercase())
                     .collect();
                 if not_current.is_empty() {
-                    Check { name: "migrations", ok: true, detail: format!("{} applied", list.len()) }
+                    Check {
+                        name: "migrations",
+                        ok: true,
+                        detail: format!("{} applied", list.len()),
+                    }
                 } else {
-                    Check { name: "migrations", ok: false, detail: format!("not current: {}", not_current.join(", ")) }
+                    Check {
+                        name: "migrations",
+                        ok: false,
+                        detail: format!("not current: {}", not_current.join(", ")),
+                    }
                 }
             }
             Ok(Err(e)) => {
                 tracing::warn!(error = %e, "readiness: migration check failed");
-                Check { name: "migrations", ok: false, detail: "cannot read schema_migrations".into() }
+                Check {
+                    name: "migrations",
+                    ok: false,
+                    detail: "cannot read schema_migrations".into(),
+                }
             }
-            Err(_) => Check { name: "migrations", ok: false, detail: "check timed out".into() },
+            Err(_) => Check {
+                name: "migrations",
+                ok: false,
+                detail: "check timed out".into(),
+            },
         }
     };
     vec![database, migrations]

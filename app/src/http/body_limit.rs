@@ -15,7 +15,10 @@ impl<E: Endpoint> Middleware<E> for BodyLimit {
     type Output = BodyLimitEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        BodyLimitEndpoint { inner, max_bytes: self.max_bytes }
+        BodyLimitEndpoint {
+            inner,
+            max_bytes: self.max_bytes,
+        }
     }
 }
 
@@ -41,12 +44,19 @@ impl<E: Endpoint> Endpoint for BodyLimitEndpoint<E> {
         match declared {
             Some(n) if n > self.max_bytes as u64 => return Err(too_large()),
             Some(_) => {}
-            None if req.headers().contains_key(poem::http::header::TRANSFER_ENCODING) => {
+            None if req
+                .headers()
+                .contains_key(poem::http::header::TRANSFER_ENCODING) =>
+            {
                 // Streamed: read at most the limit, then hand the bytes on.
-                let bytes = req.take_body().into_bytes_limit(self.max_bytes).await.map_err(|e| match e {
-                    ReadBodyError::PayloadTooLarge => too_large(),
-                    other => poem::Error::from(other),
-                })?;
+                let bytes = req
+                    .take_body()
+                    .into_bytes_limit(self.max_bytes)
+                    .await
+                    .map_err(|e| match e {
+                        ReadBodyError::PayloadTooLarge => too_large(),
+                        other => poem::Error::from(other),
+                    })?;
                 req.set_body(Body::from_bytes(bytes));
             }
             None => {}

@@ -20,7 +20,10 @@ impl<E: Endpoint> Middleware<E> for Compression {
     type Output = CompressionEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        CompressionEndpoint { inner, min_bytes: self.min_bytes }
+        CompressionEndpoint {
+            inner,
+            min_bytes: self.min_bytes,
+        }
     }
 }
 
@@ -38,7 +41,11 @@ pub fn negotiate(accept: &str) -> Option<CompressionAlgo> {
         let mut it = part.split(';');
         let name = it.next().unwrap_or_default().trim().to_ascii_lowercase();
         let q = it
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|v| v.trim().parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|v| v.trim().parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let (algo, rank) = match name.as_str() {
             "br" => (CompressionAlgo::BR, 2),
@@ -56,7 +63,9 @@ pub fn negotiate(accept: &str) -> Option<CompressionAlgo> {
 }
 
 fn compressible(content_type: Option<&HeaderValue>) -> bool {
-    let Some(ct) = content_type.and_then(|v| v.to_str().ok()) else { return false };
+    let Some(ct) = content_type.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
     ct.starts_with("application/json")
         || ct.starts_with("text/")
         || ct.starts_with("application/javascript")
@@ -86,7 +95,8 @@ impl<E: Endpoint> Endpoint for CompressionEndpoint<E> {
             return Ok(resp);
         }
         let mut out = Compress::new(resp, algo).into_response();
-        out.headers_mut().append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        out.headers_mut()
+            .append(header::VARY, HeaderValue::from_static("accept-encoding"));
         Ok(out)
     }
 }
@@ -98,7 +108,10 @@ mod tests {
     #[test]
     fn negotiation_honours_q_values() {
         assert_eq!(negotiate("gzip, deflate, br"), Some(CompressionAlgo::BR));
-        assert_eq!(negotiate("gzip;q=1.0, br;q=0.5"), Some(CompressionAlgo::GZIP));
+        assert_eq!(
+            negotiate("gzip;q=1.0, br;q=0.5"),
+            Some(CompressionAlgo::GZIP)
+        );
         assert_eq!(negotiate("br;q=0, gzip"), Some(CompressionAlgo::GZIP));
         assert_eq!(negotiate("identity"), None);
         assert_eq!(negotiate("gzip;q=0"), None);

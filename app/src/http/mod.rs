@@ -94,10 +94,14 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
         docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
     };
     route
-        .with(body_limit::BodyLimit { max_bytes: settings.server.request_body_limit_bytes })
+        .with(body_limit::BodyLimit {
+            max_bytes: settings.server.request_body_limit_bytes,
+        })
         // Errors become uniform responses here, so CORS and compression apply to them too.
         .catch_all_error(|e| async move { problem::error_response(e) })
-        .with(compression::Compression { min_bytes: settings.server.compression_min_bytes })
+        .with(compression::Compression {
+            min_bytes: settings.server.compression_min_bytes,
+        })
         .with_if(cors_enabled, cors)
         .data(state)
         .with(context)

@@ -42,7 +42,10 @@ fn body(status: StatusCode, detail: String, errors: Option<Vec<FieldError>>) -> 
     let mut resp = Json(ErrorBody::new(status, detail, errors)).into_response();
     resp.set_status(status);
     if status == StatusCode::UNAUTHORIZED {
-        resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            header::HeaderValue::from_static("Bearer"),
+        );
     }
     resp
 }
@@ -64,27 +67,51 @@ fn describe(err: &poem::Error) -> (StatusCode, String, Option<Vec<FieldError>>) 
     }
     if let Some(e) = err.downcast_ref::<ParseParamError>() {
         let errors = vec![FieldError::new(e.name, humanize(&e.reason))];
-        return (unprocessable, "Request validation failed".into(), Some(errors));
+        return (
+            unprocessable,
+            "Request validation failed".into(),
+            Some(errors),
+        );
     }
     if let Some(e) = err.downcast_ref::<ParsePathError>() {
         let errors = vec![FieldError::new("path", humanize(&e.reason))];
-        return (unprocessable, "Request validation failed".into(), Some(errors));
+        return (
+            unprocessable,
+            "Request validation failed".into(),
+            Some(errors),
+        );
     }
     if let Some(e) = err.downcast_ref::<ContentTypeError>() {
-        return (StatusCode::UNSUPPORTED_MEDIA_TYPE, capitalize(&e.to_string()), None);
+        return (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            capitalize(&e.to_string()),
+            None,
+        );
     }
     if err.is::<AuthorizationError>() {
         return (StatusCode::UNAUTHORIZED, "Not authenticated".into(), None);
     }
     if err.is::<NotFoundError>() {
-        return (StatusCode::NOT_FOUND, generic_detail(StatusCode::NOT_FOUND), None);
+        return (
+            StatusCode::NOT_FOUND,
+            generic_detail(StatusCode::NOT_FOUND),
+            None,
+        );
     }
     if err.is::<MethodNotAllowedError>() {
-        return (StatusCode::METHOD_NOT_ALLOWED, generic_detail(StatusCode::METHOD_NOT_ALLOWED), None);
+        return (
+            StatusCode::METHOD_NOT_ALLOWED,
+            generic_detail(StatusCode::METHOD_NOT_ALLOWED),
+            None,
+        );
     }
     let status = err.status();
     let detail = if status.is_server_error() {
-        if expose_internal_errors() { format!("Internal server error: {err}") } else { "Internal server error".into() }
+        if expose_internal_errors() {
+            format!("Internal server error: {err}")
+        } else {
+            "Internal server error".into()
+        }
     } else if status == StatusCode::PAYLOAD_TOO_LARGE {
         generic_detail(status)
     } else {
@@ -100,7 +127,11 @@ fn payload_error(reason: &str) -> (StatusCode, String, Option<Vec<FieldError>>) 
         || reason.starts_with("Expected input type")
         || reason.starts_with("Type \"");
     if !schema_error {
-        return (StatusCode::BAD_REQUEST, format!("Malformed JSON body: {reason}"), None);
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("Malformed JSON body: {reason}"),
+            None,
+        );
     }
     let (field, message) = match field_name(reason) {
         Some((field, rest)) => (field, humanize(rest)),
@@ -117,12 +148,18 @@ fn payload_error(reason: &str) -> (StatusCode, String, Option<Vec<FieldError>>) 
 fn field_name(reason: &str) -> Option<(String, &str)> {
     let start = reason.find("field `")? + "field `".len();
     let len = reason[start..].find('`')?;
-    Some((reason[start..start + len].to_owned(), reason[start + len + 1..].trim()))
+    Some((
+        reason[start..start + len].to_owned(),
+        reason[start + len + 1..].trim(),
+    ))
 }
 
 /// Turns poem-openapi validator texts into sentences: `maxLength(20)` → `must be at most 20 characters`.
 pub fn humanize(reason: &str) -> String {
-    let r = reason.trim().trim_start_matches("verification failed.").trim();
+    let r = reason
+        .trim()
+        .trim_start_matches("verification failed.")
+        .trim();
     let r = r.split(" (occurred while parsing").next().unwrap_or(r);
     let arg = |name: &str| -> Option<String> {
         let rest = r.strip_prefix(name)?.strip_prefix('(')?;
@@ -135,10 +172,20 @@ pub fn humanize(reason: &str) -> String {
         format!("must be at least {n} characters")
     } else if let Some(n) = arg("maximum") {
         let exclusive = r.contains("exclusive: true");
-        format!("must be {} {n}", if exclusive { "less than" } else { "at most" })
+        format!(
+            "must be {} {n}",
+            if exclusive { "less than" } else { "at most" }
+        )
     } else if let Some(n) = arg("minimum") {
         let exclusive = r.contains("exclusive: true");
-        format!("must be {} {n}", if exclusive { "greater than" } else { "at least" })
+        format!(
+            "must be {} {n}",
+            if exclusive {
+                "greater than"
+            } else {
+                "at least"
+            }
+        )
     } else if let Some(n) = arg("maxItems") {
         format!("must have at most {n} items")
     } else if let Some(n) = arg("minItems") {
@@ -156,7 +203,9 @@ pub fn humanize(reason: &str) -> String {
 
 fn capitalize(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -165,19 +214,38 @@ mod tests {
 
     #[test]
     fn validator_messages_become_sentences() {
-        assert_eq!(humanize("verification failed. maxLength(20)"), "must be at most 20 characters");
-        assert_eq!(humanize("verification failed. maximum(100, exclusive: false)"), "must be at most 100");
-        assert_eq!(humanize("verification failed. minimum(1, exclusive: false)"), "must be at least 1");
-        assert_eq!(humanize("verification failed. maxItems(6)"), "must have at most 6 items");
+        assert_eq!(
+            humanize("verification failed. maxLength(20)"),
+            "must be at most 20 characters"
+        );
+        assert_eq!(
+            humanize("verification failed. maximum(100, exclusive: false)"),
+            "must be at most 100"
+        );
+        assert_eq!(
+            humanize("verification failed. minimum(1, exclusive: false)"),
+            "must be at least 1"
+        );
+        assert_eq!(
+            humanize("verification failed. maxItems(6)"),
+            "must have at most 6 items"
+        );
     }
 
     #[test]
     fn payload_errors_split_malformed_from_invalid() {
         let (s, _, e) = payload_error("EOF while parsing an object at line 1 column 1");
         assert_eq!((s, e), (StatusCode::BAD_REQUEST, None));
-        let (s, _, e) =
-            payload_error("failed to parse \"Thing\": field `name` verification failed. maxLength(20)");
+        let (s, _, e) = payload_error(
+            "failed to parse \"Thing\": field `name` verification failed. maxLength(20)",
+        );
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(e, Some(vec![FieldError::new("name", "must be at most 20 characters")]));
+        assert_eq!(
+            e,
+            Some(vec![FieldError::new(
+                "name",
+                "must be at most 20 characters"
+            )])
+        );
     }
 }

@@ -55,7 +55,10 @@ impl<E: Endpoint> Middleware<E> for RequestContext {
     type Output = RequestContextEndpoint<E>;
 
     fn transform(&self, inner: E) -> Self::Output {
-        RequestContextEndpoint { inner, cfg: self.clone() }
+        RequestContextEndpoint {
+            inner,
+            cfg: self.clone(),
+        }
     }
 }
 
@@ -70,7 +73,8 @@ pub fn sanitize_request_id(raw: Option<&HeaderValue>) -> Option<String> {
     let s = raw?.to_str().ok()?;
     let ok = !s.is_empty()
         && s.len() <= 128
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
     ok.then(|| s.to_owned())
 }
 
@@ -84,7 +88,10 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         let path = req.uri().path().to_owned();
         let method = req.method().clone();
         let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
-        let info = RequestInfo { id: id.clone(), expose_internal: self.cfg.expose_internal };
+        let info = RequestInfo {
+            id: id.clone(),
+            expose_internal: self.cfg.expose_internal,
+        };
         let mut resp = REQUEST
             .scope(info, async {
                 match self.inner.call(req).await {
@@ -104,10 +111,20 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
         if let Ok(v) = HeaderValue::from_str(&format!("{:.6}", elapsed.as_secs_f64())) {
             headers.insert("x-process-time", v);
         }
-        let docs = self.cfg.docs_prefixes.iter().any(|p| path.starts_with(p.as_str()));
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        let docs = self
+            .cfg
+            .docs_prefixes
+            .iter()
+            .any(|p| path.starts_with(p.as_str()));
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        );
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(if docs { DOCS_CSP } else { API_CSP }),
@@ -141,7 +158,10 @@ mod tests {
     #[test]
     fn request_ids_are_sanitized() {
         let h = |s: &'static str| HeaderValue::from_static(s);
-        assert_eq!(sanitize_request_id(Some(&h("abc-123_x.y:z"))).as_deref(), Some("abc-123_x.y:z"));
+        assert_eq!(
+            sanitize_request_id(Some(&h("abc-123_x.y:z"))).as_deref(),
+            Some("abc-123_x.y:z")
+        );
         assert_eq!(sanitize_request_id(Some(&h("bad id"))), None);
         assert_eq!(sanitize_request_id(Some(&h(""))), None);
         let long = HeaderValue::from_str(&"a".repeat(129)).ok();

@@ -1,0 +1,233 @@
+//! The `ebo` command line, run as a real process.
+
+use std::time::{Duration, Instant};
+
+use crate::helpers::{TestDatabase, ebo, postgres_admin_url};
+
+const GOOD_SECRET: &str = "k3Jd9sLq0vX8mN2pR5tY7wZ1aB4cE6gH";
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn config_check_in_production_with_the_default_secret_fails_naming_it() {
+    let o = ebo(
+        &["config", "check"],
+        &[
+            ("EBO_ENVIRONMENT", "production"),
+            ("ALLOWED_ORIGINS", "https://app.example.com"),
+        ],
+    )
+    .await;
+    assert!(!o.status.success(), "must fail");
+    let err = stderr(&o);
+    assert!(
+        err.contains("auth.jwt_secret") && err.contains("development default"),
+        "{err}"
+    );
+    assert!(stdout(&o).contains("environment = \"production\""));
+}
+
+#[tokio::test]
+async fn config_check_reports_every_production_problem_at_once() {
+    let o = ebo(
+        &["config", "check"],
+        &[
+            ("EBO_ENVIRONMENT", "production"),
+            ("JWT_SECRET_KEY", "short"),
+            ("EBO_DEBUG", "true"),
+            ("ALLOWED_ORIGINS", "*"),
+            ("DATABASE_URL", "postgres://postgres:postgres@db:5432/ebo"),
+        ],
+    )
+    .await;
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    for needle in [
+        "4 problem(s)",
+        "jwt_secret",
+        "debug",
+        "'*'",
+        "default password",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+}
+
+#[tokio::test]
+async fn config_check_with_a_good_production_config_passes_and_redacts_secrets() {
+    let o = ebo(
+        &["config", "check"],
+        &[
+            ("EBO_ENVIRONMENT", "production"),
+            ("JWT_SECRET_KEY", GOOD_SECRET),
+            (
+                "ALLOWED_ORIGINS",
+                "https://app.example.com,https://admin.example.com",
+            ),
+            ("DATABASE_URL", "postgres://ebo:s3cr3t-Pa55@db:5432/ebo"),
+        ],
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        !out.contains(GOOD_SECRET) && !out.contains("s3cr3t-Pa55"),
+        "secrets leaked:\n{out}"
+    );
+    assert!(
+        out.contains("jwt_secret = \"[redacted]\"")
+            && out.contains("postgres://ebo:***@db:5432/ebo"),
+        "{out}"
+    );
+    assert!(
+        out.contains("https://admin.example.com"),
+        "comma-separated ALLOWED_ORIGINS parsed: {out}"
+    );
+}
+
+#[tokio::test]
+async fn ebo_prefixed_variables_override_any_key_and_unknown_keys_are_refused() {
+    let o = ebo(
+        &["config", "check"],
+        &[
+            ("EBO_SERVER__PORT", "9123"),
+            ("EBO_DATABASE__MAX_CONNECTIONS", "3"),
+        ],
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("port = 9123") && stdout(&o).contains("max_connections = 3"));
+
+    let o = ebo(&["config", "check"], &[("EBO_SERVER__PROT", "1")]).await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("prot"), "{}", stderr(&o));
+}
+
+#[tokio::test]
+async fn a_missing_explicit_config_file_is_an_error() {
+    let o = ebo(
+        &["--config", "/nonexistent/ebo.toml", "config", "check"],
+        &[],
+    )
+    .await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("/nonexistent/ebo.toml"));
+}
+
+#[tokio::test]
+async fn openapi_writes_the_spec_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("openapi.json");
+    let o = ebo(
+        &["openapi", "--output", file.to_str().unwrap()],
+        &[("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")],
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let spec: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(spec["info"]["title"], "ESO Build Analytics API");
+}
+
+#[tokio::test]
+async fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["migrate", "up", "--help"],
+        vec!["migrate", "status", "--help"],
+        vec!["openapi", "--help"],
+        vec!["config", "check", "--help"],
+        vec!["health", "--help"],
+    ] {
+        let o = ebo(&args, &[]).await;
+        assert!(o.status.success(), "{args:?}");
+        assert!(stdout(&o).contains("Usage:"), "{args:?}");
+    }
+}
+
+#[tokio::test]
+async fn serve_gives_up_on_an_unreachable_database_after_the_deadline() {
+    let started = Instant::now();
+    let o = ebo(
+        &["serve"],
+        &[
+            ("DATABASE_URL", "postgres://ebo@127.0.0.1:1/ebo"),
+            ("EBO_DATABASE__CONNECT_DEADLINE_SECS", "2"),
+            ("EBO_SERVER__PORT", "0"),
+        ],
+    )
+    .await;
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("unreachable after") && err.contains("attempts"),
+        "{err}"
+    );
+    assert!(
+        err.matches("database not reachable yet").count() >= 2,
+        "each attempt is logged:\n{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[tokio::test]
+async fn health_command_exits_zero_only_when_ready() {
+    let app = crate::helpers::spawn_app().await;
+    let url = format!("{}/health/ready", app.address);
+    let o = ebo(&["health", "--url", &url], &[]).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    app.db
+        .rb
+        .exec("DELETE FROM schema_migrations", vec![])
+        .await
+        .unwrap();
+    let o = ebo(&["health", "--url", &url], &[]).await;
+    assert!(!o.status.success(), "503 → non-zero");
+    let o = ebo(
+        &[
+            "health",
+            "--url",
+            "http://127.0.0.1:1/health/ready",
+            "--timeout",
+            "2",
+        ],
+        &[],
+    )
+    .await;
+    assert!(!o.status.success(), "nothing listening → non-zero");
+}
+
+#[tokio::test]
+async fn migrate_status_lists_pending_then_applied() {
+    let db = TestDatabase::create().await;
+    let env = [("DATABASE_URL", db.url.as_str())];
+    let o = ebo(&["migrate", "status"], &env).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("0001") && stdout(&o).contains("pending"),
+        "{}",
+        stdout(&o)
+    );
+    let o = ebo(&["migrate", "up"], &env).await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = ebo(&["migrate", "status"], &env).await;
+    assert!(
+        stdout(&o).contains("applied") && !stdout(&o).contains("pending"),
+        "{}",
+        stdout(&o)
+    );
+    let o = ebo(&["migrate"], &env).await;
+    assert!(
+        stdout(&o).contains("nothing to apply"),
+        "`migrate` alone means up: {}",
+        stdout(&o)
+    );
+    let _ = postgres_admin_url();
+}

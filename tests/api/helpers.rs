@@ -1,0 +1,241 @@
+//! `spawn_app()`: the real application on port 0 against a fresh database per test — a
+//! temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a uniquely named PostgreSQL
+//! database created for the test and dropped after it.
+
+use std::{process::Output, time::Duration};
+
+use app::{config::Settings, db::Db, startup::Application};
+use tokio::sync::oneshot;
+
+/// A database that exists for one test.
+pub struct TestDatabase {
+    /// URL the app should use.
+    pub url: String,
+    /// PostgreSQL: (admin URL, database name) to drop afterwards.
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// `TEST_DATABASE_URL` if set (PostgreSQL), else `None` (SQLite).
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let cut = base.rfind('/').unwrap_or(base.len());
+    let mut out = format!("{}/{name}", &base[..cut]);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+async fn admin_db(admin_url: &str) -> Db {
+    let settings = app::config::DatabaseSettings {
+        url: admin_url.to_owned(),
+        max_connections: 1,
+        ..Default::default()
+    };
+    Db::open(&settings)
+        .await
+        .expect("TEST_DATABASE_URL must be a valid postgres:// URL")
+}
+
+impl TestDatabase {
+    /// Creates the database (empty, unmigrated).
+    pub async fn create() -> Self {
+        match postgres_admin_url() {
+            Some(admin) => {
+                let name = format!("ebo_test_{}", uuid::Uuid::new_v4().simple());
+                let db = admin_db(&admin).await;
+                db.rb
+                    .exec(&format!("CREATE DATABASE {name}"), vec![])
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot create test database on {admin}: {e}"));
+                Self {
+                    url: with_database(&admin, &name),
+                    pg: Some((admin, name)),
+                    _dir: None,
+                }
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("test.db").display());
+                Self {
+                    url,
+                    pg: None,
+                    _dir: Some(dir),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = self.pg.take() {
+            // Drop runs outside async context; a short-lived runtime on its own thread does it.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                rt.block_on(async {
+                    let db = admin_db(&admin).await;
+                    db.rb
+                        .exec(
+                            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                            vec![],
+                        )
+                        .await
+                        .ok()
+                })
+            })
+            .join();
+        }
+    }
+}
+
+/// A running application and a client for it.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// HTTP client without compression or redirects, so tests see raw responses.
+    pub client: reqwest::Client,
+    /// The database handle the app uses.
+    pub db: Db,
+    /// The settings it was started with.
+    pub settings: Settings,
+    /// Its database (dropped with the app).
+    #[allow(dead_code)] // held so the database lives as long as the app
+    pub database: TestDatabase,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+/// Settings for a test: defaults, port 0, the given database URL.
+pub fn test_settings(db_url: &str) -> Settings {
+    let mut s = Settings::default();
+    s.server.port = 0;
+    s.database.url = db_url.to_owned();
+    s.database.connect_deadline_secs = 5;
+    s
+}
+
+/// The app with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// The app with settings adjusted by `adjust`.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    if std::env::var_os("TEST_LOG").is_some() {
+        app::telemetry::init(&app::config::LogSettings {
+            level: "debug".into(),
+            ..Default::default()
+        });
+    }
+    let database = TestDatabase::create().await;
+    let mut settings = test_settings(&database.url);
+    adjust(&mut settings);
+    let application = Application::build(settings.clone())
+        .await
+        .expect("application builds");
+    let address = format!("http://{}", application.local_addr());
+    let db = application.state().db.clone();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(application.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        db,
+        settings,
+        database,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl TestApp {
+    /// `GET {address}{path}`.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `{method} {address}{path}` builder.
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}{path}", self.address))
+    }
+
+    /// `{api_prefix}{path}`.
+    pub fn api(&self, path: &str) -> String {
+        format!("{}{path}", self.settings.server.api_prefix)
+    }
+
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+/// Runs the real `ebo` CLI with `args` and extra environment; returns its output.
+pub async fn ebo(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ebo-e2e"));
+    cmd.args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("JWT_SECRET_KEY")
+        .env_remove("ALLOWED_ORIGINS");
+    for (k, _) in std::env::vars() {
+        if k.starts_with("EBO_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.kill_on_drop(true);
+    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+        .await
+        .expect("ebo finished within 60 s")
+        .expect("ebo ran")
+}
+
+/// Asserts `body` is the uniform error body with `status` and a request id.
+pub fn assert_error_body(body: &serde_json::Value, status: u16) {
+    assert_eq!(body["status_code"], status, "{body}");
+    assert!(
+        body["error"].as_str().is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+    assert!(
+        body["detail"].as_str().is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+    assert!(
+        body["request_id"].as_str().is_some_and(|s| !s.is_empty()),
+        "{body}"
+    );
+}

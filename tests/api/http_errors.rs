@@ -1,0 +1,79 @@
+//! The uniform error body for failures the framework produces before any handler runs.
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use crate::helpers::{assert_error_body, spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn unknown_routes_answer_404_in_the_uniform_body() {
+    let app = spawn_app().await;
+    for path in [
+        "/nope".to_owned(),
+        app.api("/nope"),
+        "/api/v2/health".to_owned(),
+    ] {
+        let r = app.get(&path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let rid = r.headers()["x-request-id"].to_str().unwrap().to_owned();
+        let body: Value = r.json().await.unwrap();
+        assert_error_body(&body, 404);
+        assert_eq!(body["request_id"], rid, "body and header carry the same id");
+        assert!(body.get("errors").is_none(), "errors only on 422: {body}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_method_answers_405_in_the_uniform_body() {
+    let app = spawn_app().await;
+    for path in ["/health".to_owned(), app.api("/health")] {
+        let r = app.request(Method::DELETE, &path).send().await.unwrap();
+        assert_eq!(r.status(), 405, "{path}");
+        assert_error_body(&r.json().await.unwrap(), 405);
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_answer_413_whether_declared_or_chunked() {
+    let app = spawn_app_with(|s| s.server.request_body_limit_bytes = 1024).await;
+    let big = "x".repeat(4096);
+    let r = app
+        .request(Method::POST, &app.api("/health"))
+        .body(big.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    assert_error_body(&r.json().await.unwrap(), 413);
+
+    // Chunked, no Content-Length: sent by hand so nothing announces the size.
+    let addr = app.address.trim_start_matches("http://").to_owned();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut req = format!(
+        "POST {} HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        app.api("/health")
+    );
+    for chunk in big.as_bytes().chunks(512) {
+        req.push_str(&format!(
+            "{:x}\r\n{}\r\n",
+            chunk.len(),
+            String::from_utf8_lossy(chunk)
+        ));
+    }
+    req.push_str("0\r\n\r\n");
+    tcp.write_all(req.as_bytes()).await.unwrap();
+    let mut raw = String::new();
+    let _ = tcp.read_to_string(&mut raw).await;
+    assert!(
+        raw.starts_with("HTTP/1.1 413"),
+        "chunked body over the limit: {raw}"
+    );
+    assert!(raw.contains("\"status_code\":413"), "{raw}");
+}

@@ -1,0 +1,157 @@
+//! Request ids, timing, security headers, CORS and compression on every response.
+
+use reqwest::Method;
+
+use crate::helpers::{spawn_app, spawn_app_with};
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_process_time() {
+    let app = spawn_app().await;
+    for path in ["/health", "/nope"] {
+        let r = app.get(path).await;
+        let id = r.headers()["x-request-id"].to_str().unwrap();
+        assert!(
+            uuid::Uuid::parse_str(id).is_ok(),
+            "generated id is a UUID: {id}"
+        );
+        let t: f64 = r.headers()["x-process-time"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((0.0..60.0).contains(&t));
+    }
+}
+
+#[tokio::test]
+async fn a_sane_caller_request_id_is_kept_and_an_insane_one_replaced() {
+    let app = spawn_app().await;
+    let r = app
+        .request(Method::GET, "/nope")
+        .header("x-request-id", "client-abc.123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "client-abc.123");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["request_id"], "client-abc.123");
+
+    for evil in [
+        "id with spaces\n<script>".replace('\n', " "),
+        "a".repeat(129),
+        "ünïcode".to_owned(),
+    ] {
+        let r = app
+            .request(Method::GET, "/health")
+            .header("x-request-id", evil.as_bytes())
+            .send()
+            .await
+            .unwrap();
+        let id = r.headers()["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{evil:?} replaced: {id}");
+    }
+}
+
+#[tokio::test]
+async fn security_headers_differ_between_api_and_docs() {
+    let app = spawn_app().await;
+    let r = app.get("/health").await;
+    let h = r.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(
+        h["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert!(
+        h.get("strict-transport-security").is_none(),
+        "no HSTS in development"
+    );
+
+    let docs = app.get("/api/docs").await;
+    let csp = docs.headers()["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'unsafe-inline'") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+
+    let staging = spawn_app_with(|s| s.environment = app::config::Environment::Staging).await;
+    let r = staging.get("/health").await;
+    assert!(
+        r.headers()["strict-transport-security"]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age=")
+    );
+}
+
+#[tokio::test]
+async fn cors_allows_configured_origins_only() {
+    let app =
+        spawn_app_with(|s| s.cors.allowed_origins = vec!["https://app.example.com".into()]).await;
+    let preflight = |origin: &'static str| {
+        app.request(Method::OPTIONS, &app.api("/health"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .send()
+    };
+    let ok = preflight("https://app.example.com").await.unwrap();
+    assert!(ok.status().is_success(), "{}", ok.status());
+    assert_eq!(
+        ok.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+
+    let denied = preflight("https://evil.example").await.unwrap();
+    assert!(
+        denied
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let r = app
+        .request(Method::GET, "/health")
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    let exposed = r.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("x-request-id") && exposed.contains("x-ratelimit-remaining"),
+        "{exposed}"
+    );
+}
+
+#[tokio::test]
+async fn large_responses_are_compressed_small_ones_not() {
+    let app = spawn_app().await;
+    let big = app
+        .request(Method::GET, "/api/openapi.json")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(big.headers()["content-encoding"], "gzip");
+    let br = app
+        .request(Method::GET, "/api/docs")
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let small = app
+        .request(Method::GET, "/health")
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        small.headers().get("content-encoding").is_none(),
+        "below compression_min_bytes"
+    );
+}

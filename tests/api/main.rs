@@ -1,0 +1,13 @@
+//! End-to-end tests: one binary, one module per area. Each test starts the real app on a
+//! random port against its own fresh database (SQLite by default, PostgreSQL when
+//! `TEST_DATABASE_URL` is set).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)] // test code: a failed unwrap is a failed test
+
+mod helpers;
+
+mod cli;
+mod health;
+mod http_errors;
+mod http_headers;
+mod migrations;
+mod openapi;

@@ -1,0 +1,103 @@
+//! The migration runner against real databases.
+
+use app::{
+    config::Settings,
+    db::{Db, migrate},
+    startup::{Application, StartupError},
+};
+use serde_json::Value;
+
+use crate::helpers::{TestDatabase, ebo, test_settings};
+
+async fn count_applied(url: &str) -> i64 {
+    let db = Db::open(&test_settings(url).database).await.unwrap();
+    let rows: Vec<Value> = db
+        .fetch_all("SELECT count(*) AS n FROM schema_migrations", vec![])
+        .await
+        .unwrap();
+    rows[0]["n"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn concurrent_migrate_up_processes_apply_each_migration_once() {
+    let db = TestDatabase::create().await;
+    let env = [("DATABASE_URL", db.url.as_str())];
+    let (a, b, c) = tokio::join!(
+        ebo(&["migrate", "up"], &env),
+        ebo(&["migrate", "up"], &env),
+        ebo(&["migrate", "up"], &env)
+    );
+    for o in [&a, &b, &c] {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let expected = migrate::embedded(app::db::Dialect::from_url(&db.url).unwrap()).len() as i64;
+    assert_eq!(count_applied(&db.url).await, expected);
+    let applied_by: Vec<String> = [a, b, c]
+        .iter()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .collect();
+    assert_eq!(
+        applied_by
+            .iter()
+            .filter(|s| s.starts_with("applied"))
+            .count(),
+        1,
+        "exactly one runner applied, the others found nothing to do: {applied_by:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_edited_applied_migration_is_refused_at_start() {
+    let db = TestDatabase::create().await;
+    let settings: Settings = test_settings(&db.url);
+    let handle = Db::open(&settings.database).await.unwrap();
+    migrate::up(&handle).await.unwrap();
+    handle
+        .rb
+        .exec(
+            "UPDATE schema_migrations SET checksum = 'sha256:0000' WHERE version = 1",
+            vec![],
+        )
+        .await
+        .unwrap();
+
+    let err = Application::build(settings)
+        .await
+        .err()
+        .expect("start refused");
+    assert!(
+        matches!(
+            err,
+            StartupError::Migrate(migrate::MigrateError::Modified { version: 1, .. })
+        ),
+        "{err}"
+    );
+    let msg = err.to_string();
+    assert!(msg.contains("0001") || msg.contains("1_users"), "{msg}");
+    assert!(msg.contains("append-only"), "{msg}");
+
+    let o = ebo(&["migrate", "up"], &[("DATABASE_URL", db.url.as_str())]).await;
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("changed after it was applied"));
+}
+
+#[tokio::test]
+async fn a_failing_migration_leaves_nothing_half_applied() {
+    // Simulate a conflicting object: the first migration's table already exists.
+    let db = TestDatabase::create().await;
+    let handle = Db::open(&test_settings(&db.url).database).await.unwrap();
+    handle
+        .rb
+        .exec("CREATE TABLE users (id TEXT)", vec![])
+        .await
+        .unwrap();
+    let err = migrate::up(&handle).await.expect_err("migration fails");
+    assert!(
+        matches!(err, migrate::MigrateError::Failed { version: 1, .. }),
+        "{err}"
+    );
+    assert_eq!(count_applied(&db.url).await, 0, "not recorded");
+    // The pooled connection is usable again (no transaction left open).
+    handle.rb.exec("DROP TABLE users", vec![]).await.unwrap();
+    assert!(!migrate::up(&handle).await.unwrap().is_empty());
+}
