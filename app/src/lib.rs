@@ -4,6 +4,7 @@
 
 extern crate self as app;
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;

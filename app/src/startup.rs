@@ -83,10 +83,8 @@ impl Application {
                 addr: addr.clone(),
                 source: std::io::Error::other("no local address"),
             })?;
-        let state = AppState {
-            settings: Arc::new(settings),
-            db,
-        };
+        let jwt = crate::auth::token::JwtKeys::from_settings(&settings.auth);
+        let state = AppState { settings: Arc::new(settings), db, jwt };
         Ok(Self {
             acceptor,
             addr,

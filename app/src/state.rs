@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{config::Settings, db::Db};
+use crate::{auth::token::JwtKeys, config::Settings, db::Db};
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
 #[derive(Clone, Debug)]
@@ -11,4 +11,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The database pool.
     pub db: Db,
+    /// Access-token keys.
+    pub jwt: JwtKeys,
 }

@@ -3,6 +3,7 @@
 
 pub mod body_limit;
 pub mod compression;
+pub mod json;
 pub mod problem;
 pub mod request_context;
 

@@ -1,0 +1,34 @@
+//! The authenticated caller.
+
+use poem_openapi::Enum;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A user's role (API contract: `user` or `admin`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum Role {
+    /// A regular account.
+    User,
+    /// An administrator: sees and manages what policies grant to `admin`.
+    Admin,
+}
+
+/// Who is calling, from a verified access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The user's id (`sub`).
+    pub user_id: Uuid,
+    /// The user's role at token issue time.
+    pub role: Role,
+    /// The token's id (`jti`), for the logout denylist.
+    pub jti: String,
+}
+
+impl Principal {
+    /// Whether this caller is an administrator.
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
