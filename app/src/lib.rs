@@ -11,6 +11,7 @@ pub mod db;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod model;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

@@ -1,0 +1,187 @@
+//! Generic repository functions over any [`Model`], and the permission-checked operations the
+//! generated endpoints call. Every query is scoped by the read policy in SQL, so a row the
+//! caller may not see is never loaded and answers exactly like a missing one (404).
+
+use poem::http::StatusCode;
+use rbs::Value;
+
+use super::{
+    Action, Model,
+    policy::Scope,
+    query::{ListQuery, Page, order_by, where_clause},
+};
+use crate::{
+    auth::Principal,
+    db::Db,
+    error::{ApiError, AppError},
+    state::AppState,
+};
+
+fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
+    let rows = match value {
+        Value::Array(rows) => rows,
+        Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    rows.into_iter()
+        .map(|r| M::from_row(r).map_err(|e| AppError::Internal(anyhow::anyhow!("decoding {}: {e}", M::META.table))))
+        .collect()
+}
+
+/// `INSERT` of every column of `row`.
+///
+/// # Errors
+/// Database errors (a unique violation becomes 409 at the API boundary).
+pub async fn insert<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
+    let meta = M::META;
+    let marks = vec!["?"; meta.columns.len()].join(", ");
+    let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", meta.table, meta.column_list());
+    db.rb.exec(&sql, row.to_values(db.dialect)).await?;
+    Ok(())
+}
+
+/// The row with primary key `id` if `scope` lets the caller see it.
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn find_scoped<M: Model>(db: &Db, scope: &Scope, id: Value) -> Result<Option<M>, AppError> {
+    let meta = M::META;
+    let (where_sql, args) = where_clause(scope, &[super::Filter::Eq(meta.id, id)]);
+    let sql = format!("SELECT {} FROM {}{where_sql}", meta.column_list(), meta.table);
+    Ok(decode_rows::<M>(db.rb.query(&sql, args).await?)?.into_iter().next())
+}
+
+/// The row with primary key `id`, unscoped (for internal use: imports, auth).
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn find<M: Model>(db: &Db, id: Value) -> Result<Option<M>, AppError> {
+    find_scoped(db, &Scope::All, id).await
+}
+
+/// One page of rows visible under `scope` and matching `query`, with the total count.
+///
+/// # Errors
+/// 422 for an undeclared sort key; database errors as 500/503.
+pub async fn list<M: Model>(db: &Db, scope: &Scope, query: &ListQuery) -> Result<Page<M>, ApiError> {
+    let meta = M::META;
+    let order = order_by(meta, query.sort.as_deref())?;
+    let (where_sql, args) = where_clause(scope, &query.filters);
+    let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
+    let counts: Vec<serde_json::Value> =
+        db.fetch_all(&count_sql, args.clone()).await.map_err(|e| ApiError::from(AppError::from(e)))?;
+    let total = counts.first().and_then(|r| r["n"].as_u64()).unwrap_or(0);
+    let mut page_args = args;
+    page_args.push(Value::I64(i64::from(query.limit)));
+    page_args.push(Value::I64(i64::try_from(query.offset).unwrap_or(i64::MAX)));
+    let sql = format!("SELECT {} FROM {}{where_sql}{order} LIMIT ? OFFSET ?", meta.column_list(), meta.table);
+    let items = if total == 0 {
+        Vec::new()
+    } else {
+        decode_rows::<M>(db.rb.query(&sql, page_args).await.map_err(AppError::from)?)?
+    };
+    Ok(Page { items, total, limit: query.limit, offset: query.offset })
+}
+
+/// `UPDATE` of every non-key column of `row`, by primary key.
+///
+/// # Errors
+/// Database errors.
+pub async fn update<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
+    let meta = M::META;
+    let mut sets = Vec::new();
+    let mut args = Vec::new();
+    for (c, v) in meta.columns.iter().zip(row.to_values(db.dialect)) {
+        if c.name != meta.id {
+            sets.push(format!("{} = ?", c.name));
+            args.push(v);
+        }
+    }
+    args.push(row.id_value(db.dialect));
+    let sql = format!("UPDATE {} SET {} WHERE {} = ?", meta.table, sets.join(", "), meta.id);
+    db.rb.exec(&sql, args).await?;
+    Ok(())
+}
+
+/// `DELETE` by primary key; returns whether a row went.
+///
+/// # Errors
+/// Database errors.
+pub async fn delete<M: Model>(db: &Db, id: Value) -> Result<bool, AppError> {
+    let meta = M::META;
+    let sql = format!("DELETE FROM {} WHERE {} = ?", meta.table, meta.id);
+    Ok(db.rb.exec(&sql, vec![id]).await?.rows_affected > 0)
+}
+
+fn read_scope<M: Model>(state: &AppState, principal: Option<&Principal>) -> Scope {
+    M::META.read.scope(principal, M::META.owner, state.db.dialect)
+}
+
+fn not_found<M: Model>() -> ApiError {
+    ApiError::not_found(format!("{} not found", M::META.display))
+}
+
+/// `get`: the row if the read policy lets `principal` see it, else 404.
+///
+/// # Errors
+/// 404, or database errors.
+pub async fn get_for<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value) -> Result<M, ApiError> {
+    find_scoped::<M>(&state.db, &read_scope::<M>(state, principal), id).await?.ok_or_else(not_found::<M>)
+}
+
+/// `list`: one page of the rows `principal` may read.
+///
+/// # Errors
+/// 422 for an undeclared sort key; database errors.
+pub async fn list_for<M: Model>(state: &AppState, principal: Option<&Principal>, query: &ListQuery) -> Result<Page<M>, ApiError> {
+    list::<M>(&state.db, &read_scope::<M>(state, principal), query).await
+}
+
+/// `create`: inserts `row` when the create policy allows `principal`.
+///
+/// # Errors
+/// 403 when not allowed; 409 on a duplicate; database errors.
+pub async fn create_for<M: Model>(state: &AppState, principal: Option<&Principal>, row: M) -> Result<M, ApiError> {
+    if !M::META.create.allows(principal) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, format!("You may not create a {}", M::META.display.to_lowercase())));
+    }
+    insert(&state.db, &row).await?;
+    Ok(row)
+}
+
+/// Loads a row for a write: 404 when the caller cannot even read it, 403 when they can read
+/// but the write policy refuses (documented choice: visible rows are not hidden on write).
+async fn load_for_write<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value, action: Action) -> Result<M, ApiError> {
+    let row = get_for::<M>(state, principal, id).await?;
+    if !M::authorize(principal, action, &row) {
+        let verb = if action == Action::Delete { "delete" } else { "change" };
+        return Err(ApiError::new(StatusCode::FORBIDDEN, format!("You may not {verb} this {}", M::META.display.to_lowercase())));
+    }
+    Ok(row)
+}
+
+/// `update`: applies `apply` to the row and stores it, when the caller may write it.
+///
+/// # Errors
+/// 404 (invisible), 403 (visible, not writable), whatever `apply` returns, database errors.
+pub async fn update_for<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    id: Value,
+    apply: impl FnOnce(&mut M) -> Result<(), ApiError>,
+) -> Result<M, ApiError> {
+    let mut row = load_for_write::<M>(state, principal, id, Action::Update).await?;
+    apply(&mut row)?;
+    update(&state.db, &row).await?;
+    Ok(row)
+}
+
+/// `delete`: removes the row when the caller may delete it.
+///
+/// # Errors
+/// 404 (invisible), 403 (visible, not deletable), database errors.
+pub async fn delete_for<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value) -> Result<(), ApiError> {
+    let row = load_for_write::<M>(state, principal, id, Action::Delete).await?;
+    delete::<M>(&state.db, row.id_value(state.db.dialect)).await?;
+    Ok(())
+}

@@ -1,0 +1,171 @@
+//! The runtime behind `#[derive(Model)]`: model metadata, the [`Model`] trait the macro
+//! implements, column type mapping, the permission policy, generic repository functions, list
+//! queries and DDL generation. The macro emits calls into this ordinary, tested code and holds
+//! no policy or SQL of its own.
+
+pub mod column;
+pub mod crud;
+pub mod ddl;
+pub mod policy;
+pub mod query;
+pub mod validate;
+
+use rbs::Value;
+use uuid::Uuid;
+
+pub use column::{ColumnType, SqlType};
+pub use policy::{Action, Policy, Term};
+pub use query::{Filter, ListQuery, Page};
+
+use crate::{auth::Principal, db::Dialect};
+
+/// What a column is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnRole {
+    /// The primary key.
+    Id,
+    /// The owning user's id (`REFERENCES users (id)`).
+    Owner,
+    /// Set once on insert.
+    CreatedAt,
+    /// Set on insert and every update.
+    UpdatedAt,
+    /// Any other field.
+    Data,
+}
+
+/// One column of a model's table.
+#[derive(Debug, Clone, Copy)]
+pub struct ColumnMeta {
+    /// Column (and field) name.
+    pub name: &'static str,
+    /// SQL type.
+    pub sql_type: SqlType,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// Its role.
+    pub role: ColumnRole,
+    /// Whether a declared filter uses it (it gets an index).
+    pub indexed: bool,
+}
+
+/// How a declared filter matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `column = value`.
+    Eq,
+    /// Case-insensitive substring, LIKE wildcards in the input escaped.
+    Contains,
+    /// `min_<column>` ≤ column ≤ `max_<column>`.
+    Range,
+    /// `column IN (values)`.
+    In,
+}
+
+/// One declared sort key; `desc` for descending.
+#[derive(Debug, Clone, Copy)]
+pub struct SortKey {
+    /// Column.
+    pub column: &'static str,
+    /// Descending when true.
+    pub desc: bool,
+}
+
+/// Everything the macro knows about a model, as data.
+#[derive(Debug)]
+pub struct ModelMeta {
+    /// Rust type name, e.g. `SavedBuild`.
+    pub name: &'static str,
+    /// Human name for messages, e.g. `Saved build`.
+    pub display: &'static str,
+    /// Table name.
+    pub table: &'static str,
+    /// Columns in declaration order.
+    pub columns: &'static [ColumnMeta],
+    /// Primary-key column.
+    pub id: &'static str,
+    /// Owner column, if any.
+    pub owner: Option<&'static str>,
+    /// Who may read (get, list).
+    pub read: Policy,
+    /// Who may create.
+    pub create: Policy,
+    /// Who may update and delete.
+    pub write: Policy,
+    /// Declared filters.
+    pub filters: &'static [(&'static str, FilterKind)],
+    /// Columns a list may be sorted by.
+    pub sorts: &'static [&'static str],
+    /// Order when none is asked for (the primary key is always the final tiebreaker).
+    pub default_sort: &'static [SortKey],
+    /// Default page size.
+    pub page_default: u32,
+    /// Largest page size.
+    pub page_max: u32,
+}
+
+impl ModelMeta {
+    /// `col1, col2, …` in declaration order.
+    pub fn column_list(&self) -> String {
+        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The policy for `action`.
+    pub fn policy(&self, action: Action) -> &Policy {
+        match action {
+            Action::Read => &self.read,
+            Action::Create => &self.create,
+            Action::Update | Action::Delete => &self.write,
+        }
+    }
+}
+
+/// A persisted model; implemented by `#[derive(Model)]`.
+pub trait Model: Sized + Send + Sync + 'static {
+    /// Table, columns, policies, filters and sorts.
+    const META: &'static ModelMeta;
+
+    /// Bind values of every column, in `META.columns` order.
+    fn to_values(&self, dialect: Dialect) -> Vec<Value>;
+
+    /// Builds the model from one row (a map of column name to value).
+    ///
+    /// # Errors
+    /// A message naming the column that did not decode.
+    fn from_row(row: Value) -> Result<Self, String>;
+
+    /// Bind value of the primary key.
+    fn id_value(&self, dialect: Dialect) -> Value;
+
+    /// The owner's id, for models with an owner column.
+    fn owner_id(&self) -> Option<Uuid>;
+
+    /// The value of a boolean column named in a `flag(...)` policy term.
+    fn flag(&self, column: &str) -> bool;
+
+    /// Whether `principal` may perform `action` on `row` (the same policy the generated
+    /// endpoints enforce in SQL), for hand-written handlers.
+    fn authorize(principal: Option<&Principal>, action: Action, row: &Self) -> bool {
+        Self::META.policy(action).allows_row(principal, row.owner_id(), |c| row.flag(c))
+    }
+}
+
+/// Generates a new primary key for `#[model(id)]` fields.
+pub trait GenerateId {
+    /// A fresh id.
+    fn generate() -> Self;
+}
+
+impl GenerateId for Uuid {
+    fn generate() -> Self {
+        Uuid::new_v4()
+    }
+}
+
+/// Reads column `name` out of a row map (helper for generated `from_row`).
+///
+/// # Errors
+/// When the column does not decode as `T`, naming the column.
+pub fn take_column<T>(row: &mut rbs::value::map::ValueMap, name: &str, decode: fn(Value) -> Result<T, String>) -> Result<T, String> {
+    decode(row.remove(&Value::String(name.to_owned()))).map_err(|e| format!("column {name}: {e}"))
+}
