@@ -13,6 +13,7 @@
 #   BENCH_DATABASE_URL   database of the service; default: a fresh SQLite file in a temp dir
 #   BENCH_READY_TIMEOUT  seconds to wait for each server to answer 200       (default 60)
 #   BENCH_SKIP_BUILD=1   use the existing target/release binaries as they are
+#                        (target/ is $CARGO_TARGET_DIR when that is set, as for cargo)
 #   BENCH_RESULTS        where the Markdown report goes     (default bench/results/latest.md)
 #   BENCH_PGBENCH_SQL    optional write baseline: a file with one SQL statement, run with
 #                        pgbench against BENCH_DATABASE_URL (PostgreSQL) after the HTTP runs
@@ -71,8 +72,9 @@ if [[ ${BENCH_SKIP_BUILD:-0} != 1 ]]; then
     log "building release binaries (cargo build --release -p app -p ceiling)"
     cargo build --release -p app -p ceiling
 fi
-EBO_BIN="$ROOT/target/release/ebo"
-CEILING_BIN="$ROOT/target/release/ceiling"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+EBO_BIN="$TARGET_DIR/release/ebo"
+CEILING_BIN="$TARGET_DIR/release/ceiling"
 [[ -x $EBO_BIN ]] || die "$EBO_BIN missing (build failed or BENCH_SKIP_BUILD without a build)"
 [[ -x $CEILING_BIN ]] || die "$CEILING_BIN missing (build failed or BENCH_SKIP_BUILD without a build)"
 

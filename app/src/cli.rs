@@ -64,6 +64,15 @@ pub enum MigrateAction {
     Up,
     /// List every migration and whether it is applied, pending, modified or unknown.
     Status,
+    /// Write migrations/{postgres,sqlite}/NNNN_<name>.sql: DDL for every model whose table
+    /// no migration creates yet, or empty skeletons to fill by hand.
+    New {
+        /// Short snake_case description, e.g. `saved_builds`.
+        name: String,
+        /// The migrations folder.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
 }
 
 /// `ebo config` subcommands.
@@ -133,6 +142,20 @@ async fn serve(settings: Settings) -> ExitCode {
 }
 
 async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
+    if let MigrateAction::New { name, dir } = &action {
+        return match crate::db::new_migration::write(dir, name, &crate::registry::models()) {
+            Ok(paths) => {
+                for p in paths {
+                    println!("wrote {}", p.display());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("ebo: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     telemetry::init(&settings.log);
     let db = match Db::connect_with_retry(&settings.database).await {
         Ok(db) => db,
@@ -183,6 +206,7 @@ async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        MigrateAction::New { .. } => ExitCode::FAILURE,
     }
 }
 

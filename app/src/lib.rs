@@ -5,13 +5,16 @@
 extern crate self as app;
 
 pub mod auth;
+pub mod builds;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod eso;
 pub mod health;
 pub mod http;
 pub mod model;
+pub mod registry;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

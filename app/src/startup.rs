@@ -84,7 +84,11 @@ impl Application {
                 source: std::io::Error::other("no local address"),
             })?;
         let jwt = crate::auth::token::JwtKeys::from_settings(&settings.auth);
-        let state = AppState { settings: Arc::new(settings), db, jwt };
+        let state = AppState {
+            settings: Arc::new(settings),
+            db,
+            jwt,
+        };
         Ok(Self {
             acceptor,
             addr,

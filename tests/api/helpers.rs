@@ -239,3 +239,77 @@ pub fn assert_error_body(body: &serde_json::Value, status: u16) {
         "{body}"
     );
 }
+
+/// A user row created directly in the database, with a valid access token.
+pub struct TestUser {
+    /// The user's id.
+    pub id: uuid::Uuid,
+    /// `Authorization` header value.
+    pub bearer: String,
+}
+
+impl TestApp {
+    /// Inserts a user with `role` and issues an access token for it.
+    pub async fn user_with_role(&self, role: app::auth::Role) -> TestUser {
+        use app::model::ColumnType;
+        let id = uuid::Uuid::new_v4();
+        let d = self.db.dialect;
+        let role_text = if role == app::auth::Role::Admin {
+            "admin"
+        } else {
+            "user"
+        };
+        let now = chrono_now(d);
+        self.db
+            .rb
+            .exec(
+                "INSERT INTO users (id, email, username, password_hash, role, is_active, is_verified, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                vec![
+                    id.to_value(d),
+                    rbs::Value::String(format!("{}@example.com", id.simple())),
+                    rbs::Value::String(format!("u{}", id.simple())),
+                    rbs::Value::String("not-a-real-hash".into()),
+                    rbs::Value::String(role_text.into()),
+                    true.to_value(d),
+                    true.to_value(d),
+                    now.clone(),
+                    now,
+                ],
+            )
+            .await
+            .expect("insert user");
+        let keys = app::auth::token::JwtKeys::from_settings(&self.settings.auth);
+        let token = keys.issue_access(id, role, 900).expect("token");
+        TestUser {
+            id,
+            bearer: format!("Bearer {token}"),
+        }
+    }
+
+    /// A regular user.
+    pub async fn user(&self) -> TestUser {
+        self.user_with_role(app::auth::Role::User).await
+    }
+
+    /// `{method} {api_prefix}{path}` as `user`.
+    pub fn as_user(
+        &self,
+        user: &TestUser,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.request(method, &self.api(path))
+            .header("authorization", &user.bearer)
+    }
+}
+
+fn chrono_now(d: app::db::Dialect) -> rbs::Value {
+    use app::model::ColumnType;
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t.as_secs() as i64, 0))
+        .unwrap_or_default()
+        .to_value(d)
+}

@@ -77,3 +77,60 @@ async fn oversized_bodies_answer_413_whether_declared_or_chunked() {
     );
     assert!(raw.contains("\"status_code\":413"), "{raw}");
 }
+
+#[tokio::test]
+async fn malformed_json_is_400_and_a_wrong_content_type_415() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let r = app
+        .as_user(&user, Method::POST, "/builds")
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let body: Value = r.json().await.unwrap();
+    assert_error_body(&body, 400);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Malformed JSON"),
+        "{body}"
+    );
+
+    let r = app
+        .as_user(&user, Method::POST, "/builds")
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
+    assert_error_body(&r.json().await.unwrap(), 415);
+
+    let r = app
+        .as_user(&user, Method::POST, "/builds")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "empty body");
+    assert_error_body(&r.json().await.unwrap(), 400);
+}
+
+#[tokio::test]
+async fn an_invalid_path_id_is_422_naming_the_path() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let r = app
+        .as_user(&user, Method::GET, "/builds/not-a-uuid")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_error_body(&body, 422);
+    assert_eq!(body["errors"][0]["field"], "path");
+}

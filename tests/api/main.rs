@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod builds;
 mod cli;
 mod health;
 mod http_errors;

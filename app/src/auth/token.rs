@@ -77,14 +77,23 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "iat", "sub", "jti"]);
         validation.leeway = LEEWAY_SECS;
-        Self { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        Self {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+        }
     }
 
     /// Issues an access token for `user_id` with `role`, valid `ttl_secs` seconds.
     ///
     /// # Errors
     /// Only if signing fails (not expected with HMAC keys).
-    pub fn issue_access(&self, user_id: Uuid, role: Role, ttl_secs: i64) -> Result<String, TokenError> {
+    pub fn issue_access(
+        &self,
+        user_id: Uuid,
+        role: Role,
+        ttl_secs: i64,
+    ) -> Result<String, TokenError> {
         let now = Utc::now().timestamp();
         let claims = AccessClaims {
             sub: user_id,
@@ -94,7 +103,11 @@ impl JwtKeys {
             typ: TokenType::Access,
             role,
         };
-        Ok(encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Verifies an access token and returns the caller.
@@ -106,7 +119,11 @@ impl JwtKeys {
         if claims.typ != TokenType::Access {
             return Err(TokenError::WrongType);
         }
-        Ok(Principal { user_id: claims.sub, role: claims.role, jti: claims.jti })
+        Ok(Principal {
+            user_id: claims.sub,
+            role: claims.role,
+            jti: claims.jti,
+        })
     }
 }
 
@@ -115,14 +132,18 @@ mod tests {
     use super::*;
 
     fn keys(secret: &str) -> JwtKeys {
-        JwtKeys::from_settings(&AuthSettings { jwt_secret: secret.to_owned().into() })
+        JwtKeys::from_settings(&AuthSettings {
+            jwt_secret: secret.to_owned().into(),
+        })
     }
 
     #[test]
     fn issued_tokens_verify_and_carry_the_principal() {
         let k = keys("s".repeat(40).as_str());
         let id = Uuid::new_v4();
-        let p = k.verify_access(&k.issue_access(id, Role::Admin, 60).unwrap()).unwrap();
+        let p = k
+            .verify_access(&k.issue_access(id, Role::Admin, 60).unwrap())
+            .unwrap();
         assert_eq!((p.user_id, p.role), (id, Role::Admin));
     }
 
@@ -131,7 +152,9 @@ mod tests {
         let k = keys("a".repeat(40).as_str());
         let expired = k.issue_access(Uuid::new_v4(), Role::User, -120).unwrap();
         assert!(k.verify_access(&expired).is_err());
-        let other = keys("b".repeat(40).as_str()).issue_access(Uuid::new_v4(), Role::User, 60).unwrap();
+        let other = keys("b".repeat(40).as_str())
+            .issue_access(Uuid::new_v4(), Role::User, 60)
+            .unwrap();
         assert!(k.verify_access(&other).is_err());
         assert!(k.verify_access("not.a.jwt").is_err());
     }

@@ -3,6 +3,7 @@
 
 pub mod dialect;
 pub mod migrate;
+pub mod new_migration;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -40,8 +40,14 @@ impl<T: Type> Payload for JsonBody<T> {
     const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
 
     fn check_content_type(content_type: &str) -> bool {
-        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-        essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json"))
     }
 
     fn schema_ref() -> MetaSchemaRef {
@@ -59,10 +65,15 @@ impl<T: ParseFromJSON> ParsePayload for JsonBody<T> {
     async fn from_request(request: &Request, body: &mut RequestBody) -> Result<Self> {
         let data = Vec::<u8>::from_request(request, body).await?;
         if data.is_empty() {
-            return Err(ApiError::new(StatusCode::BAD_REQUEST, "A JSON request body is required").into());
+            return Err(
+                ApiError::new(StatusCode::BAD_REQUEST, "A JSON request body is required").into(),
+            );
         }
         let value: Value = serde_json::from_slice(&data).map_err(|e| {
-            poem::Error::from(ApiError::new(StatusCode::BAD_REQUEST, format!("Malformed JSON body: {e}")))
+            poem::Error::from(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("Malformed JSON body: {e}"),
+            ))
         })?;
         let errors = validate::<T>(&value);
         if !errors.is_empty() {
@@ -95,19 +106,39 @@ fn resolve<'a>(schema: &'a MetaSchemaRef, registry: &'a Registry) -> Option<&'a 
 }
 
 fn field(path: &str) -> String {
-    if path.is_empty() { "body".into() } else { path.to_owned() }
+    if path.is_empty() {
+        "body".into()
+    } else {
+        path.to_owned()
+    }
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn fmt_num(n: f64) -> String {
-    if n.fract() == 0.0 { format!("{n:.0}") } else { n.to_string() }
+    if n.fract() == 0.0 {
+        format!("{n:.0}")
+    } else {
+        n.to_string()
+    }
 }
 
-fn check(value: &Value, schema: &MetaSchemaRef, registry: &Registry, path: &str, out: &mut Vec<FieldError>) {
-    let Some(s) = resolve(schema, registry) else { return };
+fn check(
+    value: &Value,
+    schema: &MetaSchemaRef,
+    registry: &Registry,
+    path: &str,
+    out: &mut Vec<FieldError>,
+) {
+    let Some(s) = resolve(schema, registry) else {
+        return;
+    };
     for part in &s.all_of {
         check(value, part, registry, path, out);
     }
@@ -121,14 +152,26 @@ fn check(value: &Value, schema: &MetaSchemaRef, registry: &Registry, path: &str,
             None => out.push(FieldError::new(field(path), "must be an array")),
             Some(items) => {
                 if let Some(max) = s.max_items.filter(|m| items.len() > *m) {
-                    out.push(FieldError::new(field(path), format!("must have at most {max} items")));
+                    out.push(FieldError::new(
+                        field(path),
+                        format!("must have at most {max} items"),
+                    ));
                 }
                 if let Some(min) = s.min_items.filter(|m| items.len() < *m) {
-                    out.push(FieldError::new(field(path), format!("must have at least {min} items")));
+                    out.push(FieldError::new(
+                        field(path),
+                        format!("must have at least {min} items"),
+                    ));
                 }
                 if let Some(item_schema) = &s.items {
                     for (i, item) in items.iter().enumerate() {
-                        check(item, item_schema, registry, &format!("{}[{i}]", field(path)), out);
+                        check(
+                            item,
+                            item_schema,
+                            registry,
+                            &format!("{}[{i}]", field(path)),
+                            out,
+                        );
                     }
                 }
             }
@@ -138,23 +181,43 @@ fn check(value: &Value, schema: &MetaSchemaRef, registry: &Registry, path: &str,
             Some(text) => check_string(text, s, path, out),
         },
         "integer" | "number" => match value.as_f64() {
-            Some(n) if s.ty == "number" || value.is_i64() || value.is_u64() => check_number(n, s, path, out),
+            Some(n) if s.ty == "number" || value.is_i64() || value.is_u64() => {
+                check_number(n, s, path, out)
+            }
             _ => out.push(FieldError::new(
                 field(path),
-                if s.ty == "integer" { "must be an integer" } else { "must be a number" },
+                if s.ty == "integer" {
+                    "must be an integer"
+                } else {
+                    "must be a number"
+                },
             )),
         },
-        "boolean" if !value.is_boolean() => out.push(FieldError::new(field(path), "must be true or false")),
+        "boolean" if !value.is_boolean() => {
+            out.push(FieldError::new(field(path), "must be true or false"))
+        }
         _ => {}
     }
     if out.len() == before && !s.enum_items.is_empty() && !s.enum_items.contains(value) {
-        let allowed: Vec<String> =
-            s.enum_items.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
-        out.push(FieldError::new(field(path), format!("must be one of: {}", allowed.join(", "))));
+        let allowed: Vec<String> = s
+            .enum_items
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect();
+        out.push(FieldError::new(
+            field(path),
+            format!("must be one of: {}", allowed.join(", ")),
+        ));
     }
 }
 
-fn check_object(value: &Value, s: &MetaSchema, registry: &Registry, path: &str, out: &mut Vec<FieldError>) {
+fn check_object(
+    value: &Value,
+    s: &MetaSchema,
+    registry: &Registry,
+    path: &str,
+    out: &mut Vec<FieldError>,
+) {
     let Some(obj) = value.as_object() else {
         out.push(FieldError::new(field(path), "must be an object"));
         return;
@@ -179,18 +242,28 @@ fn check_object(value: &Value, s: &MetaSchema, registry: &Registry, path: &str, 
 fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
     let len = text.chars().count();
     if let Some(max) = s.max_length.filter(|m| len > *m) {
-        out.push(FieldError::new(field(path), format!("must be at most {max} characters")));
+        out.push(FieldError::new(
+            field(path),
+            format!("must be at most {max} characters"),
+        ));
     }
     if let Some(min) = s.min_length.filter(|m| len < *m) {
         out.push(FieldError::new(
             field(path),
-            if min == 1 { "must not be empty".to_owned() } else { format!("must be at least {min} characters") },
+            if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("must be at least {min} characters")
+            },
         ));
     }
     if let Some(p) = &s.pattern
         && regex::Regex::new(p).is_ok_and(|re| !re.is_match(text))
     {
-        out.push(FieldError::new(field(path), format!("must match the pattern {p}")));
+        out.push(FieldError::new(
+            field(path),
+            format!("must match the pattern {p}"),
+        ));
     }
     let bad_format = match s.format {
         Some("uuid") => uuid::Uuid::parse_str(text).is_err(),
@@ -198,7 +271,11 @@ fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError
         _ => false,
     };
     if bad_format {
-        let what = if s.format == Some("uuid") { "a UUID" } else { "an RFC 3339 date-time" };
+        let what = if s.format == Some("uuid") {
+            "a UUID"
+        } else {
+            "an RFC 3339 date-time"
+        };
         out.push(FieldError::new(field(path), format!("must be {what}")));
     }
 }
@@ -211,9 +288,19 @@ fn check_number(n: f64, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
     let above = max.is_some_and(|m| if max_ex { n >= m } else { n > m });
     if below || above {
         let msg = match (min, max) {
-            (Some(lo), Some(hi)) if !min_ex && !max_ex => format!("must be between {} and {}", fmt_num(lo), fmt_num(hi)),
-            _ if below => format!("must be {} {}", if min_ex { "greater than" } else { "at least" }, fmt_num(min.unwrap_or_default())),
-            _ => format!("must be {} {}", if max_ex { "less than" } else { "at most" }, fmt_num(max.unwrap_or_default())),
+            (Some(lo), Some(hi)) if !min_ex && !max_ex => {
+                format!("must be between {} and {}", fmt_num(lo), fmt_num(hi))
+            }
+            _ if below => format!(
+                "must be {} {}",
+                if min_ex { "greater than" } else { "at least" },
+                fmt_num(min.unwrap_or_default())
+            ),
+            _ => format!(
+                "must be {} {}",
+                if max_ex { "less than" } else { "at most" },
+                fmt_num(max.unwrap_or_default())
+            ),
         };
         out.push(FieldError::new(field(path), msg));
         return;
@@ -254,7 +341,10 @@ mod tests {
     }
 
     fn fields(v: Value) -> Vec<(String, String)> {
-        validate::<Outer>(&v).into_iter().map(|e| (e.field, e.message)).collect()
+        validate::<Outer>(&v)
+            .into_iter()
+            .map(|e| (e.field, e.message))
+            .collect()
     }
 
     #[test]
@@ -290,6 +380,9 @@ mod tests {
                 ("inner.cp_level".into(), "must be an integer".into()),
             ]
         );
-        assert_eq!(fields(json!([1])), vec![("body".into(), "must be an object".into())]);
+        assert_eq!(
+            fields(json!([1])),
+            vec![("body".into(), "must be an object".into())]
+        );
     }
 }

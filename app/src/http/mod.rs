@@ -16,10 +16,14 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
+    builds,
     config::{Environment, Settings},
     health,
     state::AppState,
 };
+
+/// Every API of the service, combined into one OpenAPI document.
+pub type Apis = (health::api::HealthApi, builds::SavedBuildApi);
 
 /// Tags grouping the operations in the docs.
 #[derive(Debug, Tags)]
@@ -45,10 +49,14 @@ one) and `X-Process-Time` (seconds).
 
 /// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
 /// `ebo openapi` can write the spec anywhere.
-pub fn api_service(settings: &Settings) -> OpenApiService<health::api::HealthApi, ()> {
-    OpenApiService::new(health::api::HealthApi, API_TITLE, env!("CARGO_PKG_VERSION"))
-        .description(API_DESCRIPTION)
-        .server(settings.server.api_prefix.clone())
+pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
+    OpenApiService::new(
+        (health::api::HealthApi, builds::SavedBuildApi),
+        API_TITLE,
+        env!("CARGO_PKG_VERSION"),
+    )
+    .description(API_DESCRIPTION)
+    .server(settings.server.api_prefix.clone())
 }
 
 /// The whole application endpoint with its middleware, ready to serve.

@@ -137,7 +137,9 @@ impl ColumnType for f64 {
             Value::I32(n) => Ok(n.into()),
             Value::U32(n) => Ok(n.into()),
             Value::U64(n) => Ok(n as f64),
-            Value::String(s) => s.parse().map_err(|_| format!("expected a number, found {s:?}")),
+            Value::String(s) => s
+                .parse()
+                .map_err(|_| format!("expected a number, found {s:?}")),
             other => Err(unexpected("a number", &other)),
         }
     }
@@ -202,7 +204,11 @@ fn parse_timestamp(s: &str) -> Result<DateTime<Utc>, String> {
     }
     // PostgreSQL text forms: `2026-11-23 10:00:00.123+00` or without offset.
     let normalized = s.replacen(' ', "T", 1);
-    let with_offset = if normalized.ends_with("+00") { format!("{normalized}:00") } else { normalized.clone() };
+    let with_offset = if normalized.ends_with("+00") {
+        format!("{normalized}:00")
+    } else {
+        normalized.clone()
+    };
     DateTime::parse_from_rfc3339(&with_offset)
         .or_else(|_| DateTime::parse_from_rfc3339(&format!("{normalized}Z")))
         .map(|t| t.with_timezone(&Utc))
@@ -216,7 +222,11 @@ impl<T: ColumnType> ColumnType for Option<T> {
         self.as_ref().map_or(Value::Null, |v| v.to_value(dialect))
     }
     fn from_value(v: Value) -> Result<Self, String> {
-        if v.is_null() { Ok(None) } else { T::from_value(v).map(Some) }
+        if v.is_null() {
+            Ok(None)
+        } else {
+            T::from_value(v).map(Some)
+        }
     }
 }
 
@@ -235,7 +245,8 @@ pub fn json_to_value<T: Serialize>(v: &T, dialect: Dialect) -> Value {
 /// When the stored JSON does not fit `T`.
 pub fn json_from_value<T: DeserializeOwned>(v: Value) -> Result<T, String> {
     match ext_inner(v) {
-        Value::String(s) => serde_json::from_str(&s).or_else(|_| serde_json::from_value(serde_json::Value::String(s))),
+        Value::String(s) => serde_json::from_str(&s)
+            .or_else(|_| serde_json::from_value(serde_json::Value::String(s))),
         Value::Binary(b) => serde_json::from_slice(&b),
         other => serde_json::to_value(&other).and_then(serde_json::from_value),
     }
@@ -256,7 +267,8 @@ pub fn enum_to_value<T: Serialize>(v: &T, _: Dialect) -> Value {
 /// When the text is not one of the enum's values.
 pub fn enum_from_value<T: DeserializeOwned>(v: Value) -> Result<T, String> {
     let text = String::from_value(v)?;
-    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| format!("unknown value {text:?}"))
+    serde_json::from_value(serde_json::Value::String(text.clone()))
+        .map_err(|_| format!("unknown value {text:?}"))
 }
 
 #[cfg(test)]
@@ -271,23 +283,36 @@ mod tests {
             let t = truncate_to_millis(Utc::now());
             assert_eq!(DateTime::<Utc>::from_value(t.to_value(d)).unwrap(), t);
             assert!(bool::from_value(true.to_value(d)).unwrap());
-            assert_eq!(Option::<i64>::from_value(None::<i64>.to_value(d)).unwrap(), None);
+            assert_eq!(
+                Option::<i64>::from_value(None::<i64>.to_value(d)).unwrap(),
+                None
+            );
             let sets = vec!["Kinras's Wrath".to_owned()];
-            assert_eq!(json_from_value::<Vec<String>>(json_to_value(&sets, d)).unwrap(), sets);
+            assert_eq!(
+                json_from_value::<Vec<String>>(json_to_value(&sets, d)).unwrap(),
+                sets
+            );
         }
     }
 
     #[test]
     fn sqlite_json_looking_text_decodes_back_to_text() {
         assert_eq!(String::from_value(Value::I64(123)).unwrap(), "123");
-        assert_eq!(String::from_value(Value::Array(vec![Value::I64(1)])).unwrap(), "[1]");
+        assert_eq!(
+            String::from_value(Value::Array(vec![Value::I64(1)])).unwrap(),
+            "[1]"
+        );
         assert!(bool::from_value(Value::I64(1)).unwrap());
     }
 
     #[test]
     fn postgres_timestamp_text_forms_parse() {
         let want = DateTime::parse_from_rfc3339("2026-11-23T10:00:00.123Z").unwrap();
-        for s in ["2026-11-23T10:00:00.123Z", "2026-11-23 10:00:00.123+00", "2026-11-23T10:00:00.123"] {
+        for s in [
+            "2026-11-23T10:00:00.123Z",
+            "2026-11-23 10:00:00.123+00",
+            "2026-11-23T10:00:00.123",
+        ] {
             assert_eq!(parse_timestamp(s).unwrap(), want, "{s}");
         }
     }

@@ -24,7 +24,10 @@ fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
         other => vec![other],
     };
     rows.into_iter()
-        .map(|r| M::from_row(r).map_err(|e| AppError::Internal(anyhow::anyhow!("decoding {}: {e}", M::META.table))))
+        .map(|r| {
+            M::from_row(r)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("decoding {}: {e}", M::META.table)))
+        })
         .collect()
 }
 
@@ -35,7 +38,11 @@ fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
 pub async fn insert<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
     let meta = M::META;
     let marks = vec!["?"; meta.columns.len()].join(", ");
-    let sql = format!("INSERT INTO {} ({}) VALUES ({marks})", meta.table, meta.column_list());
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({marks})",
+        meta.table,
+        meta.column_list()
+    );
     db.rb.exec(&sql, row.to_values(db.dialect)).await?;
     Ok(())
 }
@@ -44,11 +51,21 @@ pub async fn insert<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
 ///
 /// # Errors
 /// Database or decoding errors.
-pub async fn find_scoped<M: Model>(db: &Db, scope: &Scope, id: Value) -> Result<Option<M>, AppError> {
+pub async fn find_scoped<M: Model>(
+    db: &Db,
+    scope: &Scope,
+    id: Value,
+) -> Result<Option<M>, AppError> {
     let meta = M::META;
     let (where_sql, args) = where_clause(scope, &[super::Filter::Eq(meta.id, id)]);
-    let sql = format!("SELECT {} FROM {}{where_sql}", meta.column_list(), meta.table);
-    Ok(decode_rows::<M>(db.rb.query(&sql, args).await?)?.into_iter().next())
+    let sql = format!(
+        "SELECT {} FROM {}{where_sql}",
+        meta.column_list(),
+        meta.table
+    );
+    Ok(decode_rows::<M>(db.rb.query(&sql, args).await?)?
+        .into_iter()
+        .next())
 }
 
 /// The row with primary key `id`, unscoped (for internal use: imports, auth).
@@ -63,24 +80,39 @@ pub async fn find<M: Model>(db: &Db, id: Value) -> Result<Option<M>, AppError> {
 ///
 /// # Errors
 /// 422 for an undeclared sort key; database errors as 500/503.
-pub async fn list<M: Model>(db: &Db, scope: &Scope, query: &ListQuery) -> Result<Page<M>, ApiError> {
+pub async fn list<M: Model>(
+    db: &Db,
+    scope: &Scope,
+    query: &ListQuery,
+) -> Result<Page<M>, ApiError> {
     let meta = M::META;
     let order = order_by(meta, query.sort.as_deref())?;
     let (where_sql, args) = where_clause(scope, &query.filters);
     let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
-    let counts: Vec<serde_json::Value> =
-        db.fetch_all(&count_sql, args.clone()).await.map_err(|e| ApiError::from(AppError::from(e)))?;
+    let counts: Vec<serde_json::Value> = db
+        .fetch_all(&count_sql, args.clone())
+        .await
+        .map_err(|e| ApiError::from(AppError::from(e)))?;
     let total = counts.first().and_then(|r| r["n"].as_u64()).unwrap_or(0);
     let mut page_args = args;
     page_args.push(Value::I64(i64::from(query.limit)));
     page_args.push(Value::I64(i64::try_from(query.offset).unwrap_or(i64::MAX)));
-    let sql = format!("SELECT {} FROM {}{where_sql}{order} LIMIT ? OFFSET ?", meta.column_list(), meta.table);
+    let sql = format!(
+        "SELECT {} FROM {}{where_sql}{order} LIMIT ? OFFSET ?",
+        meta.column_list(),
+        meta.table
+    );
     let items = if total == 0 {
         Vec::new()
     } else {
         decode_rows::<M>(db.rb.query(&sql, page_args).await.map_err(AppError::from)?)?
     };
-    Ok(Page { items, total, limit: query.limit, offset: query.offset })
+    Ok(Page {
+        items,
+        total,
+        limit: query.limit,
+        offset: query.offset,
+    })
 }
 
 /// `UPDATE` of every non-key column of `row`, by primary key.
@@ -98,7 +130,12 @@ pub async fn update<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
         }
     }
     args.push(row.id_value(db.dialect));
-    let sql = format!("UPDATE {} SET {} WHERE {} = ?", meta.table, sets.join(", "), meta.id);
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {} = ?",
+        meta.table,
+        sets.join(", "),
+        meta.id
+    );
     db.rb.exec(&sql, args).await?;
     Ok(())
 }
@@ -114,7 +151,9 @@ pub async fn delete<M: Model>(db: &Db, id: Value) -> Result<bool, AppError> {
 }
 
 fn read_scope<M: Model>(state: &AppState, principal: Option<&Principal>) -> Scope {
-    M::META.read.scope(principal, M::META.owner, state.db.dialect)
+    M::META
+        .read
+        .scope(principal, M::META.owner, state.db.dialect)
 }
 
 fn not_found<M: Model>() -> ApiError {
@@ -125,15 +164,25 @@ fn not_found<M: Model>() -> ApiError {
 ///
 /// # Errors
 /// 404, or database errors.
-pub async fn get_for<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value) -> Result<M, ApiError> {
-    find_scoped::<M>(&state.db, &read_scope::<M>(state, principal), id).await?.ok_or_else(not_found::<M>)
+pub async fn get_for<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    id: Value,
+) -> Result<M, ApiError> {
+    find_scoped::<M>(&state.db, &read_scope::<M>(state, principal), id)
+        .await?
+        .ok_or_else(not_found::<M>)
 }
 
 /// `list`: one page of the rows `principal` may read.
 ///
 /// # Errors
 /// 422 for an undeclared sort key; database errors.
-pub async fn list_for<M: Model>(state: &AppState, principal: Option<&Principal>, query: &ListQuery) -> Result<Page<M>, ApiError> {
+pub async fn list_for<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    query: &ListQuery,
+) -> Result<Page<M>, ApiError> {
     list::<M>(&state.db, &read_scope::<M>(state, principal), query).await
 }
 
@@ -141,9 +190,16 @@ pub async fn list_for<M: Model>(state: &AppState, principal: Option<&Principal>,
 ///
 /// # Errors
 /// 403 when not allowed; 409 on a duplicate; database errors.
-pub async fn create_for<M: Model>(state: &AppState, principal: Option<&Principal>, row: M) -> Result<M, ApiError> {
+pub async fn create_for<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    row: M,
+) -> Result<M, ApiError> {
     if !M::META.create.allows(principal) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, format!("You may not create a {}", M::META.display.to_lowercase())));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("You may not create a {}", M::META.display.to_lowercase()),
+        ));
     }
     insert(&state.db, &row).await?;
     Ok(row)
@@ -151,11 +207,23 @@ pub async fn create_for<M: Model>(state: &AppState, principal: Option<&Principal
 
 /// Loads a row for a write: 404 when the caller cannot even read it, 403 when they can read
 /// but the write policy refuses (documented choice: visible rows are not hidden on write).
-async fn load_for_write<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value, action: Action) -> Result<M, ApiError> {
+async fn load_for_write<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    id: Value,
+    action: Action,
+) -> Result<M, ApiError> {
     let row = get_for::<M>(state, principal, id).await?;
     if !M::authorize(principal, action, &row) {
-        let verb = if action == Action::Delete { "delete" } else { "change" };
-        return Err(ApiError::new(StatusCode::FORBIDDEN, format!("You may not {verb} this {}", M::META.display.to_lowercase())));
+        let verb = if action == Action::Delete {
+            "delete"
+        } else {
+            "change"
+        };
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            format!("You may not {verb} this {}", M::META.display.to_lowercase()),
+        ));
     }
     Ok(row)
 }
@@ -180,7 +248,11 @@ pub async fn update_for<M: Model>(
 ///
 /// # Errors
 /// 404 (invisible), 403 (visible, not deletable), database errors.
-pub async fn delete_for<M: Model>(state: &AppState, principal: Option<&Principal>, id: Value) -> Result<(), ApiError> {
+pub async fn delete_for<M: Model>(
+    state: &AppState,
+    principal: Option<&Principal>,
+    id: Value,
+) -> Result<(), ApiError> {
     let row = load_for_write::<M>(state, principal, id, Action::Delete).await?;
     delete::<M>(&state.db, row.id_value(state.db.dialect)).await?;
     Ok(())

@@ -27,8 +27,16 @@ pub fn create_table(meta: &ModelMeta, dialect: Dialect) -> String {
         meta.table,
         lines.join(",\n")
     );
-    for c in meta.columns.iter().filter(|c| c.role == ColumnRole::Owner || c.indexed) {
-        out.push_str(&format!("CREATE INDEX {t}_{c}_idx ON {t} ({c});\n", t = meta.table, c = c.name));
+    for c in meta
+        .columns
+        .iter()
+        .filter(|c| c.role == ColumnRole::Owner || c.indexed)
+    {
+        out.push_str(&format!(
+            "CREATE INDEX {t}_{c}_idx ON {t} ({c});\n",
+            t = meta.table,
+            c = c.name
+        ));
     }
     out
 }
@@ -41,8 +49,13 @@ pub fn created_tables(sql: &str) -> Vec<String> {
     while let Some(i) = rest.find("create table") {
         rest = &rest[i + "create table".len()..];
         let after = rest.trim_start();
-        let after = after.strip_prefix("if not exists").map_or(after, str::trim_start);
-        let name: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let after = after
+            .strip_prefix("if not exists")
+            .map_or(after, str::trim_start);
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if !name.is_empty() {
             out.push(name);
         }
@@ -53,10 +66,16 @@ pub fn created_tables(sql: &str) -> Vec<String> {
 /// The migration file for `dialect`: DDL for every model whose table `existing` lacks, or an
 /// empty skeleton with a comment when all tables exist.
 pub fn skeleton(models: &[&ModelMeta], existing: &[String], dialect: Dialect) -> String {
-    let new: Vec<String> =
-        models.iter().filter(|m| !existing.iter().any(|t| t == m.table)).map(|m| create_table(m, dialect)).collect();
+    let new: Vec<String> = models
+        .iter()
+        .filter(|m| !existing.iter().any(|t| t == m.table))
+        .map(|m| create_table(m, dialect))
+        .collect();
     if new.is_empty() {
-        format!("-- Every model's table exists: write this {} migration by hand.\n", dialect.name())
+        format!(
+            "-- Every model's table exists: write this {} migration by hand.\n",
+            dialect.name()
+        )
     } else {
         new.join("\n")
     }

@@ -107,7 +107,11 @@ pub struct ModelMeta {
 impl ModelMeta {
     /// `col1, col2, …` in declaration order.
     pub fn column_list(&self) -> String {
-        self.columns.iter().map(|c| c.name).collect::<Vec<_>>().join(", ")
+        self.columns
+            .iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The policy for `action`.
@@ -146,7 +150,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// Whether `principal` may perform `action` on `row` (the same policy the generated
     /// endpoints enforce in SQL), for hand-written handlers.
     fn authorize(principal: Option<&Principal>, action: Action, row: &Self) -> bool {
-        Self::META.policy(action).allows_row(principal, row.owner_id(), |c| row.flag(c))
+        Self::META
+            .policy(action)
+            .allows_row(principal, row.owner_id(), |c| row.flag(c))
     }
 }
 
@@ -166,6 +172,10 @@ impl GenerateId for Uuid {
 ///
 /// # Errors
 /// When the column does not decode as `T`, naming the column.
-pub fn take_column<T>(row: &mut rbs::value::map::ValueMap, name: &str, decode: fn(Value) -> Result<T, String>) -> Result<T, String> {
+pub fn take_column<T>(
+    row: &mut rbs::value::map::ValueMap,
+    name: &str,
+    decode: fn(Value) -> Result<T, String>,
+) -> Result<T, String> {
     decode(row.remove(&Value::String(name.to_owned()))).map_err(|e| format!("column {name}: {e}"))
 }

@@ -77,7 +77,12 @@ impl Policy {
     }
 
     /// Whether `principal` may act on a row with owner `owner` whose boolean columns are read by `flag`.
-    pub fn allows_row(&self, principal: Option<&Principal>, owner: Option<Uuid>, flag: impl Fn(&str) -> bool) -> bool {
+    pub fn allows_row(
+        &self,
+        principal: Option<&Principal>,
+        owner: Option<Uuid>,
+        flag: impl Fn(&str) -> bool,
+    ) -> bool {
         self.allows(principal)
             || self.terms.iter().any(|t| match (t, principal) {
                 (Term::Owner, Some(p)) => owner == Some(p.user_id),
@@ -87,11 +92,18 @@ impl Policy {
     }
 
     /// The predicate restricting rows to those `principal` may see.
-    pub fn scope(&self, principal: Option<&Principal>, owner_column: Option<&str>, dialect: Dialect) -> Scope {
+    pub fn scope(
+        &self,
+        principal: Option<&Principal>,
+        owner_column: Option<&str>,
+        dialect: Dialect,
+    ) -> Scope {
         if self.allows(principal) {
             return Scope::All;
         }
-        let Some(p) = principal else { return Scope::Nothing };
+        let Some(p) = principal else {
+            return Scope::Nothing;
+        };
         let mut parts = Vec::new();
         let mut args = Vec::new();
         for t in self.terms {
@@ -107,7 +119,14 @@ impl Policy {
                 _ => {}
             }
         }
-        if parts.is_empty() { Scope::Nothing } else { Scope::Where { sql: format!("({})", parts.join(" OR ")), args } }
+        if parts.is_empty() {
+            Scope::Nothing
+        } else {
+            Scope::Where {
+                sql: format!("({})", parts.join(" OR ")),
+                args,
+            }
+        }
     }
 }
 
@@ -116,21 +135,32 @@ mod tests {
     use super::*;
     use crate::auth::Role;
 
-    const OWNER_OR_PUBLIC: Policy = Policy { terms: &[Term::Owner, Term::Flag("is_public"), Term::Admin] };
+    const OWNER_OR_PUBLIC: Policy = Policy {
+        terms: &[Term::Owner, Term::Flag("is_public"), Term::Admin],
+    };
 
     fn user(role: Role) -> Principal {
-        Principal { user_id: Uuid::new_v4(), role, jti: String::new() }
+        Principal {
+            user_id: Uuid::new_v4(),
+            role,
+            jti: String::new(),
+        }
     }
 
     #[test]
     fn rows_are_allowed_by_any_term() {
         let (a, b, admin) = (user(Role::User), user(Role::User), user(Role::Admin));
-        let owned_by_a = |p: &Principal, public: bool| OWNER_OR_PUBLIC.allows_row(Some(p), Some(a.user_id), |_| public);
+        let owned_by_a = |p: &Principal, public: bool| {
+            OWNER_OR_PUBLIC.allows_row(Some(p), Some(a.user_id), |_| public)
+        };
         assert!(owned_by_a(&a, false));
         assert!(!owned_by_a(&b, false));
         assert!(owned_by_a(&b, true));
         assert!(owned_by_a(&admin, false));
-        assert!(!OWNER_OR_PUBLIC.allows_row(None, Some(a.user_id), |_| true), "flags need a signed-in user");
+        assert!(
+            !OWNER_OR_PUBLIC.allows_row(None, Some(a.user_id), |_| true),
+            "flags need a signed-in user"
+        );
     }
 
     #[test]
@@ -143,9 +173,17 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert_eq!(OWNER_OR_PUBLIC.scope(Some(&user(Role::Admin)), Some("owner_id"), Dialect::Sqlite), Scope::All);
-        assert_eq!(OWNER_OR_PUBLIC.scope(None, Some("owner_id"), Dialect::Sqlite), Scope::Nothing);
-        let public = Policy { terms: &[Term::Public] };
+        assert_eq!(
+            OWNER_OR_PUBLIC.scope(Some(&user(Role::Admin)), Some("owner_id"), Dialect::Sqlite),
+            Scope::All
+        );
+        assert_eq!(
+            OWNER_OR_PUBLIC.scope(None, Some("owner_id"), Dialect::Sqlite),
+            Scope::Nothing
+        );
+        let public = Policy {
+            terms: &[Term::Public],
+        };
         assert_eq!(public.scope(None, None, Dialect::Sqlite), Scope::All);
     }
 }

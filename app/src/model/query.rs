@@ -86,7 +86,10 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
             }
             Filter::Contains(c, needle) => {
                 parts.push(format!("lower({c}) LIKE ? ESCAPE '\\'"));
-                args.push(Value::String(format!("%{}%", escape_like(&needle.to_lowercase()))));
+                args.push(Value::String(format!(
+                    "%{}%",
+                    escape_like(&needle.to_lowercase())
+                )));
             }
             Filter::Min(c, v) => {
                 parts.push(format!("{c} >= ?"));
@@ -104,7 +107,11 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
             }
         }
     }
-    let sql = if parts.is_empty() { String::new() } else { format!(" WHERE {}", parts.join(" AND ")) };
+    let sql = if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", parts.join(" AND "))
+    };
     (sql, args)
 }
 
@@ -119,7 +126,8 @@ pub fn order_by(meta: &ModelMeta, sort: Option<&str>) -> Result<String, ApiError
         Some(s) => {
             let (desc, col) = s.strip_prefix('-').map_or((false, s), |c| (true, c));
             let Some(col) = meta.sorts.iter().find(|k| **k == col) else {
-                let allowed: Vec<String> = meta.sorts.iter().map(|k| format!("{k}, -{k}")).collect();
+                let allowed: Vec<String> =
+                    meta.sorts.iter().map(|k| format!("{k}, -{k}")).collect();
                 let msg = if allowed.is_empty() {
                     "this list cannot be sorted".to_owned()
                 } else {
@@ -131,7 +139,11 @@ pub fn order_by(meta: &ModelMeta, sort: Option<&str>) -> Result<String, ApiError
         }
         None => {
             for k in meta.default_sort {
-                keys.push(format!("{} {}", k.column, if k.desc { "DESC" } else { "ASC" }));
+                keys.push(format!(
+                    "{} {}",
+                    k.column,
+                    if k.desc { "DESC" } else { "ASC" }
+                ));
             }
         }
     }
@@ -158,14 +170,23 @@ mod tests {
     #[test]
     fn filters_become_bound_predicates() {
         let (sql, args) = where_clause(
-            &Scope::Where { sql: "(owner_id = ?)".into(), args: vec![Value::String("u".into())] },
+            &Scope::Where {
+                sql: "(owner_id = ?)".into(),
+                args: vec![Value::String("u".into())],
+            },
             &[
                 Filter::Eq("class", Value::String("Warden".into())),
                 Filter::Contains("name", "Fire_%".into()),
-                Filter::In("race", vec![Value::String("Nord".into()), Value::String("Orc".into())]),
+                Filter::In(
+                    "race",
+                    vec![Value::String("Nord".into()), Value::String("Orc".into())],
+                ),
             ],
         );
-        assert_eq!(sql, " WHERE (owner_id = ?) AND class = ? AND lower(name) LIKE ? ESCAPE '\\' AND race IN (?, ?)");
+        assert_eq!(
+            sql,
+            " WHERE (owner_id = ?) AND class = ? AND lower(name) LIKE ? ESCAPE '\\' AND race IN (?, ?)"
+        );
         assert_eq!(args.len(), 5);
         assert_eq!(args[2], Value::String("%fire\\_\\%%".into()));
     }

@@ -15,7 +15,11 @@ pub fn email(value: &str) -> Result<(), String> {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
         });
-    if ok { Ok(()) } else { Err("must be an email address".into()) }
+    if ok {
+        Ok(())
+    } else {
+        Err("must be an email address".into())
+    }
 }
 
 #[cfg(test)]

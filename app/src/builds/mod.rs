@@ -1,0 +1,67 @@
+//! Saved builds: a user's named loadouts, the worked example of `#[derive(Model)]`
+//! (`docs/adding-a-model.md` walks through this file).
+
+use chrono::{DateTime, Utc};
+use ebo_macros::Model;
+use uuid::Uuid;
+
+use crate::eso::{ChampionPoints, EsoClass, Race};
+
+/// A build loadout saved by a user; readable by any signed-in user when public.
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "saved_builds",
+    read = "owner | flag(is_public) | admin",
+    write = "owner",
+    sort = "updated_at, created_at, name",
+    default_sort = "-updated_at",
+    api(
+        path = "/builds",
+        tag = "Builds",
+        ops(list, get, create, update, delete)
+    )
+)]
+pub struct SavedBuild {
+    /// Build id (UUID v4, set by the server).
+    #[model(id)]
+    pub build_id: Uuid,
+    /// The owning user's id (set from the token).
+    #[model(owner)]
+    pub owner_id: Uuid,
+    /// Name, 1–100 characters.
+    #[model(filter = "contains", validate(length(min = 1, max = 100)))]
+    pub name: String,
+    /// Class.
+    #[model(enum, filter = "eq")]
+    pub class: EsoClass,
+    /// Subclass: the class whose skill lines are borrowed, if any.
+    #[model(enum)]
+    pub subclass: Option<EsoClass>,
+    /// Race.
+    #[model(enum)]
+    pub race: Race,
+    /// Gear set names, at most 10.
+    #[model(json, validate(max_items = 10))]
+    pub sets: Vec<String>,
+    /// Front-bar skills, at most 6 (5 + ultimate).
+    #[model(json, validate(max_items = 6))]
+    pub skills_front: Vec<String>,
+    /// Back-bar skills, at most 6 (5 + ultimate).
+    #[model(json, validate(max_items = 6))]
+    pub skills_back: Vec<String>,
+    /// Champion points per constellation.
+    #[model(json)]
+    pub champion_points: Option<ChampionPoints>,
+    /// Free-form notes, at most 2,000 characters.
+    #[model(validate(length(max = 2000)))]
+    pub notes: Option<String>,
+    /// Whether any signed-in user may read it (default false).
+    #[model(filter = "eq", default)]
+    pub is_public: bool,
+    /// When it was created (UTC).
+    #[model(created_at)]
+    pub created_at: DateTime<Utc>,
+    /// When it last changed (UTC).
+    #[model(updated_at)]
+    pub updated_at: DateTime<Utc>,
+}

@@ -1,0 +1,10 @@
+//! Every persisted model, in dependency order (a table after the tables it references).
+//! `ebo migrate new` generates DDL for the ones whose table no migration creates yet.
+//! Adding a model: list its `META` here and its `<Model>Api` in `http::api_service`.
+
+use crate::model::{Model, ModelMeta};
+
+/// Metadata of every `#[derive(Model)]` type.
+pub fn models() -> Vec<&'static ModelMeta> {
+    vec![crate::builds::SavedBuild::META]
+}

@@ -1,0 +1,344 @@
+//! `<M>Api`: the poem-openapi CRUD endpoints the model asked for. Each handler extracts,
+//! authorizes through `app::model::crud` (policy in SQL), and maps to the view type.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{bind_inner, snake, suffixed};
+use crate::ir::{Api, FilterKind, Model, Term};
+
+fn is_public(terms: &[Term]) -> bool {
+    terms.contains(&Term::Public)
+}
+
+/// (auth parameter, principal expression) for an operation under `terms`.
+fn auth(terms: &[Term]) -> (TokenStream, TokenStream) {
+    if is_public(terms) {
+        (quote! {}, quote! { ::std::option::Option::None })
+    } else {
+        (
+            quote! { auth: ::app::auth::BearerAuth, },
+            quote! { ::std::option::Option::Some(&auth.0) },
+        )
+    }
+}
+
+fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut pushes = Vec::new();
+    for f in &m.fields {
+        let col = f.ident.to_string();
+        let inner = f.inner_ty();
+        for kind in &f.filters {
+            match kind {
+                FilterKind::Eq => {
+                    let p = format_ident!("{}", col);
+                    let doc = format!("Only rows whose `{col}` equals this.");
+                    params.push(quote! { #[doc = #doc] #[oai(name = #col)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
+                    let bind = bind_inner(f, quote! { &v });
+                    pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Eq(#col, #bind)); } });
+                }
+                FilterKind::Contains => {
+                    let p = format_ident!("{}", col);
+                    let doc = format!(
+                        "Only rows whose `{col}` contains this text (case-insensitive; `%` and `_` match literally)."
+                    );
+                    params.push(quote! { #[doc = #doc] #[oai(name = #col, validator(min_length = 1, max_length = 200))] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
+                    pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Contains(#col, v)); } });
+                }
+                FilterKind::Range => {
+                    for (prefix, variant, word) in [
+                        ("min", quote! { Min }, "at least"),
+                        ("max", quote! { Max }, "at most"),
+                    ] {
+                        let name = format!("{prefix}_{col}");
+                        let p = format_ident!("{}", name);
+                        let doc = format!("Only rows whose `{col}` is {word} this.");
+                        params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
+                        let bind = bind_inner(f, quote! { &v });
+                        pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::#variant(#col, #bind)); } });
+                    }
+                }
+                FilterKind::In => {
+                    let p = format_ident!("{}_in", col);
+                    let doc =
+                        format!("Only rows whose `{col}` is one of these comma-separated values.");
+                    let name = format!("{col}_in");
+                    params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
+                    let bind = bind_inner(f, quote! { &v });
+                    pushes.push(quote! {
+                        if let ::std::option::Option::Some(list) = #p.0 {
+                            let mut values = ::std::vec::Vec::new();
+                            for part in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                                match <#inner as ::poem_openapi::types::ParseFromParameter>::parse_from_parameter(part) {
+                                    ::std::result::Result::Ok(v) => values.push(#bind),
+                                    ::std::result::Result::Err(_) => return ::std::result::Result::Err(
+                                        ::app::model::query::invalid_param(#name, ::std::format!("{part:?} is not a valid value"))),
+                                }
+                            }
+                            filters.push(::app::model::Filter::In(#col, values));
+                        }
+                    });
+                }
+            }
+        }
+    }
+    (params, pushes)
+}
+
+pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
+    let ident = &m.ident;
+    let vis = &m.vis;
+    let docs = &m.docs;
+    let (api, tags, page, view, create, update) = (
+        suffixed(m, "Api"),
+        suffixed(m, "Tags"),
+        suffixed(m, "Page"),
+        suffixed(m, "View"),
+        suffixed(m, "Create"),
+        suffixed(m, "Update"),
+    );
+    let (created, deleted) = (suffixed(m, "Created"), suffixed(m, "Deleted"));
+    let tag = &a.tag;
+    let tag_path = format!("{tags}::Tag");
+    let base = &a.path;
+    let id = m.id_field();
+    let id_name = id.ident.to_string();
+    let id_ident = &id.ident;
+    let id_ty = &id.ty;
+    let item_path = format!("{base}/:{id_name}");
+    let snake = snake(m);
+    let plural = format!("{}s", m.display.to_lowercase());
+    let single = m.display.to_lowercase();
+    let list_key = &a.list_key;
+    let page_name = format!("{ident}Page");
+    let page_default = a.page_default;
+    let page_max = a.page_max;
+    let page_max_str = page_max.to_string();
+    let default_fn = format!("{api}::__page_default");
+    let id_bind = bind_inner(id, quote! { &#id_ident.0 });
+    let sort_doc = if m.sorts.is_empty() {
+        "Not sortable: rows come in their default order.".to_owned()
+    } else {
+        format!(
+            "Sort key: one of {}; a leading `-` sorts descending.",
+            m.sorts.join(", ")
+        )
+    };
+
+    let mut ops = Vec::new();
+    if a.ops.list {
+        let (auth_param, principal) = auth(&m.read);
+        let (filter_params, filter_pushes) = filters(m);
+        let summary = format!("List {plural}");
+        let detail = format!(
+            "One page of the {plural} you may read, filtered and sorted. `total` counts every match; `has_more` says whether another page follows."
+        );
+        let op_id = format!("list_{snake}s");
+        let limit_doc = format!("Page size, 1–{page_max} (default {page_default}).");
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #base, method = "get", operation_id = #op_id)]
+            async fn list(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                #[doc = #limit_doc]
+                #[oai(default = #default_fn, validator(minimum(value = "1"), maximum(value = #page_max_str)))]
+                limit: ::poem_openapi::param::Query<u32>,
+                /// Rows to skip (0 or more).
+                #[oai(default)]
+                offset: ::poem_openapi::param::Query<u64>,
+                #[doc = #sort_doc]
+                sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
+                #(#filter_params)*
+            ) -> ::std::result::Result<::poem_openapi::payload::Json<#page>, ::app::error::ApiError> {
+                let dialect = state.db.dialect;
+                let _ = dialect;
+                let mut filters = ::std::vec::Vec::new();
+                #(#filter_pushes)*
+                let query = ::app::model::ListQuery { filters, sort: sort.0, limit: limit.0, offset: offset.0 };
+                let page = ::app::model::crud::list_for::<#ident>(&state, #principal, &query).await?;
+                ::std::result::Result::Ok(::poem_openapi::payload::Json(#page::from(page)))
+            }
+        });
+    }
+    if a.ops.get {
+        let (auth_param, principal) = auth(&m.read);
+        let summary = format!("Get one {single}");
+        let detail = format!(
+            "404 when it does not exist or you may not read it (the two are indistinguishable)."
+        );
+        let op_id = format!("get_{snake}");
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #item_path, method = "get", operation_id = #op_id)]
+            async fn get(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                #id_ident: ::poem_openapi::param::Path<#id_ty>,
+            ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
+                let dialect = state.db.dialect;
+                let row = ::app::model::crud::get_for::<#ident>(&state, #principal, #id_bind).await?;
+                ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
+            }
+        });
+    }
+    if a.ops.create {
+        let (auth_param, principal) = auth(&m.create);
+        let summary = format!("Create a {single}");
+        let detail = "Answers 201 with the stored resource and its `Location`. Every invalid field is listed in one 422.".to_owned();
+        let op_id = format!("create_{snake}");
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #base, method = "post", operation_id = #op_id)]
+            async fn create(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                body: ::app::http::json::JsonBody<#create>,
+            ) -> ::std::result::Result<#created, ::app::error::ApiError> {
+                let principal: ::std::option::Option<&::app::auth::Principal> = #principal;
+                let errors = body.0.__check();
+                if !errors.is_empty() {
+                    return ::std::result::Result::Err(::app::error::ApiError::validation(errors));
+                }
+                let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
+                let row = #ident::__from_create(body.0, principal.map(|p| p.user_id), now);
+                let row = ::app::model::crud::create_for::<#ident>(&state, principal, row).await?;
+                let location = ::std::format!("{}{}/{}", state.settings.server.api_prefix, #base, row.#id_ident);
+                ::std::result::Result::Ok(#created::Created(::poem_openapi::payload::Json(#view::from(row)), location))
+            }
+        });
+    }
+    if a.ops.update {
+        let (auth_param, principal) = auth(&m.write);
+        let summary = format!("Update a {single}");
+        let detail = "Partial update: send only the fields to change; `null` clears an optional field. 404 when you may not read it, 403 when you may read but not change it.".to_owned();
+        let op_id = format!("update_{snake}");
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #item_path, method = "patch", operation_id = #op_id)]
+            async fn update(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                #id_ident: ::poem_openapi::param::Path<#id_ty>,
+                body: ::app::http::json::JsonBody<#update>,
+            ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
+                let dialect = state.db.dialect;
+                let errors = body.0.__check();
+                if !errors.is_empty() {
+                    return ::std::result::Result::Err(::app::error::ApiError::validation(errors));
+                }
+                let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
+                let body = body.0;
+                let row = ::app::model::crud::update_for::<#ident>(&state, #principal, #id_bind, |row| {
+                    row.__apply_update(body, now);
+                    ::std::result::Result::Ok(())
+                }).await?;
+                ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
+            }
+        });
+    }
+    if a.ops.delete {
+        let (auth_param, principal) = auth(&m.write);
+        let summary = format!("Delete a {single}");
+        let detail = "204 when deleted. 404 when you may not read it, 403 when you may read but not delete it.".to_owned();
+        let op_id = format!("delete_{snake}");
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #item_path, method = "delete", operation_id = #op_id)]
+            async fn delete(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                #id_ident: ::poem_openapi::param::Path<#id_ty>,
+            ) -> ::std::result::Result<#deleted, ::app::error::ApiError> {
+                let dialect = state.db.dialect;
+                ::app::model::crud::delete_for::<#ident>(&state, #principal, #id_bind).await?;
+                ::std::result::Result::Ok(#deleted::Deleted)
+            }
+        });
+    }
+
+    let view_name = ident.to_string();
+    let api_doc = format!(
+        "Generated CRUD API for `{view_name}` (`#[derive(Model)]`); add it to the `OpenApiService` tuple."
+    );
+    let items = quote! {
+        #[doc = #api_doc]
+        #vis struct #api;
+
+        #[doc(hidden)]
+        #[derive(Debug, ::poem_openapi::Tags)]
+        #vis enum #tags {
+            #(#docs)*
+            #[oai(rename = #tag)]
+            Tag,
+        }
+
+        #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
+        #[derive(Debug, Clone, ::poem_openapi::Object)]
+        #[oai(rename = #page_name)]
+        #vis struct #page {
+            /// The rows of this page.
+            pub #list_key: ::std::vec::Vec<#view>,
+            /// Rows matching the filters, over all pages.
+            pub total: u64,
+            /// Page size used.
+            pub limit: u32,
+            /// Rows skipped.
+            pub offset: u64,
+            /// Whether another page follows.
+            pub has_more: bool,
+        }
+
+        #[doc(hidden)]
+        #[derive(Debug, ::poem_openapi::ApiResponse)]
+        #vis enum #created {
+            /// Created; `Location` is its URL.
+            #[oai(status = 201)]
+            Created(::poem_openapi::payload::Json<#view>, #[oai(header = "Location")] ::std::string::String),
+        }
+
+        #[doc(hidden)]
+        #[derive(Debug, ::poem_openapi::ApiResponse)]
+        #vis enum #deleted {
+            /// Deleted.
+            #[oai(status = 204)]
+            Deleted,
+        }
+
+        #[::poem_openapi::OpenApi(tag = #tag_path)]
+        impl #api {
+            #(#ops)*
+        }
+    };
+    let impls = quote! {
+        impl #api {
+            #[doc(hidden)]
+            pub fn __page_default() -> u32 { #page_default }
+        }
+
+        #[automatically_derived]
+        impl ::std::convert::From<::app::model::Page<#ident>> for #page {
+            fn from(p: ::app::model::Page<#ident>) -> Self {
+                let has_more = p.has_more();
+                Self { #list_key: p.items.into_iter().map(#view::from).collect(), total: p.total, limit: p.limit, offset: p.offset, has_more }
+            }
+        }
+    };
+    (items, impls)
+}

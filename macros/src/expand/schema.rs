@@ -1,0 +1,223 @@
+//! The wire types: `<M>View` (responses), `<M>Create`, `<M>Update` (partial patch), with the
+//! field docs forwarded and validators emitted as poem-openapi validators (so they are in the
+//! spec and checked by `JsonBody`), plus `email`/`custom` checks and the conversions.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::suffixed;
+use crate::ir::{Field, Model, Role};
+
+fn validators(f: &Field) -> TokenStream {
+    let v = &f.validate;
+    let mut parts = Vec::new();
+    if let Some(n) = v.min_length {
+        parts.push(quote! { min_length = #n });
+    }
+    if let Some(n) = v.max_length {
+        parts.push(quote! { max_length = #n });
+    }
+    if let Some(n) = &v.minimum {
+        parts.push(quote! { minimum(value = #n) });
+    }
+    if let Some(n) = &v.maximum {
+        parts.push(quote! { maximum(value = #n) });
+    }
+    if let Some(n) = v.max_items {
+        parts.push(quote! { max_items = #n });
+    }
+    if let Some(n) = v.min_items {
+        parts.push(quote! { min_items = #n });
+    }
+    if let Some(p) = &v.pattern {
+        parts.push(quote! { pattern = #p });
+    }
+    if parts.is_empty() {
+        quote! {}
+    } else {
+        quote! { #[oai(validator(#(#parts),*))] }
+    }
+}
+
+/// `email`/`custom` checks on `value` (an expression of type `&Inner`).
+fn checks(f: &Field, value: TokenStream) -> TokenStream {
+    let name = f.ident.to_string();
+    let mut out = Vec::new();
+    if f.validate.email {
+        out.push(quote! {
+            if let ::std::result::Result::Err(m) = ::app::model::validate::email(#value) {
+                errors.push(::app::error::FieldError::new(#name, m));
+            }
+        });
+    }
+    if let Some(path) = &f.validate.custom {
+        out.push(quote! {
+            if let ::std::result::Result::Err(m) = #path(#value) {
+                errors.push(::app::error::FieldError::new(#name, m));
+            }
+        });
+    }
+    quote! { #(#out)* }
+}
+
+pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
+    let ident = &m.ident;
+    let vis = &m.vis;
+    let model_docs = &m.docs;
+    let (view, create, update) = (
+        suffixed(m, "View"),
+        suffixed(m, "Create"),
+        suffixed(m, "Update"),
+    );
+    let (view_name, create_name, update_name) =
+        (ident.to_string(), create.to_string(), update.to_string());
+
+    let visible: Vec<&Field> = m.fields.iter().filter(|f| !f.hidden).collect();
+    let view_fields = visible.iter().map(|f| {
+        let (fi, ty, docs) = (&f.ident, &f.ty, &f.docs);
+        quote! { #(#docs)* pub #fi: #ty }
+    });
+    let view_from = visible.iter().map(|f| {
+        let fi = &f.ident;
+        quote! { #fi: m.#fi }
+    });
+
+    let creatable: Vec<&Field> = m.fields.iter().filter(|f| f.in_create()).collect();
+    let create_fields = creatable.iter().map(|f| {
+        let (fi, ty, docs) = (&f.ident, &f.ty, &f.docs);
+        let v = validators(f);
+        let default = if f.default {
+            quote! { #[oai(default)] }
+        } else {
+            quote! {}
+        };
+        quote! { #(#docs)* #v #default pub #fi: #ty }
+    });
+    let create_checks = creatable.iter().map(|f| {
+        let fi = &f.ident;
+        if f.option_inner.is_some() {
+            let c = checks(f, quote! { v });
+            quote! { if let ::std::option::Option::Some(v) = &self.#fi { #c } }
+        } else {
+            checks(f, quote! { &self.#fi })
+        }
+    });
+
+    let updatable: Vec<&Field> = m.fields.iter().filter(|f| f.in_update()).collect();
+    let update_fields = updatable.iter().map(|f| {
+        let (fi, docs) = (&f.ident, &f.docs);
+        let v = validators(f);
+        let ty = match &f.option_inner {
+            Some(inner) => quote! { ::poem_openapi::types::MaybeUndefined<#inner> },
+            None => {
+                let ty = &f.ty;
+                quote! { ::std::option::Option<#ty> }
+            }
+        };
+        quote! { #(#docs)* #v pub #fi: #ty }
+    });
+    let update_checks = updatable.iter().map(|f| {
+        let fi = &f.ident;
+        let c = checks(f, quote! { v });
+        if f.option_inner.is_some() {
+            quote! { if let ::poem_openapi::types::MaybeUndefined::Value(v) = &self.#fi { #c } }
+        } else {
+            quote! { if let ::std::option::Option::Some(v) = &self.#fi { #c } }
+        }
+    });
+    let apply = updatable.iter().map(|f| {
+        let fi = &f.ident;
+        if f.option_inner.is_some() {
+            quote! {
+                match body.#fi {
+                    ::poem_openapi::types::MaybeUndefined::Value(v) => self.#fi = ::std::option::Option::Some(v),
+                    ::poem_openapi::types::MaybeUndefined::Null => self.#fi = ::std::option::Option::None,
+                    ::poem_openapi::types::MaybeUndefined::Undefined => {}
+                }
+            }
+        } else {
+            quote! { if let ::std::option::Option::Some(v) = body.#fi { self.#fi = v; } }
+        }
+    });
+    let touch = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::UpdatedAt)
+        .map(|f| {
+            let fi = &f.ident;
+            quote! { self.#fi = now; }
+        });
+    let build = m.fields.iter().map(|f| {
+        let fi = &f.ident;
+        match f.role {
+            Role::Id { generated: true } => {
+                quote! { #fi: <::uuid::Uuid as ::app::model::GenerateId>::generate() }
+            }
+            Role::Owner => quote! { #fi: owner.unwrap_or_default() },
+            Role::CreatedAt | Role::UpdatedAt => quote! { #fi: now },
+            _ if f.in_create() => quote! { #fi: body.#fi },
+            _ => quote! { #fi: ::std::default::Default::default() },
+        }
+    });
+
+    let items = quote! {
+        #(#model_docs)*
+        #[derive(Debug, Clone, ::poem_openapi::Object)]
+        #[oai(rename = #view_name)]
+        #vis struct #view { #(#view_fields),* }
+
+        #[doc = ::std::concat!("Body creating a ", #view_name, "; server-set fields (id, owner, timestamps) are not accepted.")]
+        #[derive(Debug, Clone, ::poem_openapi::Object)]
+        #[oai(rename = #create_name)]
+        #vis struct #create { #(#create_fields),* }
+
+        #[doc = ::std::concat!("Partial update of a ", #view_name, ": absent fields stay as they are; `null` clears an optional field.")]
+        #[derive(Debug, Clone, ::poem_openapi::Object)]
+        #[oai(rename = #update_name)]
+        #vis struct #update { #(#update_fields),* }
+    };
+    let impls = quote! {
+        #[automatically_derived]
+        impl ::std::convert::From<#ident> for #view {
+            fn from(m: #ident) -> Self { Self { #(#view_from),* } }
+        }
+
+        impl #create {
+            /// Checks the schema cannot express (`email`, `custom`); empty when valid.
+            #[doc(hidden)]
+            pub fn __check(&self) -> ::std::vec::Vec<::app::error::FieldError> {
+                let mut errors = ::std::vec::Vec::new();
+                #(#create_checks)*
+                errors
+            }
+        }
+
+        impl #update {
+            /// Checks the schema cannot express (`email`, `custom`); empty when valid.
+            #[doc(hidden)]
+            pub fn __check(&self) -> ::std::vec::Vec<::app::error::FieldError> {
+                let mut errors = ::std::vec::Vec::new();
+                #(#update_checks)*
+                errors
+            }
+        }
+
+        impl #ident {
+            /// The row a create body makes, with a fresh id, `owner` and timestamps `now`.
+            #[doc(hidden)]
+            pub fn __from_create(body: #create, owner: ::std::option::Option<::uuid::Uuid>, now: ::chrono::DateTime<::chrono::Utc>) -> Self {
+                let _ = (&owner, &now);
+                Self { #(#build),* }
+            }
+
+            /// Applies a partial update and bumps `updated_at`.
+            #[doc(hidden)]
+            pub fn __apply_update(&mut self, body: #update, now: ::chrono::DateTime<::chrono::Utc>) {
+                let _ = (&body, &now);
+                #(#apply)*
+                #(#touch)*
+            }
+        }
+    };
+    (items, impls)
+}

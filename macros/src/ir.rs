@@ -1,0 +1,153 @@
+//! The resolved model: every rule checked, every default applied.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Type, Visibility};
+
+/// A permission term (mirrors `app::model::Term`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Term {
+    Public,
+    Authenticated,
+    Owner,
+    Admin,
+    Flag(String),
+}
+
+/// How a field is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Storage {
+    /// Through `app::model::ColumnType`.
+    Column,
+    /// As JSON.
+    Json,
+    /// As the enum's API string.
+    Enum,
+}
+
+/// What a field is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Id { generated: bool },
+    Owner,
+    CreatedAt,
+    UpdatedAt,
+    Data,
+}
+
+/// A declared filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterKind {
+    Eq,
+    Contains,
+    Range,
+    In,
+}
+
+/// Resolved `validate(...)`.
+#[derive(Debug, Clone, Default)]
+pub struct Validate {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub minimum: Option<String>,
+    pub maximum: Option<String>,
+    pub max_items: Option<usize>,
+    pub min_items: Option<usize>,
+    pub pattern: Option<String>,
+    pub email: bool,
+    pub custom: Option<syn::Path>,
+}
+
+/// One field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub ident: Ident,
+    pub ty: Type,
+    /// `T` when `ty` is `Option<T>`.
+    pub option_inner: Option<Type>,
+    pub docs: Vec<Attribute>,
+    pub storage: Storage,
+    pub role: Role,
+    pub filters: Vec<FilterKind>,
+    pub validate: Validate,
+    pub hidden: bool,
+    pub read_only: bool,
+    pub default: bool,
+    pub immutable: bool,
+}
+
+impl Field {
+    /// Set by the client on create.
+    pub fn in_create(&self) -> bool {
+        !self.hidden
+            && !self.read_only
+            && match self.role {
+                Role::Id { generated } => !generated,
+                Role::Data => true,
+                _ => false,
+            }
+    }
+
+    /// Changeable by update.
+    pub fn in_update(&self) -> bool {
+        self.role == Role::Data && !self.hidden && !self.read_only && !self.immutable
+    }
+
+    /// The type without `Option`.
+    pub fn inner_ty(&self) -> &Type {
+        self.option_inner.as_ref().unwrap_or(&self.ty)
+    }
+}
+
+/// Generated operations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Ops {
+    pub list: bool,
+    pub get: bool,
+    pub create: bool,
+    pub update: bool,
+    pub delete: bool,
+}
+
+/// Resolved `api(...)`.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub path: String,
+    pub tag: String,
+    pub ops: Ops,
+    pub list_key: Ident,
+    pub page_default: u32,
+    pub page_max: u32,
+}
+
+/// The resolved model.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub ident: Ident,
+    pub vis: Visibility,
+    pub docs: Vec<Attribute>,
+    pub table: String,
+    pub display: String,
+    pub fields: Vec<Field>,
+    pub read: Vec<Term>,
+    pub write: Vec<Term>,
+    pub create: Vec<Term>,
+    pub sorts: Vec<String>,
+    pub default_sort: Vec<(String, bool)>,
+    pub api: Option<Api>,
+    pub span: Span,
+}
+
+impl Model {
+    /// The primary-key field.
+    pub fn id_field(&self) -> &Field {
+        self.fields
+            .iter()
+            .find(|f| matches!(f.role, Role::Id { .. }))
+            .unwrap_or(&self.fields[0])
+    }
+
+    /// The owner field, if any.
+    pub fn owner_field(&self) -> Option<&Field> {
+        self.fields.iter().find(|f| f.role == Role::Owner)
+    }
+}

@@ -1,0 +1,153 @@
+//! What the user wrote, as darling receivers; nothing resolved yet.
+
+use darling::{
+    FromDeriveInput, FromField, FromMeta,
+    util::{Flag, PathList, SpannedValue},
+};
+use syn::{Attribute, Ident, Lit, Type, Visibility};
+
+/// `#[model(...)]` on the struct.
+#[derive(Debug, FromDeriveInput)]
+#[darling(attributes(model), forward_attrs(doc), supports(struct_named))]
+pub struct ModelOpts {
+    pub ident: Ident,
+    pub vis: Visibility,
+    pub attrs: Vec<Attribute>,
+    pub data: darling::ast::Data<(), FieldOpts>,
+    /// `table = "saved_builds"`.
+    pub table: SpannedValue<String>,
+    /// `display = "Saved build"`: the name in messages (default: from the struct name).
+    #[darling(default)]
+    pub display: Option<String>,
+    /// `read = "owner | flag(is_public) | admin"`.
+    #[darling(default)]
+    pub read: Option<SpannedValue<String>>,
+    /// `write = "owner"` (update and delete).
+    #[darling(default)]
+    pub write: Option<SpannedValue<String>>,
+    /// `create = "authenticated"` (the default).
+    #[darling(default)]
+    pub create: Option<SpannedValue<String>>,
+    /// `sort = "updated_at, name"`: keys a list may be sorted by.
+    #[darling(default)]
+    pub sort: Option<SpannedValue<String>>,
+    /// `default_sort = "-updated_at"`.
+    #[darling(default)]
+    pub default_sort: Option<SpannedValue<String>>,
+    /// `api(...)`: generate a CRUD API.
+    #[darling(default)]
+    pub api: Option<ApiOpts>,
+}
+
+/// `api(path = "/builds", tag = "Builds", ops(list, get), list_key = "builds", page(default = 50, max = 100))`.
+#[derive(Debug, FromMeta)]
+pub struct ApiOpts {
+    pub path: SpannedValue<String>,
+    #[darling(default)]
+    pub tag: Option<String>,
+    pub ops: PathList,
+    #[darling(default)]
+    pub list_key: Option<SpannedValue<String>>,
+    #[darling(default)]
+    pub page: Option<PageOpts>,
+}
+
+/// `page(default = 50, max = 100)`.
+#[derive(Debug, FromMeta)]
+pub struct PageOpts {
+    pub default: SpannedValue<u32>,
+    pub max: SpannedValue<u32>,
+}
+
+/// `#[model(...)]` on a field.
+#[derive(Debug, FromField)]
+#[darling(attributes(model), forward_attrs(doc))]
+pub struct FieldOpts {
+    pub ident: Option<Ident>,
+    pub ty: Type,
+    pub attrs: Vec<Attribute>,
+    /// Primary key, generated on create.
+    #[darling(default)]
+    pub id: Flag,
+    /// With `id`: the client supplies the key in the create body.
+    #[darling(default)]
+    pub provided: Flag,
+    /// The owning user's id (a `Uuid`), set from the caller on create.
+    #[darling(default)]
+    pub owner: Flag,
+    /// Set once on insert.
+    #[darling(default)]
+    pub created_at: Flag,
+    /// Set on insert and on every update.
+    #[darling(default)]
+    pub updated_at: Flag,
+    /// Stored as JSON (nested objects, lists).
+    #[darling(default)]
+    pub json: Flag,
+    /// Stored as the enum's API string.
+    #[darling(default, rename = "enum")]
+    pub enumeration: Flag,
+    /// `filter = "eq" | "contains" | "range" | "in"` (comma-separated for several).
+    #[darling(default)]
+    pub filter: Option<SpannedValue<String>>,
+    /// `validate(length(min, max), range(min, max), max_items, min_items, pattern, email, custom)`.
+    #[darling(default)]
+    pub validate: Option<ValidateOpts>,
+    /// Never in a DTO or response (e.g. a password hash).
+    #[darling(default)]
+    pub hidden: Flag,
+    /// In responses only; set by the server.
+    #[darling(default)]
+    pub read_only: Flag,
+    /// Optional on create; `Default::default()` when absent.
+    #[darling(default)]
+    pub default: Flag,
+    /// Set on create, never changed by update.
+    #[darling(default)]
+    pub immutable: Flag,
+}
+
+/// `validate(...)` on a field.
+#[derive(Debug, Default, FromMeta)]
+pub struct ValidateOpts {
+    #[darling(default)]
+    pub length: Option<Bounds>,
+    #[darling(default)]
+    pub range: Option<NumBounds>,
+    #[darling(default)]
+    pub max_items: Option<usize>,
+    #[darling(default)]
+    pub min_items: Option<usize>,
+    #[darling(default)]
+    pub pattern: Option<String>,
+    #[darling(default)]
+    pub email: Flag,
+    #[darling(default)]
+    pub custom: Option<syn::Path>,
+}
+
+/// `length(min = 1, max = 100)`.
+#[derive(Debug, Default, FromMeta)]
+pub struct Bounds {
+    #[darling(default)]
+    pub min: Option<usize>,
+    #[darling(default)]
+    pub max: Option<usize>,
+}
+
+/// `range(min = 0, max = 3600)`.
+#[derive(Debug, Default, FromMeta)]
+pub struct NumBounds {
+    #[darling(default)]
+    pub min: Option<Lit>,
+    #[darling(default)]
+    pub max: Option<Lit>,
+}
+
+/// Reads the attributes.
+///
+/// # Errors
+/// darling's spanned errors (unknown keys with suggestions, wrong value types, missing `table`).
+pub fn parse(input: &syn::DeriveInput) -> darling::Result<ModelOpts> {
+    ModelOpts::from_derive_input(input)
+}
