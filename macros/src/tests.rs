@@ -64,12 +64,30 @@ fn the_representative_model_resolves() {
     assert_eq!(m.table, "saved_builds");
     assert_eq!(m.display, "Saved build");
     assert_eq!(m.id_field().ident, "build_id");
-    assert_eq!(m.owner_field().map(|f| f.ident.to_string()).as_deref(), Some("owner_id"));
+    assert_eq!(
+        m.owner_field().map(|f| f.ident.to_string()).as_deref(),
+        Some("owner_id")
+    );
     assert_eq!(m.default_sort, vec![("updated_at".to_owned(), true)]);
     let api = m.api.expect("api");
-    assert_eq!((api.list_key.to_string().as_str(), api.page_default, api.page_max), ("builds", 20, 50));
-    let create: Vec<String> = m.fields.iter().filter(|f| f.in_create()).map(|f| f.ident.to_string()).collect();
-    assert_eq!(create, ["name", "class", "cp_level", "contact", "sets", "is_public"]);
+    assert_eq!(
+        (
+            api.list_key.to_string().as_str(),
+            api.page_default,
+            api.page_max
+        ),
+        ("builds", 20, 50)
+    );
+    let create: Vec<String> = m
+        .fields
+        .iter()
+        .filter(|f| f.in_create())
+        .map(|f| f.ident.to_string())
+        .collect();
+    assert_eq!(
+        create,
+        ["name", "class", "cp_level", "contact", "sets", "is_public"]
+    );
 }
 
 #[test]
@@ -81,7 +99,13 @@ fn every_error_is_reported_at_once() {
     })
     .expect_err("invalid");
     let text = err.to_string();
-    for needle in ["lower_snake_case", "no primary key", "unknown policy term `friends`", "needs a field marked", "default_sort `-nope`"] {
+    for needle in [
+        "lower_snake_case",
+        "no primary key",
+        "unknown policy term `friends`",
+        "needs a field marked",
+        "default_sort `-nope`",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in {text}");
     }
     assert!(err.len() >= 5, "{text}");
@@ -91,10 +115,14 @@ fn every_error_is_reported_at_once() {
 fn expansion_matches_the_snapshot() {
     let file: syn::File = syn::parse2(model(representative())).expect("expansion parses as items");
     let pretty = prettyplease::unparse(&file);
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expand/saved_build.expanded.rs");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/expand/saved_build.expanded.rs");
     if std::env::var_os("UPDATE_EXPAND").is_some() {
         std::fs::write(&path, &pretty).expect("write snapshot");
     }
     let expected = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(expected == pretty, "expansion changed; review and run UPDATE_EXPAND=1 cargo test -p ebo-macros");
+    assert!(
+        expected == pretty,
+        "expansion changed; review and run UPDATE_EXPAND=1 cargo test -p ebo-macros"
+    );
 }

@@ -362,13 +362,13 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
 
     let sorts = opts.sort.as_ref().map(|s| sort_list(s)).unwrap_or_default();
     for s in &sorts {
-        if !names.contains(s) {
-            if let Some(text) = &opts.sort {
-                errors.push(
-                    Error::custom(format!("sort key `{s}` names no field of this model"))
-                        .with_span(&text.span()),
-                );
-            }
+        if !names.contains(s)
+            && let Some(text) = &opts.sort
+        {
+            errors.push(
+                Error::custom(format!("sort key `{s}` names no field of this model"))
+                    .with_span(&text.span()),
+            );
         }
     }
     let mut default_sort = Vec::new();

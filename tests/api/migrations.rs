@@ -104,25 +104,64 @@ async fn a_failing_migration_leaves_nothing_half_applied() {
 
 #[tokio::test]
 async fn migrate_new_generates_the_committed_saved_builds_migration() {
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("migrations");
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("migrations");
     let dir = tempfile::tempdir().unwrap();
     for dialect in ["postgres", "sqlite"] {
         std::fs::create_dir_all(dir.path().join(dialect)).unwrap();
         let first = std::fs::read_to_string(repo.join(dialect).join("0001_users.sql")).unwrap();
         std::fs::write(dir.path().join(dialect).join("0001_users.sql"), first).unwrap();
     }
-    let o = ebo(&["migrate", "new", "saved_builds", "--dir", dir.path().to_str().unwrap()], &[]).await;
+    let o = ebo(
+        &[
+            "migrate",
+            "new",
+            "saved_builds",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for dialect in ["postgres", "sqlite"] {
-        let generated = std::fs::read_to_string(dir.path().join(dialect).join("0002_saved_builds.sql")).unwrap();
-        let committed = std::fs::read_to_string(repo.join(dialect).join("0002_saved_builds.sql")).unwrap();
-        assert_eq!(generated, committed, "{dialect}: the committed migration is what the model generates");
+        let generated =
+            std::fs::read_to_string(dir.path().join(dialect).join("0002_saved_builds.sql"))
+                .unwrap();
+        let committed =
+            std::fs::read_to_string(repo.join(dialect).join("0002_saved_builds.sql")).unwrap();
+        assert_eq!(
+            generated, committed,
+            "{dialect}: the committed migration is what the model generates"
+        );
     }
     // With every table present, the next migration is an empty skeleton to write by hand.
-    let o = ebo(&["migrate", "new", "add_notes_index", "--dir", dir.path().to_str().unwrap()], &[]).await;
+    let o = ebo(
+        &[
+            "migrate",
+            "new",
+            "add_notes_index",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
     assert!(o.status.success());
-    let next = std::fs::read_to_string(dir.path().join("sqlite").join("0003_add_notes_index.sql")).unwrap();
+    let next = std::fs::read_to_string(dir.path().join("sqlite").join("0003_add_notes_index.sql"))
+        .unwrap();
     assert!(next.starts_with("-- Every model's table exists"), "{next}");
-    let o = ebo(&["migrate", "new", "Bad Name", "--dir", dir.path().to_str().unwrap()], &[]).await;
+    let o = ebo(
+        &[
+            "migrate",
+            "new",
+            "Bad Name",
+            "--dir",
+            dir.path().to_str().unwrap(),
+        ],
+        &[],
+    )
+    .await;
     assert!(!o.status.success());
 }

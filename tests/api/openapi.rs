@@ -34,7 +34,10 @@ async fn generated_endpoints_document_security_and_errors() {
     let app = spawn_app().await;
     let spec: Value = app.get("/api/openapi.json").await.json().await.unwrap();
     let schemes = &spec["components"]["securitySchemes"]["BearerAuth"];
-    assert_eq!((schemes["type"].as_str(), schemes["scheme"].as_str()), (Some("http"), Some("bearer")));
+    assert_eq!(
+        (schemes["type"].as_str(), schemes["scheme"].as_str()),
+        (Some("http"), Some("bearer"))
+    );
     let body = &spec["components"]["schemas"]["ErrorBody"];
     for field in ["error", "detail", "status_code", "request_id", "errors"] {
         assert!(body["properties"][field].is_object(), "ErrorBody.{field}");
@@ -49,18 +52,35 @@ async fn generated_endpoints_document_security_and_errors() {
     for (path, method, ok) in ops {
         let op = &spec["paths"][path][method];
         assert!(op.is_object(), "{method} {path} missing");
-        assert_eq!(op["security"][0]["BearerAuth"], serde_json::json!([]), "{method} {path}");
+        assert_eq!(
+            op["security"][0]["BearerAuth"],
+            serde_json::json!([]),
+            "{method} {path}"
+        );
         assert_eq!(op["tags"][0], "Builds");
         for status in [ok, "401", "403", "404", "409", "422"] {
-            assert!(op["responses"][status].is_object(), "{method} {path} documents {status}");
+            assert!(
+                op["responses"][status].is_object(),
+                "{method} {path} documents {status}"
+            );
         }
         assert!(op["summary"].as_str().is_some_and(|s| !s.is_empty()));
     }
-    let list_params: Vec<&str> =
-        spec["paths"]["/builds"]["get"]["parameters"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
-    assert_eq!(list_params, ["limit", "offset", "sort", "name", "class", "is_public"]);
+    let list_params: Vec<&str> = spec["paths"]["/builds"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        list_params,
+        ["limit", "offset", "sort", "name", "class", "is_public"]
+    );
     let create = &spec["components"]["schemas"]["SavedBuildCreate"];
     assert_eq!(create["properties"]["name"]["maxLength"], 100);
     assert_eq!(create["properties"]["sets"]["maxItems"], 10);
-    assert!(create["properties"].get("owner_id").is_none() && create["properties"].get("build_id").is_none());
+    assert!(
+        create["properties"].get("owner_id").is_none()
+            && create["properties"].get("build_id").is_none()
+    );
 }

@@ -65,3 +65,27 @@ pub struct SavedBuild {
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_guide_shows_the_real_model_and_migrations() {
+        let guide = include_str!("../../../docs/adding-a-model.md");
+        let source = include_str!("mod.rs");
+        let model = source.split("#[cfg(test)]").next().unwrap_or_default();
+        let model = &model[model.find("/// A build loadout").unwrap_or(0)..];
+        assert!(
+            guide.contains(model.trim_end()),
+            "docs/adding-a-model.md must quote app/src/builds/mod.rs verbatim"
+        );
+        for sql in [
+            include_str!("../../../migrations/postgres/0002_saved_builds.sql"),
+            include_str!("../../../migrations/sqlite/0002_saved_builds.sql"),
+        ] {
+            assert!(
+                guide.contains(sql.trim_end()),
+                "the guide shows the generated migration"
+            );
+        }
+    }
+}

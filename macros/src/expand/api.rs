@@ -168,9 +168,9 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     if a.ops.get {
         let (auth_param, principal) = auth(&m.read);
         let summary = format!("Get one {single}");
-        let detail = format!(
+        let detail =
             "404 when it does not exist or you may not read it (the two are indistinguishable)."
-        );
+                .to_owned();
         let op_id = format!("get_{snake}");
         ops.push(quote! {
             #[doc = #summary]
@@ -321,6 +321,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             Deleted,
         }
 
+        #[allow(clippy::too_many_arguments)] // one query parameter per declared filter
         #[::poem_openapi::OpenApi(tag = #tag_path)]
         impl #api {
             #(#ops)*

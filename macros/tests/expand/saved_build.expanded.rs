@@ -112,6 +112,7 @@ pub enum SavedBuildDeleted {
     #[oai(status = 204)]
     Deleted,
 }
+#[allow(clippy::too_many_arguments)]
 #[::poem_openapi::OpenApi(tag = "SavedBuildTags::Tag")]
 impl SavedBuildApi {
     ///List saved builds
