@@ -208,6 +208,9 @@ pub fn classify_db_error(message: &str) -> DbErrorKind {
         "timed out",
         "connection refused",
         "connection reset",
+        "connection aborted",
+        "failed to connect",
+        "error connecting",
         "broken pipe",
         "connection closed",
         "closed connection",
@@ -286,6 +289,7 @@ mod tests {
             ("UNIQUE constraint failed: users.email", UniqueViolation),
             ("get_timeout", Unavailable),
             ("Connection refused (os error 111)", Unavailable),
+            ("connection aborted", Unavailable),
             ("42P01:relation \"nope\" does not exist", Other),
         ];
         for (msg, kind) in cases {

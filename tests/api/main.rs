@@ -12,3 +12,4 @@ mod http_errors;
 mod http_headers;
 mod migrations;
 mod openapi;
+mod resilience;

@@ -1,0 +1,155 @@
+//! Losing the database after start: readiness and database-backed requests answer 503 in the
+//! uniform body, liveness stays 200, and service resumes on its own. The database connection
+//! runs through a loopback TCP proxy the test can cut and restore (PostgreSQL only: an embedded
+//! SQLite file cannot go away).
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio::{net::TcpListener, sync::Notify};
+
+use crate::helpers::{assert_error_body, postgres_admin_url, spawn_app_with};
+
+/// Forwards loopback connections to `upstream`; `cut()` drops every connection and refuses
+/// new ones (accept, then close), `restore()` forwards again.
+struct Proxy {
+    addr: String,
+    down: Arc<AtomicBool>,
+    kill: Arc<Notify>,
+}
+
+impl Proxy {
+    async fn start(upstream: String) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let down = Arc::new(AtomicBool::new(false));
+        let kill = Arc::new(Notify::new());
+        let (d, k) = (down.clone(), kill.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if d.load(Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let (upstream, k) = (upstream.clone(), k.clone());
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        () = k.notified() => {}
+                    }
+                });
+            }
+        });
+        Self { addr, down, kill }
+    }
+
+    fn cut(&self) {
+        self.down.store(true, Ordering::SeqCst);
+        self.kill.notify_waiters();
+    }
+
+    fn restore(&self) {
+        self.down.store(false, Ordering::SeqCst);
+    }
+}
+
+/// `postgres://user@host:port/db` → host:port.
+fn host_port(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
+}
+
+async fn wait_for(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} not within {limit:?}");
+}
+
+#[tokio::test]
+async fn a_lost_database_answers_503_and_service_resumes_without_restart() {
+    let Some(admin) = postgres_admin_url() else {
+        eprintln!(
+            "note: runs in the PostgreSQL pass (TEST_DATABASE_URL); SQLite is embedded and cannot be lost"
+        );
+        return;
+    };
+    let proxy = Proxy::start(host_port(&admin)).await;
+    let app = spawn_app_with(|s| {
+        s.database.url = s.database.url.replacen(&host_port(&admin), &proxy.addr, 1);
+        s.database.acquire_timeout_secs = 2;
+    })
+    .await;
+    let user = app.user().await;
+    let body = json!({"name": "before", "class": "Templar", "race": "Breton", "sets": [], "skills_front": [], "skills_back": []});
+    let r = app
+        .as_user(&user, Method::POST, "/builds")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    proxy.cut();
+    let took = wait_for("readiness 503", Duration::from_secs(5), async || {
+        app.get("/health/ready").await.status() == 503
+    })
+    .await;
+    eprintln!("readiness answered 503 {took:?} after the cut");
+    assert_eq!(app.get("/health/live").await.status(), 200);
+    let health: Value = app.get("/health").await.json().await.unwrap();
+    assert_eq!(
+        (health["status"].as_str(), health["database"].as_str()),
+        (Some("degraded"), Some("disconnected"))
+    );
+    let r = app
+        .as_user(&user, Method::GET, "/builds")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 503);
+    let err: Value = r.json().await.unwrap();
+    assert_error_body(&err, 503);
+    assert!(
+        !err["detail"].as_str().unwrap().contains("127.0.0.1"),
+        "no internals: {err}"
+    );
+
+    proxy.restore();
+    let took = wait_for("recovery", Duration::from_secs(10), async || {
+        app.as_user(&user, Method::GET, "/builds")
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+    })
+    .await;
+    eprintln!("service resumed {took:?} after the database came back");
+    assert_eq!(app.get("/health/ready").await.status(), 200);
+    let list: Value = app
+        .as_user(&user, Method::GET, "/builds")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        list["builds"][0]["name"], "before",
+        "the write answered 201 before the outage is there"
+    );
+}
