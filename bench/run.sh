@@ -57,6 +57,45 @@ DURATION_SECS="$(duration_secs "$BENCH_DURATION")"
 [[ $BENCH_READY_TIMEOUT =~ ^[1-9][0-9]*$ ]] || die "BENCH_READY_TIMEOUT must be a positive integer"
 [[ -r $BENCH_ENDPOINTS ]] || die "endpoint list $BENCH_ENDPOINTS not found"
 
+# --- endpoint list (read and checked before anything is built or started) -------------------
+
+# Replaces ${VAR} in $1 with the environment variable VAR; an unset VAR is an error.
+expand_vars() {
+    local s=$1 out="" var re='^([^$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}(.*)$'
+    while [[ $s =~ $re ]]; do
+        out+="${BASH_REMATCH[1]}"
+        var="${BASH_REMATCH[2]}"
+        s="${BASH_REMATCH[3]}"
+        [[ -v $var ]] || die "an endpoint header uses \${$var}, which is not set"
+        out+="${!var}"
+    done
+    printf '%s' "$out$s"
+}
+
+EP_NAMES=() EP_METHODS=() EP_PATHS=() EP_HEADERS=() EP_CEILING=()
+while IFS= read -r line || [[ -n $line ]]; do
+    line="${line%$'\r'}"
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    name="" method="" path="" header=""
+    read -r name method path header <<<"$line"
+    [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || die "$BENCH_ENDPOINTS: name '$name' must match [A-Za-z0-9_.-]+"
+    [[ " ${EP_NAMES[*]} " != *" $name "* ]] || die "$BENCH_ENDPOINTS: name '$name' appears twice"
+    [[ $method =~ ^[A-Z]+$ ]] || die "$BENCH_ENDPOINTS: $name: METHOD must be upper case (got '$method')"
+    if [[ $path == ceiling:* ]]; then
+        path="${path#ceiling:}"
+        EP_CEILING+=(1)
+    else
+        EP_CEILING+=(0)
+    fi
+    [[ $path == /* ]] || die "$BENCH_ENDPOINTS: $name: path must start with / (got '$path')"
+    header="$(expand_vars "$header")"
+    EP_NAMES+=("$name")
+    EP_METHODS+=("$method")
+    EP_PATHS+=("$path")
+    EP_HEADERS+=("$header")
+done <"$BENCH_ENDPOINTS"
+((${#EP_NAMES[@]} > 0)) || die "no endpoints in $BENCH_ENDPOINTS"
+
 # --- tools and binaries ---------------------------------------------------------------------
 
 if ! command -v wrk >/dev/null; then
@@ -180,19 +219,6 @@ log "both servers ready"
 
 # --- endpoints ------------------------------------------------------------------------------
 
-# Replaces ${VAR} in $1 with the environment variable VAR; an unset VAR is an error.
-expand_vars() {
-    local s=$1 out="" var re='^([^$]*)\$\{([A-Za-z_][A-Za-z0-9_]*)\}(.*)$'
-    while [[ $s =~ $re ]]; do
-        out+="${BASH_REMATCH[1]}"
-        var="${BASH_REMATCH[2]}"
-        s="${BASH_REMATCH[3]}"
-        [[ -v $var ]] || die "an endpoint header uses \${$var}, which is not set"
-        out+="${!var}"
-    done
-    printf '%s' "$out$s"
-}
-
 # wrk output -> "req/s p50_ms p99_ms non2xx total socket_errors" (one line; socket_errors is
 # "-" or wrk's "connect 0, read 0, write 0, timeout 3" with spaces removed).
 parse_wrk() {
@@ -221,22 +247,13 @@ parse_wrk() {
 NAMES=() REQUESTS=() STATUSES=() RPS=() P50=() P99=() RSS=() NOTES=()
 CEILING_RPS=""
 
-while IFS= read -r line || [[ -n $line ]]; do
-    line="${line%$'\r'}"
-    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
-    read -r name method path header <<<"$line"
-    [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || die "endpoint name '$name' must match [A-Za-z0-9_.-]+"
-    [[ -n ${method:-} && $method =~ ^[A-Z]+$ ]] || die "$name: METHOD must be upper case (got '${method:-}')"
-    [[ -n ${path:-} ]] || die "$name: path missing"
-    header="$(expand_vars "${header:-}")"
-
-    if [[ $path == ceiling:* ]]; then
-        path="${path#ceiling:}"
+for i in "${!EP_NAMES[@]}"; do
+    name="${EP_NAMES[i]}" method="${EP_METHODS[i]}" path="${EP_PATHS[i]}" header="${EP_HEADERS[i]}"
+    if [[ ${EP_CEILING[i]} == 1 ]]; then
         base="$CEILING_URL" pid="$CEILING_PID" is_ceiling=1
     else
         base="$SERVICE_URL" pid="$SERVICE_PID" is_ceiling=0
     fi
-    [[ $path == /* ]] || die "$name: path must start with / (got '$path')"
     url="$base$path"
 
     curl_args=(-s -o /dev/null -w '%{http_code}' --max-time 5 -X "$method")
@@ -281,9 +298,7 @@ while IFS= read -r line || [[ -n $line ]]; do
     P99+=("$p99")
     RSS+=("$(peak_rss_mib "$pid")")
     NOTES+=("$note")
-done <"$BENCH_ENDPOINTS"
-
-((${#NAMES[@]} > 0)) || die "no endpoints in $BENCH_ENDPOINTS"
+done
 
 # --- optional write baseline: pgbench -------------------------------------------------------
 # With BENCH_PGBENCH_SQL (a file holding one SQL statement) and BENCH_DATABASE_URL (PostgreSQL)

@@ -70,14 +70,6 @@ pub fn escape_like(input: &str) -> String {
 pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
     let mut parts = Vec::new();
     let mut args = Vec::new();
-    match scope {
-        Scope::All => {}
-        Scope::Nothing => parts.push("1 = 0".to_owned()),
-        Scope::Where { sql, args: a } => {
-            parts.push(sql.clone());
-            args.extend(a.iter().cloned());
-        }
-    }
     for f in filters {
         match f {
             Filter::Eq(c, v) => {
@@ -105,6 +97,16 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
                 parts.push(format!("{c} IN ({marks})"));
                 args.extend(values.iter().cloned());
             }
+        }
+    }
+    // The scope goes last: SQLite's planner then keeps the primary-key or filter index lookup
+    // instead of an OR-of-indexes plan over the scope's columns (see bench/model-overhead).
+    match scope {
+        Scope::All => {}
+        Scope::Nothing => parts.push("1 = 0".to_owned()),
+        Scope::Where { sql, args: a } => {
+            parts.push(sql.clone());
+            args.extend(a.iter().cloned());
         }
     }
     let sql = if parts.is_empty() {
@@ -185,9 +187,9 @@ mod tests {
         );
         assert_eq!(
             sql,
-            " WHERE (owner_id = ?) AND class = ? AND lower(name) LIKE ? ESCAPE '\\' AND race IN (?, ?)"
+            " WHERE class = ? AND lower(name) LIKE ? ESCAPE '\\' AND race IN (?, ?) AND (owner_id = ?)"
         );
         assert_eq!(args.len(), 5);
-        assert_eq!(args[2], Value::String("%fire\\_\\%%".into()));
+        assert_eq!(args[1], Value::String("%fire\\_\\%%".into()));
     }
 }

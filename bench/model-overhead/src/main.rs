@@ -1,0 +1,150 @@
+//! Does `#[derive(Model)]` cost anything per request? Serves the generated `SavedBuildApi`
+//! and a hand-written equivalent (same SQL scoping, same response type) from one
+//! `OpenApiService` over one database, then calls both in-process (`Endpoint::call`, no
+//! network noise) in alternating rounds and prints per-request latency and the ratio.
+//!
+//! `cargo run --release -p model-overhead [-- ROUNDS REQUESTS_PER_ROUND CONCURRENCY]`
+//! (defaults 6, 4000, 8). `BENCH_DATABASE_URL=postgres://…` uses PostgreSQL (the database
+//! must exist and be empty); the default is a temporary SQLite file.
+
+mod hand;
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use app::{
+    auth::Role, builds::SavedBuildApi, config::Settings, db::Db, eso::{EsoClass, Race}, model::ColumnType,
+    state::AppState,
+};
+use poem::{Endpoint, EndpointExt, Request, Route};
+use poem_openapi::OpenApiService;
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx.min(sorted.len() - 1)]
+}
+
+type Ep = Arc<poem::endpoint::BoxEndpoint<'static, poem::Response>>;
+
+async fn round(ep: Ep, uri: String, bearer: String, n: usize, conc: usize) -> Vec<Duration> {
+    let mut tasks = Vec::new();
+    for _ in 0..conc {
+        let (ep, uri, bearer) = (ep.clone(), uri.clone(), bearer.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::with_capacity(n / conc);
+            for _ in 0..n / conc {
+                let req = Request::builder().uri(uri.parse().unwrap_or_default()).header("authorization", &bearer).finish();
+                let t = Instant::now();
+                let resp = ep.call(req).await.unwrap_or_else(|e| e.into_response());
+                assert!(resp.status().is_success(), "{uri}: {}", resp.status());
+                let _ = resp.into_body().into_bytes().await;
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut all = Vec::with_capacity(n);
+    for t in tasks {
+        all.extend(t.await.unwrap_or_default());
+    }
+    all
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let (rounds, per_round, conc) = (args.first().copied().unwrap_or(6), args.get(1).copied().unwrap_or(4000), args.get(2).copied().unwrap_or(8));
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let mut settings = Settings::default();
+    settings.database.url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
+    let db = Db::open(&settings.database).await.unwrap_or_else(|e| panic!("{e}"));
+    app::db::migrate::up(&db).await.unwrap_or_else(|e| panic!("{e}"));
+    let jwt = app::auth::token::JwtKeys::from_settings(&settings.auth);
+    let state = AppState { settings: Arc::new(settings), db: db.clone(), jwt: jwt.clone() };
+
+    let user = uuid::Uuid::new_v4();
+    let other = uuid::Uuid::new_v4();
+    let d = db.dialect;
+    for (id, name) in [(user, "bench"), (other, "other")] {
+        db.rb
+            .exec(
+                "INSERT INTO users (id, email, username, password_hash, role, is_active, is_verified, created_at, updated_at) VALUES (?, ?, ?, 'x', 'user', ?, ?, ?, ?)",
+                vec![id.to_value(d), rbs::Value::String(format!("{name}@example.com")), rbs::Value::String(name.into()), true.to_value(d), true.to_value(d), chrono::Utc::now().to_value(d), chrono::Utc::now().to_value(d)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut first = None;
+    for i in 0..200 {
+        let now = app::model::column::truncate_to_millis(chrono::Utc::now());
+        let owner = if i % 2 == 0 { user } else { other };
+        let row = app::builds::SavedBuild {
+            build_id: uuid::Uuid::new_v4(),
+            owner_id: owner,
+            name: format!("Build {i}"),
+            class: EsoClass::Arcanist,
+            subclass: None,
+            race: Race::Khajiit,
+            sets: vec!["Relequen's Wrath".into(), "Kinras's Wrath".into()],
+            skills_front: vec!["Fatecarver".into(), "Runeblades".into()],
+            skills_back: vec!["Barbed Trap".into()],
+            champion_points: None,
+            notes: Some("bench".into()),
+            is_public: i % 4 == 1,
+            created_at: now,
+            updated_at: now,
+        };
+        if owner == user && first.is_none() {
+            first = Some(row.build_id);
+        }
+        app::model::crud::insert(&db, &row).await.unwrap_or_else(|e| panic!("{e}"));
+    }
+    let id = first.unwrap_or_default();
+    let bearer = format!("Bearer {}", jwt.issue_access(user, Role::User, 3600).unwrap_or_default());
+
+    let api = OpenApiService::new((SavedBuildApi, hand::HandBuildsApi), "bench", "1");
+    let ep: Ep = Arc::new(Route::new().nest("/api/v1", api).data(state).map_to_response().boxed());
+
+    let cases = [
+        ("get", format!("/api/v1/builds/{id}"), format!("/api/v1/hand/builds/{id}")),
+        ("list (limit 50)", "/api/v1/builds?limit=50".to_owned(), "/api/v1/hand/builds?limit=50".to_owned()),
+    ];
+    println!("model-overhead: {rounds} rounds x {per_round} requests, concurrency {conc}, {} database, 200 builds", d.name());
+    println!();
+    println!("| endpoint | generated p50 µs | hand p50 µs | generated p99 µs | hand p99 µs | generated/hand mean |");
+    println!("|---|---|---|---|---|---|");
+    for (name, generated, handwritten) in cases {
+        // warm-up
+        round(ep.clone(), generated.clone(), bearer.clone(), 200, conc).await;
+        round(ep.clone(), handwritten.clone(), bearer.clone(), 200, conc).await;
+        let (mut g, mut h) = (Vec::new(), Vec::new());
+        for r in 0..rounds {
+            // Alternate which goes first so drift (cache, CPU frequency) hits both alike.
+            if r % 2 == 0 {
+                g.extend(round(ep.clone(), generated.clone(), bearer.clone(), per_round, conc).await);
+                h.extend(round(ep.clone(), handwritten.clone(), bearer.clone(), per_round, conc).await);
+            } else {
+                h.extend(round(ep.clone(), handwritten.clone(), bearer.clone(), per_round, conc).await);
+                g.extend(round(ep.clone(), generated.clone(), bearer.clone(), per_round, conc).await);
+            }
+        }
+        g.sort_unstable();
+        h.sort_unstable();
+        let mean = |v: &[Duration]| v.iter().sum::<Duration>().as_secs_f64() / v.len().max(1) as f64;
+        let us = |d: Duration| d.as_secs_f64() * 1e6;
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.0} | {:.3} |",
+            us(percentile(&g, 0.5)),
+            us(percentile(&h, 0.5)),
+            us(percentile(&g, 0.99)),
+            us(percentile(&h, 0.99)),
+            mean(&g) / mean(&h)
+        );
+    }
+}
