@@ -76,8 +76,10 @@ pub struct Settings {
     pub server: ServerSettings,
     /// Database connection, pool and migrations.
     pub database: DatabaseSettings,
-    /// Token signing.
+    /// Tokens and passwords.
     pub auth: AuthSettings,
+    /// Request rate limits.
+    pub rate_limit: RateLimitSettings,
     /// Cross-origin resource sharing.
     pub cors: CorsSettings,
     /// API documentation pages.
@@ -123,13 +125,68 @@ pub struct DatabaseSettings {
     pub connect_deadline_secs: u64,
 }
 
-/// `[auth]`: token signing.
+/// JWT signing algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 with `auth.jwt_secret`.
+    HS256,
+    /// RSA PKCS#1 v1.5 with SHA-256; keys from PEM files; JWKS served.
+    RS256,
+    /// Ed25519; keys from PEM files; JWKS served.
+    EdDSA,
+}
+
+/// `[auth]`: tokens and passwords.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AuthSettings {
     /// HS256 signing secret. Set it with `JWT_SECRET_KEY` or `EBO_AUTH__JWT_SECRET`, never in the file.
     #[serde(serialize_with = "serialize_redacted")]
     pub jwt_secret: SecretString,
+    /// `HS256` (default), `RS256` or `EdDSA`.
+    pub algorithm: JwtAlgorithm,
+    /// RS256/EdDSA: PKCS#8 PEM private key that signs new tokens.
+    pub private_key_file: Option<String>,
+    /// RS256/EdDSA: the `kid` of the current key (default `current`).
+    pub key_id: String,
+    /// RS256/EdDSA: the previous key's PEM private key file, still accepted for verification
+    /// (and published in the JWKS) until `previous_key_valid_until`.
+    pub previous_private_key_file: Option<String>,
+    /// The previous key's `kid`.
+    pub previous_key_id: String,
+    /// End of the rotation window (RFC 3339); after it the previous key is ignored.
+    pub previous_key_valid_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Access-token lifetime in seconds (default 900 = 15 min).
+    pub access_token_ttl_secs: i64,
+    /// Refresh-token lifetime in seconds (default 604800 = 7 days).
+    pub refresh_token_ttl_secs: i64,
+    /// bcrypt cost (default 12; production refuses < 10).
+    pub bcrypt_cost: u32,
+}
+
+/// `[rate_limit]`: requests per minute, per client IP and, for auth, per account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitSettings {
+    /// Turn rate limiting on.
+    pub enabled: bool,
+    /// register, login, change-password: per IP and per account.
+    pub auth_per_minute: u32,
+    /// refresh: per IP.
+    pub refresh_per_minute: u32,
+    /// Every other API request: per IP.
+    pub default_per_minute: u32,
+}
+
+impl Default for RateLimitSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            auth_per_minute: 5,
+            refresh_per_minute: 10,
+            default_per_minute: 100,
+        }
+    }
 }
 
 /// `[cors]`: which browser origins may call the API.
@@ -178,6 +235,7 @@ impl Default for Settings {
             server: ServerSettings::default(),
             database: DatabaseSettings::default(),
             auth: AuthSettings::default(),
+            rate_limit: RateLimitSettings::default(),
             cors: CorsSettings::default(),
             docs: DocsSettings::default(),
             log: LogSettings::default(),
@@ -215,6 +273,15 @@ impl Default for AuthSettings {
     fn default() -> Self {
         Self {
             jwt_secret: SecretString::from(DEFAULT_JWT_SECRET),
+            algorithm: JwtAlgorithm::HS256,
+            private_key_file: None,
+            key_id: "current".into(),
+            previous_private_key_file: None,
+            previous_key_id: "previous".into(),
+            previous_key_valid_until: None,
+            access_token_ttl_secs: 900,
+            refresh_token_ttl_secs: 7 * 24 * 3600,
+            bcrypt_cost: 12,
         }
     }
 }
@@ -342,9 +409,53 @@ impl Settings {
                     .into(),
             );
         }
+        let a = &self.auth;
+        if a.access_token_ttl_secs <= 0 || a.refresh_token_ttl_secs <= a.access_token_ttl_secs {
+            out.push("auth.access_token_ttl_secs must be positive and shorter than auth.refresh_token_ttl_secs".into());
+        }
+        if !(4..=31).contains(&a.bcrypt_cost) {
+            out.push(format!(
+                "auth.bcrypt_cost must be between 4 and 31 (got {})",
+                a.bcrypt_cost
+            ));
+        }
+        if a.algorithm != JwtAlgorithm::HS256 {
+            match &a.private_key_file {
+                None => out.push(format!(
+                    "auth.private_key_file is required for {:?}",
+                    a.algorithm
+                )),
+                Some(f) if !Path::new(f).is_file() => {
+                    out.push(format!("auth.private_key_file {f} does not exist"))
+                }
+                Some(_) => {}
+            }
+            if let Some(f) = &a.previous_private_key_file
+                && !Path::new(f).is_file()
+            {
+                out.push(format!("auth.previous_private_key_file {f} does not exist"));
+            }
+        }
+        let r = &self.rate_limit;
+        if r.enabled
+            && (r.auth_per_minute == 0 || r.refresh_per_minute == 0 || r.default_per_minute == 0)
+        {
+            out.push(
+                "rate_limit.*_per_minute must be at least 1 (or set rate_limit.enabled = false)"
+                    .into(),
+            );
+        }
         if self.environment == Environment::Production {
+            if a.bcrypt_cost < 10 {
+                out.push(format!(
+                    "auth.bcrypt_cost is {}; production needs at least 10",
+                    a.bcrypt_cost
+                ));
+            }
             let secret = self.auth.jwt_secret.expose_secret();
-            if secret == DEFAULT_JWT_SECRET {
+            if a.algorithm != JwtAlgorithm::HS256 {
+                // Asymmetric keys: the shared secret is unused.
+            } else if secret == DEFAULT_JWT_SECRET {
                 out.push(
                     "auth.jwt_secret is the shipped development default; set JWT_SECRET_KEY (or EBO_AUTH__JWT_SECRET) to a random value of at least 32 characters".into(),
                 );

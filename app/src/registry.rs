@@ -6,5 +6,9 @@ use crate::model::{Model, ModelMeta};
 
 /// Metadata of every `#[derive(Model)]` type.
 pub fn models() -> Vec<&'static ModelMeta> {
-    vec![crate::builds::SavedBuild::META]
+    vec![
+        crate::auth::models::User::META,
+        crate::builds::SavedBuild::META,
+        crate::auth::models::RefreshToken::META,
+    ]
 }

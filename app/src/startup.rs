@@ -9,9 +9,11 @@ use poem::{
 };
 
 use crate::{
+    auth::sessions::AuthState,
     config::Settings,
     db::{Db, migrate},
     http,
+    http::rate_limit::{self, RateLimits},
     state::AppState,
 };
 
@@ -34,6 +36,9 @@ pub enum StartupError {
     /// Migrations could not be applied.
     #[error(transparent)]
     Migrate(#[from] migrate::MigrateError),
+    /// JWT key files could not be loaded.
+    #[error(transparent)]
+    Keys(#[from] crate::auth::token::KeyError),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -83,11 +88,14 @@ impl Application {
                 addr: addr.clone(),
                 source: std::io::Error::other("no local address"),
             })?;
-        let jwt = crate::auth::token::JwtKeys::from_settings(&settings.auth);
+        let auth = Arc::new(AuthState::new(&settings.auth)?);
+        let limits = Arc::new(RateLimits::new(&settings.rate_limit));
+        rate_limit::spawn_shrinker(limits.clone());
         let state = AppState {
             settings: Arc::new(settings),
             db,
-            jwt,
+            auth,
+            limits,
         };
         Ok(Self {
             acceptor,

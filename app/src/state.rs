@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{auth::token::JwtKeys, config::Settings, db::Db};
+use crate::{auth::sessions::AuthState, config::Settings, db::Db, http::rate_limit::RateLimits};
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
 #[derive(Clone, Debug)]
@@ -11,6 +11,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The database pool.
     pub db: Db,
-    /// Access-token keys.
-    pub jwt: JwtKeys,
+    /// Token keys, password hashing, session caches.
+    pub auth: Arc<AuthState>,
+    /// Rate limiters.
+    pub limits: Arc<RateLimits>,
 }

@@ -279,8 +279,8 @@ impl TestApp {
             )
             .await
             .expect("insert user");
-        let keys = app::auth::token::JwtKeys::from_settings(&self.settings.auth);
-        let token = keys.issue_access(id, role, 900).expect("token");
+        let keys = app::auth::token::JwtKeys::from_settings(&self.settings.auth).expect("keys");
+        let (token, _) = keys.issue_access(id, role, 0, None, 900).expect("token");
         TestUser {
             id,
             bearer: format!("Bearer {token}"),

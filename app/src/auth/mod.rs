@@ -1,9 +1,16 @@
 //! Authentication: who is calling ([`Principal`]), access-token verification, and the
 //! bearer security scheme every protected endpoint declares.
 
+pub mod admin;
+pub mod api;
+pub mod dto;
+pub mod models;
+pub mod password;
 pub mod principal;
 pub mod security;
+pub mod sessions;
+pub mod store;
 pub mod token;
 
 pub use principal::{Principal, Role};
-pub use security::BearerAuth;
+pub use security::{Auth, BearerAuth};

@@ -24,6 +24,10 @@ pub struct Principal {
     pub role: Role,
     /// The token's id (`jti`), for the logout denylist.
     pub jti: String,
+    /// The login chain the token belongs to (`fam`), if any.
+    pub family: Option<Uuid>,
+    /// The token's expiry (`exp`, Unix seconds).
+    pub expires_at: i64,
 }
 
 impl Principal {

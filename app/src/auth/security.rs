@@ -1,5 +1,8 @@
-//! The `BearerAuth` security scheme (OpenAPI `http`/`bearer`, format JWT): verifies the
-//! access token and yields the [`Principal`]. Every failure is the same 401 with
+//! The security schemes every protected endpoint declares: `BearerAuth` (http bearer, JWT)
+//! and `OAuth2PasswordBearer` (the same header, declared as an OAuth2 password flow so Swagger
+//! UI's Authorize button can log in). Both verify the access token, refuse logged-out tokens
+//! (denylist) and tokens of disabled, deleted or signed-out-everywhere users (session version),
+//! and yield the [`Principal`] with the user's current role. Every failure is the same 401 with
 //! `WWW-Authenticate: Bearer`; the reason is logged at debug level only.
 
 use poem::{Request, http::StatusCode};
@@ -10,15 +13,68 @@ use crate::{error::ApiError, state::AppState};
 
 /// `Authorization: Bearer <access token>`.
 #[derive(SecurityScheme)]
-#[oai(ty = "bearer", bearer_format = "JWT", checker = "bearer_checker")]
+#[oai(ty = "bearer", bearer_format = "JWT", checker = "check")]
 pub struct BearerAuth(pub Principal);
 
-async fn bearer_checker(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
+/// The same bearer token, obtainable with the OAuth2 password flow at `/api/v1/auth/login`.
+#[derive(SecurityScheme)]
+#[oai(
+    ty = "oauth2",
+    flows(password(token_url = "/api/v1/auth/login")),
+    checker = "check"
+)]
+pub struct OAuth2PasswordBearer(pub Principal);
+
+/// Either scheme (they read the same header).
+#[derive(SecurityScheme)]
+pub enum Auth {
+    /// http bearer.
+    Bearer(BearerAuth),
+    /// OAuth2 password flow.
+    OAuth2(OAuth2PasswordBearer),
+}
+
+impl Auth {
+    /// The authenticated caller.
+    pub fn principal(&self) -> &Principal {
+        match self {
+            Self::Bearer(b) => &b.0,
+            Self::OAuth2(o) => &o.0,
+        }
+    }
+}
+
+fn unauthorized(reason: &str) -> poem::Error {
+    tracing::debug!(reason, "bearer token refused");
+    ApiError::new(StatusCode::UNAUTHORIZED, "Invalid or expired access token").into()
+}
+
+async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let Some(state) = req.data::<AppState>() else {
         return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "state missing").into());
     };
-    state.jwt.verify_access(&bearer.token).map_err(|e| {
-        tracing::debug!(error = %e, "bearer token refused");
-        ApiError::new(StatusCode::UNAUTHORIZED, "Invalid or expired access token").into()
-    })
+    let auth = &state.auth;
+    let claims = auth
+        .keys
+        .verify_access(&bearer.token)
+        .map_err(|e| unauthorized(&e.to_string()))?;
+    if auth.is_denied(&claims.jti).await {
+        return Err(unauthorized("logged out"));
+    }
+    let user = auth
+        .user_auth(&state.db, claims.sub)
+        .await
+        .map_err(|e| poem::Error::from(ApiError::from(e)))?;
+    match user {
+        Some(u) if u.is_active && u.token_version == claims.ver => {
+            let mut p = claims.principal();
+            p.role = u.role;
+            p.family = claims.fam;
+            p.expires_at = claims.exp;
+            Ok(p)
+        }
+        Some(u) if !u.is_active => Err(unauthorized("account disabled")),
+        Some(_) => Err(unauthorized("session ended")),
+        None => Err(unauthorized("account deleted")),
+    }
 }

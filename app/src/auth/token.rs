@@ -1,23 +1,27 @@
-//! Access tokens (JWT, HS256 with `auth.jwt_secret`): issue and verify.
+//! JWTs (jsonwebtoken): access and refresh tokens, signed with HS256 (`auth.jwt_secret`) or
+//! with RS256/EdDSA PEM keys (then every token carries a `kid`, the previous key keeps
+//! verifying during its rotation window, and [`JwtKeys::jwks`] publishes the public keys).
 //!
-//! Verification pins the algorithm, requires `exp`, `iat`, `sub` and `jti`, checks
-//! `type == "access"`, and allows 30 s of clock leeway.
+//! Verification pins the configured algorithm (so an HS256 token "signed" with an RSA public
+//! key is refused), requires `exp`, `iat`, `sub` and `jti`, checks `type`, and allows
+//! [`LEEWAY_SECS`] of clock skew.
 
-use chrono::Utc;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use chrono::{DateTime, Utc};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+    jwk::{Jwk, JwkSet},
+};
 use secrecy::ExposeSecret;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
 use super::{Principal, Role};
-use crate::config::AuthSettings;
+use crate::config::{AuthSettings, JwtAlgorithm};
 
 /// Clock skew tolerated when checking `exp`, in seconds.
 pub const LEEWAY_SECS: u64 = 30;
-/// Default access-token lifetime, in seconds (15 minutes).
-pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 
-/// Which kind of token a JWT is.
+/// Which kind of token a JWT is (claim `type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenType {
@@ -27,7 +31,8 @@ pub enum TokenType {
     Refresh,
 }
 
-/// The claims of an access token (API contract: `sub, exp, iat, jti, type, role`).
+/// Claims of an access token (API contract: `sub, exp, iat, jti, type, role`; plus `ver`, the
+/// user's session version, and `fam`, the login chain it belongs to).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
     /// The user's id.
@@ -36,64 +41,208 @@ pub struct AccessClaims {
     pub exp: i64,
     /// Issue time, seconds since the Unix epoch.
     pub iat: i64,
-    /// Unique token id.
+    /// Unique token id (the logout denylist key).
     pub jti: String,
-    /// Always `access` for these.
+    /// Always `access`.
     #[serde(rename = "type")]
     pub typ: TokenType,
-    /// The user's role.
+    /// The user's role at issue time.
     pub role: Role,
+    /// The user's session version; bumped to end every session at once.
+    #[serde(default)]
+    pub ver: i64,
+    /// The refresh-token family (login chain) this token was issued with.
+    #[serde(default)]
+    pub fam: Option<Uuid>,
 }
 
-/// Signing and verification keys derived from the configuration.
-#[derive(Clone)]
-pub struct JwtKeys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
-    validation: Validation,
+/// Claims of a refresh token; `jti` is the id of its `refresh_tokens` row.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefreshClaims {
+    /// The user's id.
+    pub sub: Uuid,
+    /// Expiry, seconds since the Unix epoch.
+    pub exp: i64,
+    /// Issue time.
+    pub iat: i64,
+    /// The stored token's id.
+    pub jti: Uuid,
+    /// Always `refresh`.
+    #[serde(rename = "type")]
+    pub typ: TokenType,
+    /// The login chain.
+    pub fam: Uuid,
 }
 
-impl std::fmt::Debug for JwtKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JwtKeys([redacted])")
-    }
-}
-
-/// Why a token was refused (logged at debug; the caller always sees the same 401).
+/// Why a token was refused (logged at debug; callers always see the same 401).
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
     /// Bad signature, expired, malformed, wrong algorithm, missing claim.
     #[error("invalid token: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
-    /// A refresh token presented as an access token (or the reverse).
+    /// A refresh token presented as an access token, or the reverse.
     #[error("wrong token type")]
     WrongType,
+    /// A `kid` naming no accepted key.
+    #[error("unknown key id")]
+    UnknownKey,
+}
+
+/// Why keys could not be loaded at start.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot load JWT key {file}: {reason}")]
+pub struct KeyError {
+    /// The file.
+    pub file: String,
+    /// What went wrong.
+    pub reason: String,
+}
+
+struct VerifyKey {
+    kid: Option<String>,
+    key: DecodingKey,
+    jwk: Option<Jwk>,
+    valid_until: Option<DateTime<Utc>>,
+}
+
+/// Signing and verification keys derived from the configuration.
+pub struct JwtKeys {
+    alg: Algorithm,
+    kid: Option<String>,
+    encoding: EncodingKey,
+    verify: Vec<VerifyKey>,
+}
+
+impl std::fmt::Debug for JwtKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "JwtKeys({:?}, [redacted])", self.alg)
+    }
+}
+
+fn read_key(file: &str, alg: Algorithm) -> Result<(EncodingKey, DecodingKey, Jwk), KeyError> {
+    let err = |reason: String| KeyError {
+        file: file.to_owned(),
+        reason,
+    };
+    let pem = std::fs::read(file).map_err(|e| err(e.to_string()))?;
+    let encoding = match alg {
+        Algorithm::RS256 => EncodingKey::from_rsa_pem(&pem),
+        _ => EncodingKey::from_ed_pem(&pem),
+    }
+    .map_err(|e| err(e.to_string()))?;
+    let jwk = Jwk::from_encoding_key(&encoding, alg).map_err(|e| err(e.to_string()))?;
+    let decoding = DecodingKey::from_jwk(&jwk).map_err(|e| err(e.to_string()))?;
+    Ok((encoding, decoding, jwk))
 }
 
 impl JwtKeys {
-    /// Keys for HS256 with the configured secret.
-    pub fn from_settings(auth: &AuthSettings) -> Self {
-        let secret = auth.jwt_secret.expose_secret().as_bytes();
-        let mut validation = Validation::new(Algorithm::HS256);
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "jti"]);
-        validation.leeway = LEEWAY_SECS;
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
+    /// Keys for the configured algorithm.
+    ///
+    /// # Errors
+    /// [`KeyError`] when a configured PEM file is missing or not a key of that algorithm.
+    pub fn from_settings(auth: &AuthSettings) -> Result<Self, KeyError> {
+        match auth.algorithm {
+            JwtAlgorithm::HS256 => {
+                let secret = auth.jwt_secret.expose_secret().as_bytes();
+                Ok(Self {
+                    alg: Algorithm::HS256,
+                    kid: None,
+                    encoding: EncodingKey::from_secret(secret),
+                    verify: vec![VerifyKey {
+                        kid: None,
+                        key: DecodingKey::from_secret(secret),
+                        jwk: None,
+                        valid_until: None,
+                    }],
+                })
+            }
+            other => {
+                let alg = if other == JwtAlgorithm::RS256 {
+                    Algorithm::RS256
+                } else {
+                    Algorithm::EdDSA
+                };
+                let file = auth.private_key_file.as_deref().ok_or_else(|| KeyError {
+                    file: "(none)".into(),
+                    reason: "auth.private_key_file is required".into(),
+                })?;
+                let (encoding, decoding, mut jwk) = read_key(file, alg)?;
+                jwk.common.key_id = Some(auth.key_id.clone());
+                let mut verify = vec![VerifyKey {
+                    kid: Some(auth.key_id.clone()),
+                    key: decoding,
+                    jwk: Some(jwk),
+                    valid_until: None,
+                }];
+                if let Some(prev) = &auth.previous_private_key_file {
+                    let (_, decoding, mut jwk) = read_key(prev, alg)?;
+                    jwk.common.key_id = Some(auth.previous_key_id.clone());
+                    verify.push(VerifyKey {
+                        kid: Some(auth.previous_key_id.clone()),
+                        key: decoding,
+                        jwk: Some(jwk),
+                        valid_until: auth.previous_key_valid_until,
+                    });
+                }
+                Ok(Self {
+                    alg,
+                    kid: Some(auth.key_id.clone()),
+                    encoding,
+                    verify,
+                })
+            }
         }
     }
 
-    /// Issues an access token for `user_id` with `role`, valid `ttl_secs` seconds.
+    /// The public keys as a JWK Set (`None` for HS256, whose key is secret).
+    pub fn jwks(&self) -> Option<JwkSet> {
+        if self.alg == Algorithm::HS256 {
+            return None;
+        }
+        let now = Utc::now();
+        let keys = self
+            .verify
+            .iter()
+            .filter(|k| k.valid_until.is_none_or(|t| t > now))
+            .filter_map(|k| k.jwk.clone())
+            .collect();
+        Some(JwkSet { keys })
+    }
+
+    fn sign<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
+        let mut header = Header::new(self.alg);
+        header.kid = self.kid.clone();
+        Ok(encode(&header, claims, &self.encoding)?)
+    }
+
+    fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<C, TokenError> {
+        let header = decode_header(token)?;
+        let now = Utc::now();
+        let key = self
+            .verify
+            .iter()
+            .filter(|k| k.valid_until.is_none_or(|t| t > now))
+            .find(|k| k.kid.is_none() || k.kid == header.kid)
+            .ok_or(TokenError::UnknownKey)?;
+        let mut validation = Validation::new(self.alg);
+        validation.algorithms = vec![self.alg];
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "jti"]);
+        validation.leeway = LEEWAY_SECS;
+        Ok(decode::<C>(token, &key.key, &validation)?.claims)
+    }
+
+    /// Issues an access token valid `ttl_secs` seconds; returns it with its claims.
     ///
     /// # Errors
-    /// Only if signing fails (not expected with HMAC keys).
+    /// Only if signing fails.
     pub fn issue_access(
         &self,
         user_id: Uuid,
         role: Role,
+        ver: i64,
+        fam: Option<Uuid>,
         ttl_secs: i64,
-    ) -> Result<String, TokenError> {
+    ) -> Result<(String, AccessClaims), TokenError> {
         let now = Utc::now().timestamp();
         let claims = AccessClaims {
             sub: user_id,
@@ -102,28 +251,74 @@ impl JwtKeys {
             jti: Uuid::new_v4().to_string(),
             typ: TokenType::Access,
             role,
+            ver,
+            fam,
         };
-        Ok(encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.encoding,
-        )?)
+        Ok((self.sign(&claims)?, claims))
     }
 
-    /// Verifies an access token and returns the caller.
+    /// Issues a refresh token for the stored token `id` in family `fam`.
     ///
     /// # Errors
-    /// [`TokenError`] for any invalid, expired or non-access token.
-    pub fn verify_access(&self, token: &str) -> Result<Principal, TokenError> {
-        let claims = decode::<AccessClaims>(token, &self.decoding, &self.validation)?.claims;
+    /// Only if signing fails.
+    pub fn issue_refresh(
+        &self,
+        user_id: Uuid,
+        id: Uuid,
+        fam: Uuid,
+        expires: DateTime<Utc>,
+    ) -> Result<String, TokenError> {
+        let claims = RefreshClaims {
+            sub: user_id,
+            exp: expires.timestamp(),
+            iat: Utc::now().timestamp(),
+            jti: id,
+            typ: TokenType::Refresh,
+            fam,
+        };
+        self.sign(&claims)
+    }
+
+    /// Verifies an access token's signature, expiry and type.
+    ///
+    /// # Errors
+    /// [`TokenError`] for anything invalid.
+    pub fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let claims: AccessClaims = self.verify(token)?;
         if claims.typ != TokenType::Access {
             return Err(TokenError::WrongType);
         }
-        Ok(Principal {
-            user_id: claims.sub,
-            role: claims.role,
-            jti: claims.jti,
-        })
+        Ok(claims)
+    }
+
+    /// Verifies a refresh token's signature, expiry and type.
+    ///
+    /// # Errors
+    /// [`TokenError`] for anything invalid.
+    pub fn verify_refresh(&self, token: &str) -> Result<RefreshClaims, TokenError> {
+        let claims: RefreshClaims = self.verify(token).map_err(|e| match e {
+            TokenError::Invalid(inner) if inner.to_string().contains("missing field") => {
+                TokenError::WrongType
+            }
+            other => other,
+        })?;
+        if claims.typ != TokenType::Refresh {
+            return Err(TokenError::WrongType);
+        }
+        Ok(claims)
+    }
+}
+
+impl AccessClaims {
+    /// The caller these claims describe.
+    pub fn principal(&self) -> Principal {
+        Principal {
+            user_id: self.sub,
+            role: self.role,
+            jti: self.jti.clone(),
+            family: self.fam,
+            expires_at: self.exp,
+        }
     }
 }
 
@@ -132,30 +327,49 @@ mod tests {
     use super::*;
 
     fn keys(secret: &str) -> JwtKeys {
-        JwtKeys::from_settings(&AuthSettings {
+        let auth = AuthSettings {
             jwt_secret: secret.to_owned().into(),
-        })
+            ..Default::default()
+        };
+        JwtKeys::from_settings(&auth).unwrap()
     }
 
     #[test]
-    fn issued_tokens_verify_and_carry_the_principal() {
-        let k = keys("s".repeat(40).as_str());
+    fn issued_tokens_verify_and_carry_their_claims() {
+        let k = keys(&"s".repeat(40));
         let id = Uuid::new_v4();
-        let p = k
-            .verify_access(&k.issue_access(id, Role::Admin, 60).unwrap())
-            .unwrap();
-        assert_eq!((p.user_id, p.role), (id, Role::Admin));
+        let (t, _) = k.issue_access(id, Role::Admin, 3, None, 60).unwrap();
+        let c = k.verify_access(&t).unwrap();
+        assert_eq!((c.sub, c.role, c.ver), (id, Role::Admin, 3));
     }
 
     #[test]
-    fn expired_tampered_and_foreign_tokens_are_refused() {
-        let k = keys("a".repeat(40).as_str());
-        let expired = k.issue_access(Uuid::new_v4(), Role::User, -120).unwrap();
+    fn expired_foreign_and_wrong_type_tokens_are_refused() {
+        let k = keys(&"a".repeat(40));
+        let (expired, _) = k
+            .issue_access(Uuid::new_v4(), Role::User, 0, None, -120)
+            .unwrap();
         assert!(k.verify_access(&expired).is_err());
-        let other = keys("b".repeat(40).as_str())
-            .issue_access(Uuid::new_v4(), Role::User, 60)
+        let (other, _) = keys(&"b".repeat(40))
+            .issue_access(Uuid::new_v4(), Role::User, 0, None, 60)
             .unwrap();
         assert!(k.verify_access(&other).is_err());
         assert!(k.verify_access("not.a.jwt").is_err());
+        let refresh = k
+            .issue_refresh(
+                Uuid::new_v4(),
+                Uuid::new_v4(),
+                Uuid::new_v4(),
+                Utc::now() + chrono::Duration::hours(1),
+            )
+            .unwrap();
+        assert!(matches!(
+            k.verify_access(&refresh),
+            Err(TokenError::WrongType) | Err(TokenError::Invalid(_))
+        ));
+        let (access, _) = k
+            .issue_access(Uuid::new_v4(), Role::User, 0, None, 60)
+            .unwrap();
+        assert!(k.verify_refresh(&access).is_err());
     }
 }

@@ -5,6 +5,7 @@ pub mod body_limit;
 pub mod compression;
 pub mod json;
 pub mod problem;
+pub mod rate_limit;
 pub mod request_context;
 
 use poem::{
@@ -16,20 +17,29 @@ use poem::{
 use poem_openapi::{OpenApiService, Tags};
 
 use crate::{
-    builds,
+    auth, builds,
     config::{Environment, Settings},
     health,
     state::AppState,
 };
 
 /// Every API of the service, combined into one OpenAPI document.
-pub type Apis = (health::api::HealthApi, builds::SavedBuildApi);
+pub type Apis = (
+    health::api::HealthApi,
+    auth::api::AuthApi,
+    auth::admin::AdminApi,
+    builds::SavedBuildApi,
+);
 
 /// Tags grouping the operations in the docs.
 #[derive(Debug, Tags)]
 pub enum ApiTags {
     /// Liveness, readiness and the health summary (also served at the root: `/health`, `/health/live`, `/health/ready`).
     Health,
+    /// Accounts and sessions: register, log in, refresh (rotating), log out, change password.
+    Auth,
+    /// Account administration (role `admin`).
+    Admin,
 }
 
 /// Title of the OpenAPI document.
@@ -50,25 +60,29 @@ one) and `X-Process-Time` (seconds).
 /// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
 /// `ebo openapi` can write the spec anywhere.
 pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
-    OpenApiService::new(
-        (health::api::HealthApi, builds::SavedBuildApi),
-        API_TITLE,
-        env!("CARGO_PKG_VERSION"),
-    )
-    .description(API_DESCRIPTION)
-    .server(settings.server.api_prefix.clone())
+    let apis = (
+        health::api::HealthApi,
+        auth::api::AuthApi,
+        auth::admin::AdminApi,
+        builds::SavedBuildApi,
+    );
+    OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
+        .description(API_DESCRIPTION)
+        .server(settings.server.api_prefix.clone())
 }
 
 /// The whole application endpoint with its middleware, ready to serve.
 pub fn app(state: AppState) -> impl Endpoint + 'static {
     let settings = state.settings.clone();
     let prefix = settings.server.api_prefix.clone();
+    let prefix_for_limits = prefix.clone();
     let api = api_service(&settings);
     let mut route = Route::new()
         .at("/", get(root))
         .at("/health", get(health::api::root_health))
         .at("/health/live", get(health::api::root_live))
-        .at("/health/ready", get(health::api::root_ready));
+        .at("/health/ready", get(health::api::root_ready))
+        .at("/.well-known/jwks.json", get(jwks));
     if settings.docs.enabled {
         route = route
             .at("/api/openapi.json", api.spec_endpoint())
@@ -108,6 +122,10 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
         })
         // Errors become uniform responses here, so CORS and compression apply to them too.
         .catch_all_error(|e| async move { problem::error_response(e) })
+        .with(rate_limit::RateLimit {
+            limits: state.limits.clone(),
+            prefix: prefix_for_limits,
+        })
         .with(compression::Compression {
             min_bytes: settings.server.compression_min_bytes,
         })
@@ -137,4 +155,16 @@ async fn root(state: Data<&AppState>) -> Json<serde_json::Value> {
             "api": prefix,
         }
     }))
+}
+
+/// `GET /.well-known/jwks.json`: the public keys verifying access tokens (RS256/EdDSA only;
+/// 404 with HS256, whose key is secret).
+#[handler]
+async fn jwks(state: Data<&AppState>) -> poem::Result<Json<serde_json::Value>> {
+    match state.auth.keys.jwks() {
+        Some(set) => Ok(Json(
+            serde_json::to_value(set).map_err(poem::error::InternalServerError)?,
+        )),
+        None => Err(poem::error::NotFoundError.into()),
+    }
 }

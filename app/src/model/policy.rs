@@ -144,6 +144,8 @@ mod tests {
             user_id: Uuid::new_v4(),
             role,
             jti: String::new(),
+            family: None,
+            expires_at: 0,
         }
     }
 

@@ -19,6 +19,8 @@ pub enum Filter {
     Max(&'static str, Value),
     /// `column IN (values)`.
     In(&'static str, Vec<Value>),
+    /// Case-insensitive substring in any of the columns (a `search` parameter).
+    AnyContains(&'static [&'static str], String),
 }
 
 /// A list request: filters, optional sort key (`name` or `-name` for descending), page.
@@ -90,6 +92,15 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
             Filter::Max(c, v) => {
                 parts.push(format!("{c} <= ?"));
                 args.push(v.clone());
+            }
+            Filter::AnyContains(cols, needle) => {
+                let pattern = Value::String(format!("%{}%", escape_like(&needle.to_lowercase())));
+                let ors: Vec<String> = cols
+                    .iter()
+                    .map(|c| format!("lower({c}) LIKE ? ESCAPE '\\'"))
+                    .collect();
+                parts.push(format!("({})", ors.join(" OR ")));
+                args.extend(cols.iter().map(|_| pattern.clone()));
             }
             Filter::In(_, values) if values.is_empty() => parts.push("1 = 0".to_owned()),
             Filter::In(c, values) => {

@@ -15,7 +15,12 @@ use std::{
 };
 
 use app::{
-    auth::Role, builds::SavedBuildApi, config::Settings, db::Db, eso::{EsoClass, Race}, model::ColumnType,
+    auth::Role,
+    builds::SavedBuildApi,
+    config::Settings,
+    db::Db,
+    eso::{EsoClass, Race},
+    model::ColumnType,
     state::AppState,
 };
 use poem::{Endpoint, EndpointExt, Request, Route};
@@ -38,7 +43,10 @@ async fn round(ep: Ep, uri: String, bearer: String, n: usize, conc: usize) -> Ve
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::with_capacity(n / conc);
             for _ in 0..n / conc {
-                let req = Request::builder().uri(uri.parse().unwrap_or_default()).header("authorization", &bearer).finish();
+                let req = Request::builder()
+                    .uri(uri.parse().unwrap_or_default())
+                    .header("authorization", &bearer)
+                    .finish();
                 let t = Instant::now();
                 let resp = ep.call(req).await.unwrap_or_else(|e| e.into_response());
                 assert!(resp.status().is_success(), "{uri}: {}", resp.status());
@@ -57,16 +65,40 @@ async fn round(ep: Ep, uri: String, bearer: String, n: usize, conc: usize) -> Ve
 
 #[tokio::main]
 async fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let (rounds, per_round, conc) = (args.first().copied().unwrap_or(6), args.get(1).copied().unwrap_or(4000), args.get(2).copied().unwrap_or(8));
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let (rounds, per_round, conc) = (
+        args.first().copied().unwrap_or(6),
+        args.get(1).copied().unwrap_or(4000),
+        args.get(2).copied().unwrap_or(8),
+    );
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let mut settings = Settings::default();
     settings.database.url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", dir.path().join("bench.db").display()));
-    let db = Db::open(&settings.database).await.unwrap_or_else(|e| panic!("{e}"));
-    app::db::migrate::up(&db).await.unwrap_or_else(|e| panic!("{e}"));
-    let jwt = app::auth::token::JwtKeys::from_settings(&settings.auth);
-    let state = AppState { settings: Arc::new(settings), db: db.clone(), jwt: jwt.clone() };
+    let db = Db::open(&settings.database)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    app::db::migrate::up(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let auth = Arc::new(
+        app::auth::sessions::AuthState::new(&settings.auth).unwrap_or_else(|e| panic!("{e}")),
+    );
+    let limits = Arc::new(app::http::rate_limit::RateLimits::new(
+        &app::config::RateLimitSettings {
+            enabled: false,
+            ..Default::default()
+        },
+    ));
+    let state = AppState {
+        settings: Arc::new(settings),
+        db: db.clone(),
+        auth: auth.clone(),
+        limits,
+    };
 
     let user = uuid::Uuid::new_v4();
     let other = uuid::Uuid::new_v4();
@@ -103,21 +135,48 @@ async fn main() {
         if owner == user && first.is_none() {
             first = Some(row.build_id);
         }
-        app::model::crud::insert(&db, &row).await.unwrap_or_else(|e| panic!("{e}"));
+        app::model::crud::insert(&db, &row)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let id = first.unwrap_or_default();
-    let bearer = format!("Bearer {}", jwt.issue_access(user, Role::User, 3600).unwrap_or_default());
+    let bearer = format!(
+        "Bearer {}",
+        auth.keys
+            .issue_access(user, Role::User, 0, None, 3600)
+            .map(|t| t.0)
+            .unwrap_or_default()
+    );
 
     let api = OpenApiService::new((SavedBuildApi, hand::HandBuildsApi), "bench", "1");
-    let ep: Ep = Arc::new(Route::new().nest("/api/v1", api).data(state).map_to_response().boxed());
+    let ep: Ep = Arc::new(
+        Route::new()
+            .nest("/api/v1", api)
+            .data(state)
+            .map_to_response()
+            .boxed(),
+    );
 
     let cases = [
-        ("get", format!("/api/v1/builds/{id}"), format!("/api/v1/hand/builds/{id}")),
-        ("list (limit 50)", "/api/v1/builds?limit=50".to_owned(), "/api/v1/hand/builds?limit=50".to_owned()),
+        (
+            "get",
+            format!("/api/v1/builds/{id}"),
+            format!("/api/v1/hand/builds/{id}"),
+        ),
+        (
+            "list (limit 50)",
+            "/api/v1/builds?limit=50".to_owned(),
+            "/api/v1/hand/builds?limit=50".to_owned(),
+        ),
     ];
-    println!("model-overhead: {rounds} rounds x {per_round} requests, concurrency {conc}, {} database, 200 builds", d.name());
+    println!(
+        "model-overhead: {rounds} rounds x {per_round} requests, concurrency {conc}, {} database, 200 builds",
+        d.name()
+    );
     println!();
-    println!("| endpoint | generated p50 µs | hand p50 µs | generated p99 µs | hand p99 µs | generated/hand mean |");
+    println!(
+        "| endpoint | generated p50 µs | hand p50 µs | generated p99 µs | hand p99 µs | generated/hand mean |"
+    );
     println!("|---|---|---|---|---|---|");
     for (name, generated, handwritten) in cases {
         // warm-up
@@ -127,16 +186,53 @@ async fn main() {
         for r in 0..rounds {
             // Alternate which goes first so drift (cache, CPU frequency) hits both alike.
             if r % 2 == 0 {
-                g.extend(round(ep.clone(), generated.clone(), bearer.clone(), per_round, conc).await);
-                h.extend(round(ep.clone(), handwritten.clone(), bearer.clone(), per_round, conc).await);
+                g.extend(
+                    round(
+                        ep.clone(),
+                        generated.clone(),
+                        bearer.clone(),
+                        per_round,
+                        conc,
+                    )
+                    .await,
+                );
+                h.extend(
+                    round(
+                        ep.clone(),
+                        handwritten.clone(),
+                        bearer.clone(),
+                        per_round,
+                        conc,
+                    )
+                    .await,
+                );
             } else {
-                h.extend(round(ep.clone(), handwritten.clone(), bearer.clone(), per_round, conc).await);
-                g.extend(round(ep.clone(), generated.clone(), bearer.clone(), per_round, conc).await);
+                h.extend(
+                    round(
+                        ep.clone(),
+                        handwritten.clone(),
+                        bearer.clone(),
+                        per_round,
+                        conc,
+                    )
+                    .await,
+                );
+                g.extend(
+                    round(
+                        ep.clone(),
+                        generated.clone(),
+                        bearer.clone(),
+                        per_round,
+                        conc,
+                    )
+                    .await,
+                );
             }
         }
         g.sort_unstable();
         h.sort_unstable();
-        let mean = |v: &[Duration]| v.iter().sum::<Duration>().as_secs_f64() / v.len().max(1) as f64;
+        let mean =
+            |v: &[Duration]| v.iter().sum::<Duration>().as_secs_f64() / v.len().max(1) as f64;
         let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
             "| {name} | {:.0} | {:.0} | {:.0} | {:.0} | {:.3} |",

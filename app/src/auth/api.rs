@@ -1,0 +1,337 @@
+//! `/auth`: register, login (JSON or the OAuth2 password form), refresh (rotation with reuse
+//! detection), logout, me, delete me, change password. Hand-written on the generated `User`
+//! repository.
+
+use chrono::Utc;
+use poem::{Request, http::StatusCode, web::Data};
+use poem_openapi::{
+    ApiRequest, ApiResponse, OpenApi,
+    param::Query,
+    payload::{Form, Json},
+};
+use uuid::Uuid;
+
+use super::{
+    Auth, Role,
+    dto::{
+        ChangePasswordRequest, DeleteMeRequest, LoginForm, LoginJson, LogoutRequest,
+        RefreshRequest, RegisterRequest, TokenResponse, UserResponse,
+    },
+    models::User,
+    password::check_policy,
+    sessions::RefreshError,
+    store,
+};
+use crate::{
+    error::{ApiError, AppError, FieldError},
+    http::{
+        ApiTags,
+        json::{JsonBody, MaybeJson},
+    },
+    model::{ColumnType, column::truncate_to_millis, crud, validate},
+    state::AppState,
+};
+
+/// Login body: JSON or the OAuth2 password form.
+#[derive(Debug, ApiRequest)]
+pub enum LoginRequest {
+    /// `{email | username, password}`.
+    Json(JsonBody<LoginJson>),
+    /// `grant_type=password&username=…&password=…`.
+    Form(Form<LoginForm>),
+}
+
+/// 201 with the new account.
+#[derive(Debug, ApiResponse)]
+pub enum Registered {
+    /// The account was created.
+    #[oai(status = 201)]
+    Created(Json<UserResponse>),
+}
+
+/// 204.
+#[derive(Debug, ApiResponse)]
+pub enum NoContent {
+    /// Done.
+    #[oai(status = 204)]
+    Done,
+}
+
+fn unauthorized(detail: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, detail)
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::from(AppError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// Auth endpoints.
+pub struct AuthApi;
+
+#[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]
+impl AuthApi {
+    /// Register an account
+    ///
+    /// 409 (one generic message) when the email or username is taken in any letter case.
+    #[oai(path = "/register", method = "post")]
+    async fn register(
+        &self,
+        state: Data<&AppState>,
+        body: JsonBody<RegisterRequest>,
+    ) -> Result<Registered, ApiError> {
+        let b = body.0;
+        state.limits.check_account(&b.email)?;
+        let mut errors = check_policy("password", &b.password);
+        if let Err(m) = validate::email(&b.email) {
+            errors.insert(0, FieldError::new("email", m));
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let conflict = || {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "An account with this email or username already exists",
+            )
+        };
+        if store::user_by_login(&state.db, &b.email).await?.is_some()
+            || store::user_by_login(&state.db, &b.username)
+                .await?
+                .is_some()
+        {
+            return Err(conflict());
+        }
+        let hash = state
+            .auth
+            .hasher
+            .hash(&b.password)
+            .await
+            .map_err(internal)?;
+        let now = truncate_to_millis(Utc::now());
+        let user = User {
+            id: Uuid::new_v4(),
+            email: b.email.trim().to_lowercase(),
+            username: b.username,
+            password_hash: hash,
+            role: Role::User,
+            is_active: true,
+            is_verified: false,
+            token_version: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        crud::insert(&state.db, &user)
+            .await
+            .map_err(|e| match ApiError::from(e) {
+                ApiError::Conflict(_) => conflict(),
+                other => other,
+            })?;
+        tracing::info!(user_id = %user.id, "account registered");
+        Ok(Registered::Created(Json(user.into())))
+    }
+
+    /// Log in
+    ///
+    /// JSON `{email | username, password}` or the OAuth2 password form. 401 with one generic
+    /// message for an unknown account or a wrong password; 403 for a disabled account.
+    #[oai(path = "/login", method = "post")]
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        body: LoginRequest,
+    ) -> Result<Json<TokenResponse>, ApiError> {
+        let (login, password) = match body {
+            LoginRequest::Json(j) => {
+                let j = j.0;
+                match j.email.or(j.username).filter(|l| !l.trim().is_empty()) {
+                    Some(l) => (l, j.password),
+                    None => {
+                        return Err(ApiError::validation(vec![FieldError::new(
+                            "email",
+                            "email or username is required",
+                        )]));
+                    }
+                }
+            }
+            LoginRequest::Form(f) => (f.0.username, f.0.password),
+        };
+        state.limits.check_account(&login)?;
+        let user = store::user_by_login(&state.db, &login).await?;
+        let ok = state
+            .auth
+            .hasher
+            .verify(&password, user.as_ref().map(|u| u.password_hash.as_str()))
+            .await
+            .map_err(internal)?;
+        let Some(user) = user.filter(|_| ok) else {
+            tracing::info!("login failed");
+            return Err(unauthorized("Invalid email or password"));
+        };
+        if !user.is_active {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "This account is disabled",
+            ));
+        }
+        let pair = state.auth.issue_pair(&state.db, &user, None, None).await?;
+        tracing::info!(user_id = %user.id, "logged in");
+        Ok(Json(pair.into()))
+    }
+
+    /// Exchange a refresh token
+    ///
+    /// Send `{refresh_token}` or `Authorization: Bearer <refresh token>`. The presented token
+    /// dies; presenting it again revokes its whole login chain (401).
+    #[oai(path = "/refresh", method = "post")]
+    async fn refresh(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: MaybeJson<RefreshRequest>,
+    ) -> Result<Json<TokenResponse>, ApiError> {
+        let from_header = req
+            .headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(str::to_owned);
+        let Some(token) = body.0.and_then(|b| b.refresh_token).or(from_header) else {
+            return Err(unauthorized("A refresh token is required"));
+        };
+        match state.auth.refresh(&state.db, &token).await {
+            Ok(pair) => Ok(Json(pair.into())),
+            Err(RefreshError::Invalid) => Err(unauthorized("Invalid or expired refresh token")),
+            Err(RefreshError::Reused) => Err(unauthorized(
+                "This refresh token was already used; the session was ended",
+            )),
+            Err(RefreshError::App(e)) => Err(e.into()),
+        }
+    }
+
+    /// Log out
+    ///
+    /// Revokes this session's login chain (or the chain of the given `refresh_token`) and
+    /// refuses the access token from now on; `all=true` ends every session of the account.
+    #[oai(path = "/logout", method = "post")]
+    async fn logout(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// End every session of the account.
+        #[oai(default)]
+        all: Query<bool>,
+        body: MaybeJson<LogoutRequest>,
+    ) -> Result<NoContent, ApiError> {
+        let p = auth.principal();
+        state.auth.deny(&p.jti, p.expires_at).await;
+        if all.0 {
+            let mut user = store::user_by_id(&state.db, p.user_id)
+                .await?
+                .ok_or_else(|| unauthorized("Account not found"))?;
+            state.auth.end_all_sessions(&state.db, &mut user).await?;
+            return Ok(NoContent::Done);
+        }
+        let family = match body.0.and_then(|b| b.refresh_token) {
+            Some(t) => match state.auth.keys.verify_refresh(&t) {
+                Ok(c) if c.sub == p.user_id => Some(c.fam),
+                _ => return Err(unauthorized("Invalid refresh token")),
+            },
+            None => p.family,
+        };
+        if let Some(f) = family {
+            store::revoke_family(&state.db, f).await?;
+        }
+        Ok(NoContent::Done)
+    }
+
+    /// The signed-in account
+    #[oai(path = "/me", method = "get")]
+    async fn me(&self, state: Data<&AppState>, auth: Auth) -> Result<Json<UserResponse>, ApiError> {
+        let user = store::user_by_id(&state.db, auth.principal().user_id)
+            .await?
+            .ok_or_else(|| unauthorized("Account not found"))?;
+        Ok(Json(user.into()))
+    }
+
+    /// Delete the signed-in account
+    ///
+    /// Needs the password (403 when wrong). The account's builds, runs and recommendations go with it.
+    #[oai(path = "/me", method = "delete")]
+    async fn delete_me(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<DeleteMeRequest>,
+    ) -> Result<NoContent, ApiError> {
+        let p = auth.principal();
+        let user = store::user_by_id(&state.db, p.user_id)
+            .await?
+            .ok_or_else(|| unauthorized("Account not found"))?;
+        if !state
+            .auth
+            .hasher
+            .verify(&body.0.password, Some(&user.password_hash))
+            .await
+            .map_err(internal)?
+        {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, "Wrong password"));
+        }
+        crud::delete::<User>(&state.db, user.id.to_value(state.db.dialect)).await?;
+        state.auth.forget_user(user.id).await;
+        state.auth.deny(&p.jti, p.expires_at).await;
+        tracing::info!(user_id = %user.id, "account deleted");
+        Ok(NoContent::Done)
+    }
+
+    /// Change the password
+    ///
+    /// 400 when the current password is wrong; ends every session of the account (log in again).
+    #[oai(path = "/change-password", method = "post")]
+    async fn change_password(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<ChangePasswordRequest>,
+    ) -> Result<NoContent, ApiError> {
+        let p = auth.principal();
+        state.limits.check_account(&p.user_id.to_string())?;
+        let b = body.0;
+        let Some(current) = b.current_password.or(b.password) else {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "current_password",
+                "is required",
+            )]));
+        };
+        let errors = check_policy("new_password", &b.new_password);
+        if !errors.is_empty() {
+            return Err(ApiError::validation(errors));
+        }
+        let mut user = store::user_by_id(&state.db, p.user_id)
+            .await?
+            .ok_or_else(|| unauthorized("Account not found"))?;
+        if !state
+            .auth
+            .hasher
+            .verify(&current, Some(&user.password_hash))
+            .await
+            .map_err(internal)?
+        {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "The current password is wrong",
+            ));
+        }
+        user.password_hash = state
+            .auth
+            .hasher
+            .hash(&b.new_password)
+            .await
+            .map_err(internal)?;
+        state.auth.end_all_sessions(&state.db, &mut user).await?;
+        tracing::info!(user_id = %user.id, "password changed; every session ended");
+        Ok(NoContent::Done)
+    }
+}

@@ -1,0 +1,173 @@
+//! Auth request and response bodies (API contract, "Auth").
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Object, types::Example};
+use uuid::Uuid;
+
+use super::{Role, models::User, sessions::TokenPair};
+
+/// `POST /auth/register`.
+#[derive(Debug, Clone, Object)]
+#[oai(example)]
+pub struct RegisterRequest {
+    /// Email address (stored lower-cased; unique regardless of case).
+    #[oai(validator(max_length = 254))]
+    pub email: String,
+    /// 3–50 of `[A-Za-z0-9_-]`, unique regardless of case.
+    #[oai(validator(min_length = 3, max_length = 50, pattern = r"^[A-Za-z0-9_-]+$"))]
+    pub username: String,
+    /// 8–128 characters (at most 72 bytes) with an upper-case letter, a lower-case letter and a digit.
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub password: String,
+}
+
+impl Example for RegisterRequest {
+    fn example() -> Self {
+        Self {
+            email: "vivec@example.com".into(),
+            username: "vivec".into(),
+            password: "Warrior-Poet1".into(),
+        }
+    }
+}
+
+/// `POST /auth/login` as JSON: `email` or `username` (either may hold the email or the username).
+#[derive(Debug, Clone, Object)]
+pub struct LoginJson {
+    /// Email or username.
+    pub email: Option<String>,
+    /// Username or email (the desktop companion sends this).
+    pub username: Option<String>,
+    /// The password.
+    pub password: String,
+}
+
+/// `POST /auth/login` as the OAuth2 password form (Swagger UI's Authorize button).
+#[derive(Debug, Clone, Object, serde::Deserialize)]
+pub struct LoginForm {
+    /// Email or username.
+    pub username: String,
+    /// The password.
+    pub password: String,
+    /// `password` (optional).
+    pub grant_type: Option<String>,
+    /// Ignored.
+    pub scope: Option<String>,
+    /// Ignored.
+    pub client_id: Option<String>,
+    /// Ignored.
+    pub client_secret: Option<String>,
+}
+
+/// `POST /auth/refresh` body (or send the refresh token as `Authorization: Bearer`).
+#[derive(Debug, Clone, Object)]
+pub struct RefreshRequest {
+    /// The refresh token.
+    pub refresh_token: Option<String>,
+}
+
+/// `POST /auth/logout` body.
+#[derive(Debug, Clone, Object)]
+pub struct LogoutRequest {
+    /// The refresh token of this session, to revoke its chain (default: the access token's chain).
+    pub refresh_token: Option<String>,
+}
+
+/// `DELETE /auth/me` body.
+#[derive(Debug, Clone, Object)]
+pub struct DeleteMeRequest {
+    /// The current password.
+    pub password: String,
+}
+
+/// `POST /auth/change-password` body.
+#[derive(Debug, Clone, Object)]
+pub struct ChangePasswordRequest {
+    /// The current password.
+    pub current_password: Option<String>,
+    /// Accepted for `current_password` (upstream clients send it).
+    pub password: Option<String>,
+    /// The new password (same rules as registration).
+    pub new_password: String,
+}
+
+/// An account as the API shows it; never a hash.
+#[derive(Debug, Clone, Object)]
+pub struct UserResponse {
+    /// Account id.
+    pub id: Uuid,
+    /// Email (lower-cased).
+    pub email: String,
+    /// Username.
+    pub username: String,
+    /// `user` or `admin`.
+    pub role: Role,
+    /// Whether the account may log in.
+    pub is_active: bool,
+    /// When it was created (UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<User> for UserResponse {
+    fn from(u: User) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            username: u.username,
+            role: u.role,
+            is_active: u.is_active,
+            created_at: u.created_at,
+        }
+    }
+}
+
+/// Tokens after login or refresh.
+#[derive(Debug, Clone, Object)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Exchange at `/auth/refresh`; single use.
+    pub refresh_token: String,
+    /// Always `bearer`.
+    pub token_type: String,
+    /// Access-token lifetime, seconds.
+    pub expires_in: i64,
+    /// Refresh-token lifetime, seconds.
+    pub refresh_expires_in: i64,
+}
+
+impl From<TokenPair> for TokenResponse {
+    fn from(p: TokenPair) -> Self {
+        Self {
+            access_token: p.access_token,
+            refresh_token: p.refresh_token,
+            token_type: "bearer".into(),
+            expires_in: p.expires_in,
+            refresh_expires_in: p.refresh_expires_in,
+        }
+    }
+}
+
+/// `PATCH /admin/users/{id}`.
+#[derive(Debug, Clone, Object)]
+pub struct AdminUserUpdate {
+    /// Enable or disable the account (disabling ends its sessions).
+    pub is_active: Option<bool>,
+    /// New role.
+    pub role: Option<Role>,
+}
+
+/// A page of accounts.
+#[derive(Debug, Clone, Object)]
+pub struct UserPage {
+    /// The accounts.
+    pub users: Vec<UserResponse>,
+    /// Matches over all pages.
+    pub total: u64,
+    /// Page size.
+    pub limit: u32,
+    /// Rows skipped.
+    pub offset: u64,
+    /// Whether another page follows.
+    pub has_more: bool,
+}

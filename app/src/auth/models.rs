@@ -1,0 +1,78 @@
+//! Accounts and refresh tokens, declared with `#[derive(Model)]`. Neither has generated
+//! endpoints: `auth::api` and `auth::admin` are hand-written on the generated repository.
+
+use chrono::{DateTime, Utc};
+use ebo_macros::Model;
+use uuid::Uuid;
+
+use super::Role;
+
+/// An account. Email is stored lower-cased; email and username are unique case-insensitively.
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "users",
+    read = "admin",
+    write = "admin",
+    create = "admin",
+    sort = "created_at, email, username",
+    default_sort = "created_at"
+)]
+pub struct User {
+    /// Account id.
+    #[model(id)]
+    pub id: Uuid,
+    /// Email address, lower-cased.
+    #[model(filter = "contains", validate(email))]
+    pub email: String,
+    /// 3–50 of `[A-Za-z0-9_-]`.
+    #[model(filter = "contains")]
+    pub username: String,
+    /// bcrypt hash; never leaves the server.
+    #[model(hidden, default)]
+    pub password_hash: String,
+    /// `user` or `admin`.
+    #[model(enum, filter = "eq")]
+    pub role: Role,
+    /// Disabled accounts cannot log in and their tokens are refused.
+    #[model(filter = "eq")]
+    pub is_active: bool,
+    /// Whether the email address was confirmed.
+    pub is_verified: bool,
+    /// Session version: bumping it ends every session (access tokens carry it as `ver`).
+    #[model(hidden, default)]
+    pub token_version: i64,
+    /// When the account was created (UTC).
+    #[model(created_at)]
+    pub created_at: DateTime<Utc>,
+    /// When it last changed (UTC).
+    #[model(updated_at)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A refresh token, stored only as a SHA-256 hash. Tokens of one login form a family
+/// (`family_id`); each refresh replaces the presented token (`replaced_by`), and presenting a
+/// replaced one revokes the whole family (RFC 6819 §5.2.2.3 refresh-token rotation).
+#[derive(Debug, Clone, Model)]
+#[model(table = "refresh_tokens", read = "owner", write = "owner")]
+pub struct RefreshToken {
+    /// Token id (the JWT's `jti`).
+    #[model(id)]
+    pub id: Uuid,
+    /// Owner.
+    #[model(owner)]
+    pub user_id: Uuid,
+    /// The login chain.
+    #[model(filter = "eq")]
+    pub family_id: Uuid,
+    /// Hex SHA-256 of the token string.
+    pub token_hash: String,
+    /// Expiry (UTC).
+    pub expires_at: DateTime<Utc>,
+    /// When it was revoked or used, if it was.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The token that replaced it at refresh.
+    pub replaced_by: Option<Uuid>,
+    /// Issue time (UTC).
+    #[model(created_at)]
+    pub created_at: DateTime<Utc>,
+}

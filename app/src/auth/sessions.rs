@@ -1,0 +1,262 @@
+//! Sessions: issuing token pairs, refresh rotation with reuse detection, logout, ending every
+//! session of a user, the access-token denylist and the per-user auth state cache.
+
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use moka::{Expiry, future::Cache};
+use uuid::Uuid;
+
+use super::{
+    Role,
+    models::{RefreshToken, User},
+    password::PasswordHasher,
+    store,
+    token::{JwtKeys, KeyError, TokenError},
+};
+use crate::{
+    config::AuthSettings,
+    db::Db,
+    error::AppError,
+    model::{column::truncate_to_millis, crud},
+};
+
+/// A user's state as far as authentication cares.
+#[derive(Debug, Clone, Copy)]
+pub struct UserAuth {
+    /// Current role (wins over the token's).
+    pub role: Role,
+    /// Disabled accounts' tokens are refused.
+    pub is_active: bool,
+    /// Tokens with another `ver` are refused.
+    pub token_version: i64,
+}
+
+/// A freshly issued access + refresh token pair.
+#[derive(Debug, Clone)]
+pub struct TokenPair {
+    /// The access token.
+    pub access_token: String,
+    /// The refresh token.
+    pub refresh_token: String,
+    /// Access-token lifetime, seconds.
+    pub expires_in: i64,
+    /// Refresh-token lifetime, seconds.
+    pub refresh_expires_in: i64,
+}
+
+/// Why a refresh was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// Invalid, expired, revoked or unknown token; or the user is gone or disabled.
+    #[error("invalid refresh token")]
+    Invalid,
+    /// An already-rotated token was presented: its whole family was revoked.
+    #[error("refresh token reuse detected; the login chain was revoked")]
+    Reused,
+    /// A database error.
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+struct UntilExpiry;
+
+impl Expiry<String, Instant> for UntilExpiry {
+    fn expire_after_create(
+        &self,
+        _key: &String,
+        until: &Instant,
+        now: Instant,
+    ) -> Option<Duration> {
+        Some(until.saturating_duration_since(now))
+    }
+}
+
+/// Keys, hashing and the per-instance session caches.
+pub struct AuthState {
+    /// JWT keys.
+    pub keys: JwtKeys,
+    /// bcrypt on a bounded pool.
+    pub hasher: PasswordHasher,
+    /// Token lifetimes and cost.
+    pub settings: AuthSettings,
+    denylist: Cache<String, Instant>,
+    users: Cache<Uuid, Option<UserAuth>>,
+}
+
+impl std::fmt::Debug for AuthState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthState")
+            .field("keys", &self.keys)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AuthState {
+    /// Builds the state from `[auth]`.
+    ///
+    /// # Errors
+    /// [`KeyError`] when configured key files cannot be loaded.
+    pub fn new(settings: &AuthSettings) -> Result<Self, KeyError> {
+        Ok(Self {
+            keys: JwtKeys::from_settings(settings)?,
+            hasher: PasswordHasher::new(settings.bcrypt_cost),
+            settings: settings.clone(),
+            denylist: Cache::builder()
+                .max_capacity(1_000_000)
+                .expire_after(UntilExpiry)
+                .build(),
+            users: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(Duration::from_secs(30))
+                .build(),
+        })
+    }
+
+    /// Refuses the access token `jti` until its expiry (`exp`, Unix seconds).
+    pub async fn deny(&self, jti: &str, exp: i64) {
+        let secs = u64::try_from(exp - Utc::now().timestamp() + 60).unwrap_or(0);
+        self.denylist
+            .insert(jti.to_owned(), Instant::now() + Duration::from_secs(secs))
+            .await;
+    }
+
+    /// Whether `jti` was logged out.
+    pub async fn is_denied(&self, jti: &str) -> bool {
+        self.denylist.get(jti).await.is_some()
+    }
+
+    /// The user's auth state, cached for 30 s (invalidated on every change made here).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn user_auth(&self, db: &Db, id: Uuid) -> Result<Option<UserAuth>, AppError> {
+        if let Some(hit) = self.users.get(&id).await {
+            return Ok(hit);
+        }
+        let state = store::user_by_id(db, id).await?.map(|u| UserAuth {
+            role: u.role,
+            is_active: u.is_active,
+            token_version: u.token_version,
+        });
+        self.users.insert(id, state).await;
+        Ok(state)
+    }
+
+    /// Forgets the cached state of `id` after a change.
+    pub async fn forget_user(&self, id: Uuid) {
+        self.users.invalidate(&id).await;
+    }
+
+    /// Issues a new pair for `user` in `family` (a new login when `None`), storing the refresh
+    /// token's hash.
+    ///
+    /// # Errors
+    /// Signing or database errors.
+    pub async fn issue_pair(
+        &self,
+        db: &Db,
+        user: &User,
+        family: Option<Uuid>,
+        id: Option<Uuid>,
+    ) -> Result<TokenPair, AppError> {
+        let family = family.unwrap_or_else(Uuid::new_v4);
+        let id = id.unwrap_or_else(Uuid::new_v4);
+        let now = truncate_to_millis(Utc::now());
+        let expires = now + chrono::Duration::seconds(self.settings.refresh_token_ttl_secs);
+        let sign = |e: TokenError| AppError::Internal(anyhow::anyhow!(e));
+        let refresh_token = self
+            .keys
+            .issue_refresh(user.id, id, family, expires)
+            .map_err(sign)?;
+        let (access_token, _) = self
+            .keys
+            .issue_access(
+                user.id,
+                user.role,
+                user.token_version,
+                Some(family),
+                self.settings.access_token_ttl_secs,
+            )
+            .map_err(sign)?;
+        let row = RefreshToken {
+            id,
+            user_id: user.id,
+            family_id: family,
+            token_hash: store::token_hash(&refresh_token),
+            expires_at: expires,
+            revoked_at: None,
+            replaced_by: None,
+            created_at: now,
+        };
+        crud::insert(db, &row).await?;
+        Ok(TokenPair {
+            access_token,
+            refresh_token,
+            expires_in: self.settings.access_token_ttl_secs,
+            refresh_expires_in: self.settings.refresh_token_ttl_secs,
+        })
+    }
+
+    /// Rotation: exchanges a live refresh token for a new pair in the same family; a token
+    /// that was already used revokes its whole family.
+    ///
+    /// # Errors
+    /// [`RefreshError::Invalid`], [`RefreshError::Reused`], database errors.
+    pub async fn refresh(&self, db: &Db, token: &str) -> Result<TokenPair, RefreshError> {
+        let claims = self.keys.verify_refresh(token).map_err(|e| {
+            tracing::debug!(error = %e, "refresh token refused");
+            RefreshError::Invalid
+        })?;
+        let stored = store::refresh_by_id(db, claims.jti)
+            .await?
+            .ok_or(RefreshError::Invalid)?;
+        if stored.token_hash != store::token_hash(token) || stored.user_id != claims.sub {
+            return Err(RefreshError::Invalid);
+        }
+        if stored.replaced_by.is_some() {
+            let n = store::revoke_family(db, stored.family_id).await?;
+            tracing::warn!(user_id = %stored.user_id, family = %stored.family_id, revoked = n, "refresh token reuse: family revoked");
+            return Err(RefreshError::Reused);
+        }
+        if stored.revoked_at.is_some() || stored.expires_at <= Utc::now() {
+            return Err(RefreshError::Invalid);
+        }
+        let user = store::user_by_id(db, stored.user_id)
+            .await?
+            .ok_or(RefreshError::Invalid)?;
+        if !user.is_active {
+            return Err(RefreshError::Invalid);
+        }
+        let successor = Uuid::new_v4();
+        if !store::consume_refresh(db, stored.id, successor, truncate_to_millis(Utc::now())).await?
+        {
+            // Lost a race with another use of the same token: that is a replay too.
+            store::revoke_family(db, stored.family_id).await?;
+            return Err(RefreshError::Reused);
+        }
+        Ok(self
+            .issue_pair(db, &user, Some(stored.family_id), Some(successor))
+            .await?)
+    }
+
+    /// Ends every session of `user`: bumps its session version (every access token is refused
+    /// at once) and revokes every refresh token.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn end_all_sessions(&self, db: &Db, user: &mut User) -> Result<(), AppError> {
+        user.token_version += 1;
+        user.updated_at = truncate_to_millis(Utc::now());
+        crud::update(db, user).await?;
+        store::revoke_user_tokens(db, user.id).await?;
+        self.forget_user(user.id).await;
+        Ok(())
+    }
+}
+
+/// Shared handle.
+pub type SharedAuth = Arc<AuthState>;

@@ -1,0 +1,112 @@
+//! Account and session queries beyond the generated repository.
+
+use chrono::{DateTime, Utc};
+use rbs::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::models::{RefreshToken, User};
+use crate::{
+    db::Db,
+    error::AppError,
+    model::{ColumnType, Model, crud},
+};
+
+/// Hex SHA-256 of a token string (what `refresh_tokens.token_hash` holds).
+pub fn token_hash(token: &str) -> String {
+    format!("{:x}", Sha256::digest(token.as_bytes()))
+}
+
+/// The account whose email or username is `login` (case-insensitive).
+///
+/// # Errors
+/// Database errors.
+pub async fn user_by_login(db: &Db, login: &str) -> Result<Option<User>, AppError> {
+    let sql = format!(
+        "SELECT {} FROM users WHERE lower(email) = ? OR lower(username) = ?",
+        User::META.column_list()
+    );
+    let l = Value::String(login.trim().to_lowercase());
+    let rows = db.rb.query(&sql, vec![l.clone(), l]).await?;
+    decode_first(rows)
+}
+
+fn decode_first<M: Model>(rows: Value) -> Result<Option<M>, AppError> {
+    let Value::Array(rows) = rows else {
+        return Ok(None);
+    };
+    rows.into_iter()
+        .next()
+        .map(|r| M::from_row(r).map_err(|e| AppError::Internal(anyhow::anyhow!(e))))
+        .transpose()
+}
+
+/// The account with `id`.
+///
+/// # Errors
+/// Database errors.
+pub async fn user_by_id(db: &Db, id: Uuid) -> Result<Option<User>, AppError> {
+    crud::find::<User>(db, id.to_value(db.dialect)).await
+}
+
+/// Marks the token `id` used, replaced by `successor`, if and only if it is still live;
+/// returns whether this call consumed it (false: already used or revoked — a replay).
+///
+/// # Errors
+/// Database errors.
+pub async fn consume_refresh(
+    db: &Db,
+    id: Uuid,
+    successor: Uuid,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let d = db.dialect;
+    let r = db
+        .rb
+        .exec(
+            "UPDATE refresh_tokens SET replaced_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND replaced_by IS NULL",
+            vec![successor.to_value(d), now.to_value(d), id.to_value(d)],
+        )
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Revokes every live token of family `family`; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn revoke_family(db: &Db, family: Uuid) -> Result<u64, AppError> {
+    let d = db.dialect;
+    let r = db
+        .rb
+        .exec(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL",
+            vec![Utc::now().to_value(d), family.to_value(d)],
+        )
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// Revokes every live token of `user`; returns how many.
+///
+/// # Errors
+/// Database errors.
+pub async fn revoke_user_tokens(db: &Db, user: Uuid) -> Result<u64, AppError> {
+    let d = db.dialect;
+    let r = db
+        .rb
+        .exec(
+            "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            vec![Utc::now().to_value(d), user.to_value(d)],
+        )
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// The stored refresh token `id`.
+///
+/// # Errors
+/// Database errors.
+pub async fn refresh_by_id(db: &Db, id: Uuid) -> Result<Option<RefreshToken>, AppError> {
+    crud::find::<RefreshToken>(db, id.to_value(db.dialect)).await
+}

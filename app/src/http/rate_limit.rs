@@ -1,0 +1,252 @@
+//! Rate limits (governor, GCRA): per client IP for every API request, by bucket — `auth`
+//! (register, login, change-password), `refresh`, `default` — and per account for the auth
+//! bucket (checked by the handlers). API responses carry `X-RateLimit-Limit`,
+//! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the bucket is full again);
+//! refusals are 429 in the uniform body with `Retry-After` (seconds). The counters live in this
+//! instance; the operations issue moves them to Redis.
+
+use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+
+use governor::{
+    Quota, RateLimiter,
+    clock::{Clock, DefaultClock},
+    middleware::StateInformationMiddleware,
+    state::keyed::DefaultKeyedStateStore,
+};
+use poem::{
+    Endpoint, IntoResponse, Middleware, Request, Response, Result,
+    http::{HeaderValue, StatusCode},
+};
+
+use crate::{config::RateLimitSettings, error::ApiError};
+
+type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
+
+/// Which limit applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// register, login, change-password.
+    Auth,
+    /// refresh.
+    Refresh,
+    /// everything else.
+    Default,
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Copy)]
+pub struct Decision {
+    /// Requests per minute.
+    pub limit: u32,
+    /// Requests left now.
+    pub remaining: u32,
+    /// Seconds until the bucket is full again.
+    pub reset_secs: u64,
+    /// `Some(seconds)` when refused.
+    pub retry_after: Option<u64>,
+}
+
+impl Decision {
+    fn headers(&self, resp: &mut Response) {
+        let h = resp.headers_mut();
+        for (name, v) in [
+            ("x-ratelimit-limit", u64::from(self.limit)),
+            ("x-ratelimit-remaining", u64::from(self.remaining)),
+            ("x-ratelimit-reset", self.reset_secs),
+        ] {
+            h.insert(name, HeaderValue::from(v));
+        }
+        if let Some(s) = self.retry_after {
+            h.insert("retry-after", HeaderValue::from(s));
+        }
+    }
+
+    /// The 429 answer for a refusal.
+    pub fn refusal(&self) -> Response {
+        let retry = self.retry_after.unwrap_or(1);
+        let mut resp = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many requests; retry in {retry} s"),
+        )
+        .into_response();
+        self.headers(&mut resp);
+        resp
+    }
+}
+
+/// The limiters of one instance.
+pub struct RateLimits {
+    enabled: bool,
+    auth_ip: Keyed<IpAddr>,
+    auth_account: Keyed<String>,
+    refresh_ip: Keyed<IpAddr>,
+    default_ip: Keyed<IpAddr>,
+    limits: [u32; 3],
+}
+
+impl std::fmt::Debug for RateLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimits")
+            .field("enabled", &self.enabled)
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+fn keyed<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Keyed<K> {
+    let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
+    RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>()
+}
+
+fn decide<K: std::hash::Hash + Eq + Clone>(rl: &Keyed<K>, key: &K, limit: u32) -> Decision {
+    let per_token = 60.0 / f64::from(limit.max(1));
+    match rl.check_key(key) {
+        Ok(snapshot) => {
+            let remaining = snapshot.remaining_burst_capacity();
+            Decision {
+                limit,
+                remaining,
+                reset_secs: (f64::from(limit - remaining.min(limit)) * per_token).ceil() as u64,
+                retry_after: None,
+            }
+        }
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            Decision {
+                limit,
+                remaining: 0,
+                reset_secs: (f64::from(limit) * per_token).ceil() as u64,
+                retry_after: Some(secs.max(1)),
+            }
+        }
+    }
+}
+
+impl RateLimits {
+    /// Limiters from `[rate_limit]`.
+    pub fn new(s: &RateLimitSettings) -> Self {
+        Self {
+            enabled: s.enabled,
+            auth_ip: keyed(s.auth_per_minute),
+            auth_account: keyed(s.auth_per_minute),
+            refresh_ip: keyed(s.refresh_per_minute),
+            default_ip: keyed(s.default_per_minute),
+            limits: [
+                s.auth_per_minute,
+                s.refresh_per_minute,
+                s.default_per_minute,
+            ],
+        }
+    }
+
+    /// Counts one request from `ip` in `bucket`.
+    pub fn check_ip(&self, bucket: Bucket, ip: IpAddr) -> Option<Decision> {
+        if !self.enabled {
+            return None;
+        }
+        Some(match bucket {
+            Bucket::Auth => decide(&self.auth_ip, &ip, self.limits[0]),
+            Bucket::Refresh => decide(&self.refresh_ip, &ip, self.limits[1]),
+            Bucket::Default => decide(&self.default_ip, &ip, self.limits[2]),
+        })
+    }
+
+    /// Counts one auth attempt against `account` (lower-cased login or user id).
+    ///
+    /// # Errors
+    /// 429 with `Retry-After` when the account's limit is spent.
+    pub fn check_account(&self, account: &str) -> Result<(), ApiError> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let d = decide(&self.auth_account, &account.to_lowercase(), self.limits[0]);
+        match d.retry_after {
+            Some(s) => Err(ApiError::TooManyRequests(
+                poem_openapi::payload::Json(crate::error::ErrorBody::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Too many attempts for this account; retry in {s} s"),
+                    None,
+                )),
+                s,
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Drops idle keys (call periodically).
+    pub fn shrink(&self) {
+        self.auth_ip.retain_recent();
+        self.auth_account.retain_recent();
+        self.refresh_ip.retain_recent();
+        self.default_ip.retain_recent();
+    }
+}
+
+/// Middleware applying the per-IP limits to requests under the API prefix.
+#[derive(Clone)]
+pub struct RateLimit {
+    /// The limiters.
+    pub limits: Arc<RateLimits>,
+    /// The API prefix (`/api/v1`).
+    pub prefix: String,
+}
+
+impl<E: Endpoint> Middleware<E> for RateLimit {
+    type Output = RateLimitEndpoint<E>;
+    fn transform(&self, inner: E) -> Self::Output {
+        RateLimitEndpoint {
+            inner,
+            cfg: self.clone(),
+        }
+    }
+}
+
+/// The endpoint produced by [`RateLimit`].
+pub struct RateLimitEndpoint<E> {
+    inner: E,
+    cfg: RateLimit,
+}
+
+/// The bucket of an API path (after the prefix).
+pub fn bucket_for(path: &str) -> Bucket {
+    match path.trim_end_matches('/') {
+        "/auth/login" | "/auth/register" | "/auth/change-password" => Bucket::Auth,
+        "/auth/refresh" => Bucket::Refresh,
+        _ => Bucket::Default,
+    }
+}
+
+impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Self::Output> {
+        let Some(rest) = req.uri().path().strip_prefix(self.cfg.prefix.as_str()) else {
+            return self.inner.call(req).await.map(IntoResponse::into_response);
+        };
+        let ip = req
+            .remote_addr()
+            .as_socket_addr()
+            .map(std::net::SocketAddr::ip);
+        let decision = ip.and_then(|ip| self.cfg.limits.check_ip(bucket_for(rest), ip));
+        if let Some(d) = decision.filter(|d| d.retry_after.is_some()) {
+            return Ok(d.refusal());
+        }
+        let mut resp = self.inner.call(req).await?.into_response();
+        if let Some(d) = decision {
+            d.headers(&mut resp);
+        }
+        Ok(resp)
+    }
+}
+
+/// Runs [`RateLimits::shrink`] every minute for the life of the process.
+pub fn spawn_shrinker(limits: Arc<RateLimits>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limits.shrink();
+        }
+    });
+}
