@@ -46,6 +46,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Account administration (the first administrator is created here).
+    User {
+        /// What to do.
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Probe a running service: exit 0 only when its /health/ready answers 200.
     Health {
         /// Readiness URL; default http://127.0.0.1:<server.port>/health/ready.
@@ -72,6 +78,36 @@ pub enum MigrateAction {
         /// The migrations folder.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
+    },
+}
+
+/// `ebo user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an administrator; the password is prompted for (or read from stdin).
+    CreateAdmin {
+        /// Email address.
+        #[arg(long)]
+        email: String,
+        /// Username (3–50 of A-Z a-z 0-9 _ -).
+        #[arg(long)]
+        username: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set an account's role.
+    SetRole {
+        /// Email or username.
+        login: String,
+        /// `user` or `admin`.
+        #[arg(value_parser = ["user", "admin"])]
+        role: String,
+    },
+    /// Disable an account and end all its sessions.
+    Deactivate {
+        /// Email or username.
+        login: String,
     },
 }
 
@@ -118,6 +154,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             action: ConfigAction::Check,
         } => config_check(&settings),
         Command::Health { url, timeout } => health(&settings, url, timeout).await,
+        Command::User { action } => user_cmd(settings, action).await,
     }
 }
 
@@ -274,6 +311,80 @@ async fn health(settings: &Settings, url: Option<String>, timeout: u64) -> ExitC
         }
         Err(e) => {
             eprintln!("not ready: {url}: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
+    use crate::auth::{Role, cli as users, sessions::AuthState};
+    let password = match &action {
+        UserAction::CreateAdmin { password_stdin, .. } => {
+            match users::read_password(*password_stdin) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    eprintln!("ebo: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        _ => None,
+    };
+    let db = match Db::connect_with_retry(&settings.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = migrate::up(&db).await {
+        eprintln!("ebo: {e}");
+        return ExitCode::FAILURE;
+    }
+    let auth = match AuthState::new(&settings.auth) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = match action {
+        UserAction::CreateAdmin {
+            email, username, ..
+        } => {
+            users::create_admin(
+                &db,
+                &auth,
+                &email,
+                &username,
+                password.as_deref().unwrap_or_default(),
+            )
+            .await
+        }
+        UserAction::SetRole { login, role } => {
+            users::set_role(
+                &db,
+                &login,
+                if role == "admin" {
+                    Role::Admin
+                } else {
+                    Role::User
+                },
+            )
+            .await
+        }
+        UserAction::Deactivate { login } => users::deactivate(&db, &auth, &login).await,
+    };
+    match result {
+        Ok(u) => {
+            println!(
+                "{} {} ({}): role {:?}, active {}",
+                u.id, u.username, u.email, u.role, u.is_active
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ebo: {e}");
             ExitCode::FAILURE
         }
     }

@@ -231,3 +231,108 @@ async fn migrate_status_lists_pending_then_applied() {
     );
     let _ = postgres_admin_url();
 }
+
+#[tokio::test]
+async fn user_commands_create_the_first_admin_and_manage_roles() {
+    use crate::helpers::{ebo_with_stdin, spawn_app_with};
+    let db = TestDatabase::create().await;
+    let env = [
+        ("DATABASE_URL", db.url.as_str()),
+        ("EBO_AUTH__BCRYPT_COST", "4"),
+    ];
+    let o = ebo_with_stdin(
+        &[
+            "user",
+            "create-admin",
+            "--email",
+            "Root@Example.com",
+            "--username",
+            "root",
+            "--password-stdin",
+        ],
+        &env,
+        "Adm1n-Passw0rd\n",
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("Admin"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("Adm1n-Passw0rd") && !stderr(&o).contains("Adm1n-Passw0rd"),
+        "the password is never echoed"
+    );
+
+    let o = ebo_with_stdin(
+        &[
+            "user",
+            "create-admin",
+            "--email",
+            "x@example.com",
+            "--username",
+            "x2",
+            "--password-stdin",
+        ],
+        &env,
+        "weak\n",
+    )
+    .await;
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("password"), "{}", stderr(&o));
+    let o = ebo(
+        &[
+            "user",
+            "create-admin",
+            "--email",
+            "y@example.com",
+            "--username",
+            "y2",
+        ],
+        &env,
+    )
+    .await;
+    assert!(!o.status.success(), "no terminal and no --password-stdin");
+    assert!(stderr(&o).contains("--password-stdin"));
+
+    let url = db.url.clone();
+    let app = spawn_app_with(|s| s.database.url = url).await;
+    let login = |who: &'static str| {
+        app.request(reqwest::Method::POST, &app.api("/auth/login"))
+            .json(&serde_json::json!({"username": who, "password": "Adm1n-Passw0rd"}))
+            .send()
+    };
+    let tokens: serde_json::Value = login("root@example.com")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let r = app
+        .request(reqwest::Method::GET, &app.api("/admin/users"))
+        .header(
+            "authorization",
+            format!("Bearer {}", tokens["access_token"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "the CLI-made admin administers");
+
+    assert!(
+        ebo(&["user", "set-role", "root", "user"], &env)
+            .await
+            .status
+            .success()
+    );
+    assert!(
+        !ebo(&["user", "set-role", "nobody", "admin"], &env)
+            .await
+            .status
+            .success()
+    );
+    assert!(
+        ebo(&["user", "deactivate", "root"], &env)
+            .await
+            .status
+            .success()
+    );
+    assert_eq!(login("root").await.unwrap().status(), 403);
+}

@@ -115,3 +115,15 @@ async fn graceful_stop_lets_an_in_flight_request_finish() {
         .unwrap()
         .unwrap();
 }
+
+#[tokio::test]
+async fn the_secret_scanner_sees_every_response() {
+    let app = spawn_app().await;
+    let _ = app.get("/health").await.text().await.unwrap();
+    let _ = app.get("/nope").await.text().await.unwrap();
+    let seen = app.received();
+    assert!(
+        seen.contains("\"status\":\"healthy\"") && seen.contains("\"status_code\":404"),
+        "{seen}"
+    );
+}

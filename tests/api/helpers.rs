@@ -2,7 +2,11 @@
 //! temporary SQLite file, or, when `TEST_DATABASE_URL` is set, a uniquely named PostgreSQL
 //! database created for the test and dropped after it.
 
-use std::{process::Output, time::Duration};
+use std::{
+    process::Output,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use app::{config::Settings, db::Db, startup::Application};
 use tokio::sync::oneshot;
@@ -115,6 +119,8 @@ pub struct TestApp {
     /// Its database (dropped with the app).
     #[allow(dead_code)] // held so the database lives as long as the app
     pub database: TestDatabase,
+    /// Every byte the server sent to the tests' client.
+    recorded: Arc<Mutex<Vec<u8>>>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -125,6 +131,11 @@ pub fn test_settings(db_url: &str) -> Settings {
     s.server.port = 0;
     s.database.url = db_url.to_owned();
     s.database.connect_deadline_secs = 5;
+    // Fast hashing and no rate limits by default; the tests of those set them back.
+    s.auth.bcrypt_cost = 4;
+    s.rate_limit.auth_per_minute = 100_000;
+    s.rate_limit.refresh_per_minute = 100_000;
+    s.rate_limit.default_per_minute = 100_000;
     s
 }
 
@@ -147,7 +158,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let application = Application::build(settings.clone())
         .await
         .expect("application builds");
-    let address = format!("http://{}", application.local_addr());
+    let (proxy_addr, recorded) = recording_proxy(application.local_addr()).await;
+    let address = format!("http://{proxy_addr}");
     let db = application.state().db.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until_stopped(async {
@@ -164,6 +176,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         db,
         settings,
         database,
+        recorded,
         shutdown: Some(tx),
         server: Some(server),
     }
@@ -190,6 +203,12 @@ impl TestApp {
         format!("{}{path}", self.settings.server.api_prefix)
     }
 
+    /// Everything the server has sent to this test's client so far (what `Drop` scans).
+    pub fn received(&self) -> String {
+        String::from_utf8_lossy(&self.recorded.lock().map(|r| r.clone()).unwrap_or_default())
+            .into_owned()
+    }
+
     /// Stops the server gracefully and waits for it.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
@@ -203,6 +222,12 @@ impl TestApp {
 
 /// Runs the real `ebo` CLI with `args` and extra environment; returns its output.
 pub async fn ebo(args: &[&str], env: &[(&str, &str)]) -> Output {
+    ebo_with_stdin(args, env, "").await
+}
+
+/// [`ebo`] with `input` on standard input.
+pub async fn ebo_with_stdin(args: &[&str], env: &[(&str, &str)], input: &str) -> Output {
+    use tokio::io::AsyncWriteExt;
     let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_ebo-e2e"));
     cmd.args(args)
         .env_remove("DATABASE_URL")
@@ -216,8 +241,15 @@ pub async fn ebo(args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    cmd.kill_on_drop(true);
-    tokio::time::timeout(Duration::from_secs(60), cmd.output())
+    cmd.kill_on_drop(true)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("ebo starts");
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(input.as_bytes()).await;
+    }
+    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
         .await
         .expect("ebo finished within 60 s")
         .expect("ebo ran")
@@ -312,4 +344,101 @@ fn chrono_now(d: app::db::Dialect) -> rbs::Value {
         .and_then(|t| chrono::DateTime::<chrono::Utc>::from_timestamp(t.as_secs() as i64, 0))
         .unwrap_or_default()
         .to_value(d)
+}
+
+/// A loopback TCP proxy in front of the app recording every byte the server sends, so that
+/// `Drop for TestApp` can scan every response the tests received for secrets.
+async fn recording_proxy(app: std::net::SocketAddr) -> (std::net::SocketAddr, Arc<Mutex<Vec<u8>>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("proxy bind");
+    let addr = listener.local_addr().expect("proxy addr");
+    let recorded = Arc::new(Mutex::new(Vec::new()));
+    let rec = recorded.clone();
+    tokio::spawn(async move {
+        while let Ok((inbound, _)) = listener.accept().await {
+            let rec = rec.clone();
+            tokio::spawn(async move {
+                let Ok(outbound) = tokio::net::TcpStream::connect(app).await else {
+                    return;
+                };
+                let (mut ci, mut co) = inbound.into_split();
+                let (mut si, mut so) = outbound.into_split();
+                let up = async {
+                    let _ = tokio::io::copy(&mut ci, &mut so).await;
+                    let _ = so.shutdown().await;
+                };
+                let down = async {
+                    let mut buf = vec![0u8; 16 * 1024];
+                    loop {
+                        match si.read(&mut buf).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => {
+                                if let Ok(mut r) = rec.lock() {
+                                    r.extend_from_slice(&buf[..n]);
+                                }
+                                if co.write_all(&buf[..n]).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    let _ = co.shutdown().await;
+                };
+                tokio::join!(up, down);
+            });
+        }
+    });
+    (addr, recorded)
+}
+
+impl Drop for TestApp {
+    /// No response the tests received may contain a password hash or a refresh-token hash.
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let bytes = self.recorded.lock().map(|r| r.clone()).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        for prefix in ["$2a$", "$2b$", "$2y$"] {
+            assert!(
+                !text.contains(prefix),
+                "a response contained a bcrypt hash ({prefix}…)"
+            );
+        }
+        let url = self.settings.database.url.clone();
+        let secrets = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let db = Db::open(&test_settings(&url).database).await.ok()?;
+                let mut out = Vec::new();
+                for sql in [
+                    "SELECT password_hash AS s FROM users",
+                    "SELECT token_hash AS s FROM refresh_tokens",
+                ] {
+                    let rows: Vec<serde_json::Value> =
+                        db.fetch_all(sql, vec![]).await.unwrap_or_default();
+                    out.extend(
+                        rows.iter()
+                            .filter_map(|r| r["s"].as_str().map(str::to_owned)),
+                    );
+                }
+                Some(out)
+            })
+        })
+        .join()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+        for secret in secrets.iter().filter(|s| s.len() >= 20) {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a response contained a stored password or refresh-token hash"
+            );
+        }
+    }
 }

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod auth;
 mod builds;
 mod cli;
 mod health;
@@ -13,3 +14,4 @@ mod http_headers;
 mod migrations;
 mod openapi;
 mod resilience;
+mod tokens;

@@ -36,6 +36,7 @@ fn default_limit() -> u32 {
 /// Account administration.
 pub struct AdminApi;
 
+#[allow(clippy::too_many_arguments)] // one parameter per documented query parameter
 #[OpenApi(prefix_path = "/admin", tag = "ApiTags::Admin")]
 impl AdminApi {
     /// List accounts

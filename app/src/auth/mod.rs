@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod cli;
 pub mod dto;
 pub mod models;
 pub mod password;

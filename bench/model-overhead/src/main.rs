@@ -7,6 +7,8 @@
 //! (defaults 6, 4000, 8). `BENCH_DATABASE_URL=postgres://…` uses PostgreSQL (the database
 //! must exist and be empty); the default is a temporary SQLite file.
 
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a benchmark tool: a setup failure should stop it loudly
+
 mod hand;
 
 use std::{

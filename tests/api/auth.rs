@@ -1,0 +1,517 @@
+//! Accounts and sessions over HTTP (API contract, "Auth"), on both databases.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_error_body, spawn_app, spawn_app_with};
+
+const PW: &str = "Warrior-Poet1";
+
+async fn register(app: &TestApp, email: &str, username: &str, password: &str) -> reqwest::Response {
+    app.request(Method::POST, &app.api("/auth/register"))
+        .json(&json!({"email": email, "username": username, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn login(app: &TestApp, body: Value) -> reqwest::Response {
+    app.request(Method::POST, &app.api("/auth/login"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Registers `name` and logs in; returns the token response.
+async fn session(app: &TestApp, name: &str) -> Value {
+    assert_eq!(
+        register(app, &format!("{name}@example.com"), name, PW)
+            .await
+            .status(),
+        201
+    );
+    let r = login(
+        app,
+        json!({"email": format!("{name}@example.com"), "password": PW}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+fn bearer(tokens: &Value) -> String {
+    format!("Bearer {}", tokens["access_token"].as_str().unwrap())
+}
+
+async fn me(app: &TestApp, auth: &str) -> StatusCode {
+    app.request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", auth)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+async fn refresh(app: &TestApp, token: &Value) -> reqwest::Response {
+    app.request(Method::POST, &app.api("/auth/refresh"))
+        .json(&json!({"refresh_token": token}))
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn register_login_and_me() {
+    let app = spawn_app().await;
+    let r = register(&app, "Vivec@Example.com", "vivec", PW).await;
+    assert_eq!(r.status(), 201);
+    let user: Value = r.json().await.unwrap();
+    assert_eq!(user["email"], "vivec@example.com", "stored lower-cased");
+    assert_eq!(
+        (user["role"].as_str(), user["is_active"].as_bool()),
+        (Some("user"), Some(true))
+    );
+    let keys: Vec<&String> = user.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys.len(),
+        6,
+        "exactly the contract's UserResponse: {keys:?}"
+    );
+
+    for body in [
+        json!({"email": "vivec@example.com", "password": PW}),
+        json!({"email": "VIVEC@example.com", "password": PW}),
+        json!({"username": "vivec", "password": PW}),
+        json!({"username": "vivec@example.com", "password": PW}),
+    ] {
+        let r = login(&app, body.clone()).await;
+        assert_eq!(r.status(), 200, "{body}");
+        let t: Value = r.json().await.unwrap();
+        assert_eq!(t["token_type"], "bearer");
+        assert_eq!(
+            (t["expires_in"].as_i64(), t["refresh_expires_in"].as_i64()),
+            (Some(900), Some(604_800))
+        );
+        assert_eq!(me(&app, &bearer(&t)).await, 200);
+    }
+}
+
+#[tokio::test]
+async fn swagger_oauth2_password_form_obtains_a_token() {
+    let app = spawn_app().await;
+    assert_eq!(
+        register(&app, "almalexia@example.com", "almalexia", PW)
+            .await
+            .status(),
+        201
+    );
+    let r = app
+        .request(Method::POST, &app.api("/auth/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=password&username=almalexia&password={PW}&scope="
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let t: Value = r.json().await.unwrap();
+    assert_eq!(me(&app, &bearer(&t)).await, 200);
+
+    let spec: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let scheme = &spec["components"]["securitySchemes"]["OAuth2PasswordBearer"];
+    assert_eq!(scheme["type"], "oauth2");
+    assert_eq!(
+        scheme["flows"]["password"]["tokenUrl"],
+        "/api/v1/auth/login"
+    );
+}
+
+#[tokio::test]
+async fn registration_validates_and_refuses_duplicates_in_any_case() {
+    let app = spawn_app().await;
+    assert_eq!(
+        register(&app, "sotha@example.com", "SothaSil", PW)
+            .await
+            .status(),
+        201
+    );
+    for (email, username, why) in [
+        ("SOTHA@example.com", "other", "email in another case"),
+        ("new@example.com", "sothasil", "username in another case"),
+    ] {
+        let r = register(&app, email, username, PW).await;
+        assert_eq!(r.status(), 409, "{why}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(
+            body["detail"], "An account with this email or username already exists",
+            "one generic message"
+        );
+    }
+    let long = format!("Aa1{}", "x".repeat(70));
+    for (email, username, password, field) in [
+        ("not-an-email", "good_name", PW, "email"),
+        ("a@example.com", "no", PW, "username"),
+        ("a@example.com", "bad name!", PW, "username"),
+        ("a@example.com", "good_name", "alllowercase1", "password"),
+        ("a@example.com", "good_name", "Short1", "password"),
+        ("a@example.com", "good_name", long.as_str(), "password"),
+    ] {
+        let r = register(&app, email, username, password).await;
+        assert_eq!(r.status(), 422, "{email} {username} {password}");
+        let body: Value = r.json().await.unwrap();
+        assert_error_body(&body, 422);
+        assert_eq!(body["errors"][0]["field"], field, "{body}");
+    }
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_accounts_get_the_same_401() {
+    let app = spawn_app().await;
+    session(&app, "nerevar").await;
+    let a = login(
+        &app,
+        json!({"email": "nerevar@example.com", "password": "Wrong-Pass1"}),
+    )
+    .await;
+    let b = login(&app, json!({"email": "nobody@example.com", "password": PW})).await;
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(a.headers()["www-authenticate"], "Bearer");
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["detail"], "Invalid email or password");
+    assert_eq!(a["detail"], b["detail"]);
+}
+
+#[tokio::test]
+async fn refresh_rotates_and_a_replayed_token_revokes_the_family() {
+    let app = spawn_app().await;
+    let first = session(&app, "dagoth").await;
+    let r = refresh(&app, &first["refresh_token"]).await;
+    assert_eq!(r.status(), 200);
+    let second: Value = r.json().await.unwrap();
+    assert_ne!(second["refresh_token"], first["refresh_token"]);
+    assert_eq!(me(&app, &bearer(&second)).await, 200);
+
+    // The same exchange through the Authorization header.
+    let r = app
+        .request(Method::POST, &app.api("/auth/refresh"))
+        .header(
+            "authorization",
+            format!("Bearer {}", second["refresh_token"].as_str().unwrap()),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let third: Value = r.json().await.unwrap();
+
+    // Replaying a used token: refused, and the whole family dies with it.
+    assert_eq!(refresh(&app, &first["refresh_token"]).await.status(), 401);
+    assert_eq!(
+        refresh(&app, &third["refresh_token"]).await.status(),
+        401,
+        "newest token of the family is revoked too"
+    );
+
+    // Another login (another family) is unaffected.
+    let other: Value = login(&app, json!({"username": "dagoth", "password": PW}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(refresh(&app, &other["refresh_token"]).await.status(), 200);
+    // An access token is not a refresh token.
+    assert_eq!(refresh(&app, &other["access_token"]).await.status(), 401);
+}
+
+#[tokio::test]
+async fn logout_refuses_the_access_token_at_once_and_its_refresh_token() {
+    let app = spawn_app().await;
+    let t = session(&app, "azura").await;
+    let other = login(&app, json!({"username": "azura", "password": PW}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let r = app
+        .request(Method::POST, &app.api("/auth/logout"))
+        .header("authorization", bearer(&t))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(me(&app, &bearer(&t)).await, 401);
+    assert_eq!(refresh(&app, &t["refresh_token"]).await.status(), 401);
+    assert_eq!(me(&app, &bearer(&other)).await, 200, "other sessions stay");
+
+    let r = app
+        .request(Method::POST, &app.api("/auth/logout?all=true"))
+        .header("authorization", bearer(&other))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(refresh(&app, &other["refresh_token"]).await.status(), 401);
+    assert_eq!(
+        app.request(Method::POST, &app.api("/auth/logout"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "logout needs a token"
+    );
+}
+
+#[tokio::test]
+async fn change_password_ends_every_session() {
+    let app = spawn_app().await;
+    let t = session(&app, "boethiah").await;
+    let other = login(&app, json!({"username": "boethiah", "password": PW}))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let change = |body: Value| {
+        app.request(Method::POST, &app.api("/auth/change-password"))
+            .header("authorization", bearer(&t))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        change(json!({"current_password": "Wrong-Pass1", "new_password": "New-Passw0rd"}))
+            .await
+            .unwrap()
+            .status(),
+        400
+    );
+    let r = change(json!({"current_password": PW, "new_password": "weak"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["errors"][0]["field"],
+        "new_password"
+    );
+    assert_eq!(
+        change(json!({"password": PW, "new_password": "New-Passw0rd"}))
+            .await
+            .unwrap()
+            .status(),
+        204,
+        "`password` alias"
+    );
+
+    for s in [&t, &other] {
+        assert_eq!(me(&app, &bearer(s)).await, 401, "access token refused");
+        assert_eq!(
+            refresh(&app, &s["refresh_token"]).await.status(),
+            401,
+            "refresh token revoked"
+        );
+    }
+    assert_eq!(
+        login(&app, json!({"username": "boethiah", "password": PW}))
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        login(
+            &app,
+            json!({"username": "boethiah", "password": "New-Passw0rd"})
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
+#[tokio::test]
+async fn deleting_the_account_needs_the_password_and_ends_everything() {
+    let app = spawn_app().await;
+    let t = session(&app, "mephala").await;
+    let build = json!({"name": "b", "class": "Nightblade", "race": "Dunmer", "sets": [], "skills_front": [], "skills_back": []});
+    let r = app
+        .request(Method::POST, &app.api("/builds"))
+        .header("authorization", bearer(&t))
+        .json(&build)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let del = |pw: &str| {
+        app.request(Method::DELETE, &app.api("/auth/me"))
+            .header("authorization", bearer(&t))
+            .json(&json!({"password": pw}))
+            .send()
+    };
+    assert_eq!(del("Wrong-Pass1").await.unwrap().status(), 403);
+    assert_eq!(del(PW).await.unwrap().status(), 204);
+    assert_eq!(
+        me(&app, &bearer(&t)).await,
+        401,
+        "a deleted user's token is refused"
+    );
+    assert_eq!(refresh(&app, &t["refresh_token"]).await.status(), 401);
+    assert_eq!(
+        login(&app, json!({"username": "mephala", "password": PW}))
+            .await
+            .status(),
+        401
+    );
+    let rows: Vec<Value> = app
+        .db
+        .fetch_all("SELECT count(*) AS n FROM saved_builds", vec![])
+        .await
+        .unwrap();
+    assert_eq!(rows[0]["n"], 0, "their builds went with them");
+}
+
+#[tokio::test]
+async fn admins_manage_accounts_and_disabling_ends_sessions() {
+    let app = spawn_app().await;
+    let user = session(&app, "sheogorath").await;
+    let user_id = app
+        .request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", bearer(&user))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .clone();
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let admin_get = |path: String| {
+        app.request(Method::GET, &app.api(&path))
+            .header("authorization", &admin.bearer)
+            .send()
+    };
+
+    let r = app
+        .request(Method::GET, &app.api("/admin/users"))
+        .header("authorization", bearer(&user))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "users are not admins");
+
+    let page: Value = admin_get("/admin/users?search=SHEO".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["users"][0]["username"], "sheogorath");
+    let page: Value = admin_get("/admin/users?role=admin".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+    let one = admin_get(format!("/admin/users/{}", user_id.as_str().unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(one.status(), 200);
+
+    let patch = |id: &str, body: Value| {
+        app.request(Method::PATCH, &app.api(&format!("/admin/users/{id}")))
+            .header("authorization", &admin.bearer)
+            .json(&body)
+            .send()
+    };
+    let r = patch(user_id.as_str().unwrap(), json!({"is_active": false}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        me(&app, &bearer(&user)).await,
+        401,
+        "disabled: sessions ended at once"
+    );
+    assert_eq!(refresh(&app, &user["refresh_token"]).await.status(), 401);
+    let r = login(&app, json!({"username": "sheogorath", "password": PW})).await;
+    assert_eq!(r.status(), 403, "disabled account cannot log in");
+    let page: Value = admin_get("/admin/users?is_active=false".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["total"], 1);
+
+    assert_eq!(
+        patch(&admin.id.to_string(), json!({"role": "user"}))
+            .await
+            .unwrap()
+            .status(),
+        409,
+        "no self-demotion"
+    );
+    assert_eq!(
+        patch(
+            &uuid::Uuid::new_v4().to_string(),
+            json!({"is_active": true})
+        )
+        .await
+        .unwrap()
+        .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn the_sixth_login_attempt_in_a_minute_is_429_with_headers() {
+    let app = spawn_app_with(|s| s.rate_limit = app::config::RateLimitSettings::default()).await;
+    assert_eq!(
+        register(&app, "hermaeus@example.com", "hermaeus", PW)
+            .await
+            .status(),
+        201
+    );
+    for i in 1..=4 {
+        let r = login(
+            &app,
+            json!({"username": "hermaeus", "password": "Wrong-Pass1"}),
+        )
+        .await;
+        assert_eq!(r.status(), 401, "attempt {}", i + 1);
+        assert_eq!(r.headers()["x-ratelimit-limit"], "5");
+        assert_eq!(
+            r.headers()["x-ratelimit-remaining"],
+            (4 - i).to_string().as_str()
+        );
+    }
+    let r = login(&app, json!({"username": "hermaeus", "password": PW})).await;
+    assert_eq!(r.status(), 429, "the sixth auth request from this IP");
+    for h in [
+        "retry-after",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    ] {
+        assert!(r.headers().contains_key(h), "{h}");
+    }
+    assert_eq!(r.headers()["x-ratelimit-remaining"], "0");
+    assert!(
+        r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_error_body(&r.json().await.unwrap(), 429);
+    assert_eq!(
+        app.get("/health/live").await.status(),
+        200,
+        "probes are not limited"
+    );
+}
