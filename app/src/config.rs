@@ -589,6 +589,28 @@ mod tests {
     }
 
     #[test]
+    fn weak_bcrypt_cost_is_refused_in_production_only() {
+        let mut s = production();
+        s.auth.bcrypt_cost = 9;
+        assert!(
+            s.problems()[0].contains("bcrypt_cost is 9"),
+            "{:?}",
+            s.problems()
+        );
+        s.environment = Environment::Development;
+        assert!(s.problems().is_empty());
+    }
+
+    #[test]
+    fn asymmetric_algorithms_need_their_key_file() {
+        let mut s = Settings::default();
+        s.auth.algorithm = JwtAlgorithm::RS256;
+        assert!(s.problems()[0].contains("private_key_file is required"));
+        s.auth.private_key_file = Some("/nonexistent.pem".into());
+        assert!(s.problems()[0].contains("does not exist"));
+    }
+
+    #[test]
     fn short_secret_is_refused_in_production() {
         let mut s = production();
         s.auth.jwt_secret = SecretString::from("short");
