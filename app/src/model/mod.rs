@@ -82,6 +82,8 @@ pub struct ModelMeta {
     pub table: &'static str,
     /// Columns in declaration order.
     pub columns: &'static [ColumnMeta],
+    /// `col1, col2, …`: the same columns as one SELECT list, built at compile time.
+    pub select_list: &'static str,
     /// Primary-key column.
     pub id: &'static str,
     /// Owner column, if any.
@@ -168,14 +170,40 @@ impl GenerateId for Uuid {
     }
 }
 
-/// Reads column `name` out of a row map (helper for generated `from_row`).
-///
-/// # Errors
-/// When the column does not decode as `T`, naming the column.
-pub fn take_column<T>(
-    row: &mut rbs::value::map::ValueMap,
-    name: &str,
-    decode: fn(Value) -> Result<T, String>,
-) -> Result<T, String> {
-    decode(row.remove(&Value::String(name.to_owned()))).map_err(|e| format!("column {name}: {e}"))
+/// One result row as (column, value) pairs in SELECT order, read by generated `from_row`.
+/// Columns are found by position (the SELECT lists them in declaration order), falling back
+/// to a search by name: no hashing and no allocation per column.
+#[derive(Debug)]
+pub struct Row(Vec<(Value, Value)>);
+
+impl Row {
+    /// Wraps a driver row (a map).
+    ///
+    /// # Errors
+    /// When the value is not a map.
+    pub fn new(row: Value) -> Result<Self, String> {
+        match row {
+            Value::Map(m) => Ok(Self(m.0.into_iter().collect())),
+            other => Err(format!("expected a row, found {other}")),
+        }
+    }
+
+    /// Takes column `name` (expected at position `index`) and decodes it.
+    ///
+    /// # Errors
+    /// When the column does not decode, naming it.
+    pub fn take<T>(
+        &mut self,
+        index: usize,
+        name: &str,
+        decode: fn(Value) -> Result<T, String>,
+    ) -> Result<T, String> {
+        let is = |k: &Value| matches!(k, Value::String(s) if s == name);
+        let slot = match self.0.get_mut(index) {
+            Some((k, v)) if is(k) => Some(v),
+            _ => self.0.iter_mut().find(|(k, _)| is(k)).map(|(_, v)| v),
+        };
+        let value = slot.map(std::mem::take).unwrap_or(Value::Null);
+        decode(value).map_err(|e| format!("column {name}: {e}"))
+    }
 }

@@ -1,10 +1,11 @@
 //! Does `#[derive(Model)]` cost anything per request? Serves the generated `SavedBuildApi`
 //! and a hand-written equivalent (same SQL scoping, same response type) from one
 //! `OpenApiService` over one database, then calls both in-process (`Endpoint::call`, no
-//! network noise) in alternating rounds and prints per-request latency and the ratio.
+//! network noise), interleaving the two request by request so both see the same load and
+//! drift, and prints per-request latency and the ratio of the medians.
 //!
 //! `cargo run --release -p model-overhead [-- ROUNDS REQUESTS_PER_ROUND CONCURRENCY]`
-//! (defaults 6, 4000, 8). `BENCH_DATABASE_URL=postgres://…` uses PostgreSQL (the database
+//! (defaults 6, 4000, 4). `BENCH_DATABASE_URL=postgres://…` uses PostgreSQL (the database
 //! must exist and be empty); the default is a temporary SQLite file.
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // a benchmark tool: a setup failure should stop it loudly
@@ -38,31 +39,52 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 type Ep = Arc<poem::endpoint::BoxEndpoint<'static, poem::Response>>;
 
-async fn round(ep: Ep, uri: String, bearer: String, n: usize, conc: usize) -> Vec<Duration> {
+async fn call(ep: &Ep, uri: &str, bearer: &str) -> Duration {
+    let req = Request::builder()
+        .uri(uri.parse().unwrap_or_default())
+        .header("authorization", bearer)
+        .finish();
+    let t = Instant::now();
+    let resp = ep.call(req).await.unwrap_or_else(|e| e.into_response());
+    assert!(resp.status().is_success(), "{uri}: {}", resp.status());
+    let _ = resp.into_body().into_bytes().await;
+    t.elapsed()
+}
+
+/// `conc` tasks each issue `n / conc` pairs, alternating which of the two goes first, so both
+/// see the same load, caches and drift. Returns (latencies of `a`, latencies of `b`).
+async fn interleaved(
+    ep: Ep,
+    a: String,
+    b: String,
+    bearer: String,
+    n: usize,
+    conc: usize,
+) -> (Vec<Duration>, Vec<Duration>) {
     let mut tasks = Vec::new();
     for _ in 0..conc {
-        let (ep, uri, bearer) = (ep.clone(), uri.clone(), bearer.clone());
+        let (ep, a, b, bearer) = (ep.clone(), a.clone(), b.clone(), bearer.clone());
         tasks.push(tokio::spawn(async move {
-            let mut lat = Vec::with_capacity(n / conc);
-            for _ in 0..n / conc {
-                let req = Request::builder()
-                    .uri(uri.parse().unwrap_or_default())
-                    .header("authorization", &bearer)
-                    .finish();
-                let t = Instant::now();
-                let resp = ep.call(req).await.unwrap_or_else(|e| e.into_response());
-                assert!(resp.status().is_success(), "{uri}: {}", resp.status());
-                let _ = resp.into_body().into_bytes().await;
-                lat.push(t.elapsed());
+            let (mut la, mut lb) = (Vec::new(), Vec::new());
+            for i in 0..n / conc {
+                if i % 2 == 0 {
+                    la.push(call(&ep, &a, &bearer).await);
+                    lb.push(call(&ep, &b, &bearer).await);
+                } else {
+                    lb.push(call(&ep, &b, &bearer).await);
+                    la.push(call(&ep, &a, &bearer).await);
+                }
             }
-            lat
+            (la, lb)
         }));
     }
-    let mut all = Vec::with_capacity(n);
+    let (mut la, mut lb) = (Vec::new(), Vec::new());
     for t in tasks {
-        all.extend(t.await.unwrap_or_default());
+        let (a, b) = t.await.unwrap_or_default();
+        la.extend(a);
+        lb.extend(b);
     }
-    all
+    (la, lb)
 }
 
 #[tokio::main]
@@ -74,7 +96,7 @@ async fn main() {
     let (rounds, per_round, conc) = (
         args.first().copied().unwrap_or(6),
         args.get(1).copied().unwrap_or(4000),
-        args.get(2).copied().unwrap_or(8),
+        args.get(2).copied().unwrap_or(4),
     );
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let mut settings = Settings::default();
@@ -181,60 +203,31 @@ async fn main() {
     );
     println!("|---|---|---|---|---|---|");
     for (name, generated, handwritten) in cases {
-        // warm-up
-        round(ep.clone(), generated.clone(), bearer.clone(), 200, conc).await;
-        round(ep.clone(), handwritten.clone(), bearer.clone(), 200, conc).await;
+        interleaved(
+            ep.clone(),
+            generated.clone(),
+            handwritten.clone(),
+            bearer.clone(),
+            400,
+            conc,
+        )
+        .await; // warm-up
         let (mut g, mut h) = (Vec::new(), Vec::new());
-        for r in 0..rounds {
-            // Alternate which goes first so drift (cache, CPU frequency) hits both alike.
-            if r % 2 == 0 {
-                g.extend(
-                    round(
-                        ep.clone(),
-                        generated.clone(),
-                        bearer.clone(),
-                        per_round,
-                        conc,
-                    )
-                    .await,
-                );
-                h.extend(
-                    round(
-                        ep.clone(),
-                        handwritten.clone(),
-                        bearer.clone(),
-                        per_round,
-                        conc,
-                    )
-                    .await,
-                );
-            } else {
-                h.extend(
-                    round(
-                        ep.clone(),
-                        handwritten.clone(),
-                        bearer.clone(),
-                        per_round,
-                        conc,
-                    )
-                    .await,
-                );
-                g.extend(
-                    round(
-                        ep.clone(),
-                        generated.clone(),
-                        bearer.clone(),
-                        per_round,
-                        conc,
-                    )
-                    .await,
-                );
-            }
+        for _ in 0..rounds {
+            let (a, b) = interleaved(
+                ep.clone(),
+                generated.clone(),
+                handwritten.clone(),
+                bearer.clone(),
+                per_round,
+                conc,
+            )
+            .await;
+            g.extend(a);
+            h.extend(b);
         }
         g.sort_unstable();
         h.sort_unstable();
-        let mean =
-            |v: &[Duration]| v.iter().sum::<Duration>().as_secs_f64() / v.len().max(1) as f64;
         let us = |d: Duration| d.as_secs_f64() * 1e6;
         println!(
             "| {name} | {:.0} | {:.0} | {:.0} | {:.0} | {:.3} |",
@@ -242,7 +235,7 @@ async fn main() {
             us(percentile(&h, 0.5)),
             us(percentile(&g, 0.99)),
             us(percentile(&h, 0.99)),
-            mean(&g) / mean(&h)
+            percentile(&g, 0.5).as_secs_f64() / percentile(&h, 0.5).as_secs_f64().max(1e-9)
         );
     }
 }

@@ -53,6 +53,12 @@ fn meta(m: &Model) -> TokenStream {
             }
         }
     });
+    let select_list = m
+        .fields
+        .iter()
+        .map(|f| f.ident.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let id = m.id_field().ident.to_string();
     let owner = match m.owner_field() {
         Some(f) => {
@@ -87,6 +93,7 @@ fn meta(m: &Model) -> TokenStream {
         &::app::model::ModelMeta {
             name: #name, display: #display, table: #table,
             columns: &[#(#columns),*],
+            select_list: #select_list,
             id: #id, owner: #owner,
             read: #read, create: #create, write: #write,
             filters: &[#(#filters),*],
@@ -114,7 +121,7 @@ pub fn expand(m: &Model) -> TokenStream {
             (_, None) => bind_inner(f, quote! { &self.#fi }),
         }
     });
-    let from_row = m.fields.iter().map(|f| {
+    let from_row = m.fields.iter().enumerate().map(|(index, f)| {
         let fi = &f.ident;
         let col = fi.to_string();
         let ty = &f.ty;
@@ -130,7 +137,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 |v: ::rbs::Value| if v.is_null() { ::std::result::Result::Ok(::std::option::Option::None) } else { #decode_inner(v).map(::std::option::Option::Some) }
             },
         };
-        quote! { #fi: ::app::model::take_column(&mut row, #col, #decode)? }
+        quote! { #fi: row.take(#index, #col, #decode)? }
     });
     let id = m.id_field();
     let id_bind = bind_inner(id, {
@@ -170,9 +177,7 @@ pub fn expand(m: &Model) -> TokenStream {
             }
 
             fn from_row(row: ::rbs::Value) -> ::std::result::Result<Self, ::std::string::String> {
-                let ::rbs::Value::Map(mut row) = row else {
-                    return ::std::result::Result::Err(::std::format!("expected a row, found {row}"));
-                };
+                let mut row = ::app::model::Row::new(row)?;
                 ::std::result::Result::Ok(Self { #(#from_row),* })
             }
 

@@ -443,6 +443,7 @@ const _: () = {
                     indexed: false,
                 },
             ],
+            select_list: "build_id, owner_id, name, class, cp_level, contact, sets, is_public, created_at, updated_at",
             id: "build_id",
             owner: ::std::option::Option::Some("owner_id"),
             read: ::app::model::Policy {
@@ -496,62 +497,68 @@ const _: () = {
         fn from_row(
             row: ::rbs::Value,
         ) -> ::std::result::Result<Self, ::std::string::String> {
-            let ::rbs::Value::Map(mut row) = row else {
-                return ::std::result::Result::Err(
-                    ::std::format!("expected a row, found {row}"),
-                );
-            };
+            let mut row = ::app::model::Row::new(row)?;
             ::std::result::Result::Ok(Self {
-                build_id: ::app::model::take_column(
-                    &mut row,
-                    "build_id",
-                    <Uuid as ::app::model::ColumnType>::from_value,
-                )?,
-                owner_id: ::app::model::take_column(
-                    &mut row,
-                    "owner_id",
-                    <Uuid as ::app::model::ColumnType>::from_value,
-                )?,
-                name: ::app::model::take_column(
-                    &mut row,
-                    "name",
-                    <String as ::app::model::ColumnType>::from_value,
-                )?,
-                class: ::app::model::take_column(
-                    &mut row,
-                    "class",
-                    ::app::model::column::enum_from_value::<EsoClass>,
-                )?,
-                cp_level: ::app::model::take_column(
-                    &mut row,
-                    "cp_level",
-                    <i32 as ::app::model::ColumnType>::from_value,
-                )?,
-                contact: ::app::model::take_column(
-                    &mut row,
-                    "contact",
-                    <Option<String> as ::app::model::ColumnType>::from_value,
-                )?,
-                sets: ::app::model::take_column(
-                    &mut row,
-                    "sets",
-                    ::app::model::column::json_from_value::<Vec<String>>,
-                )?,
-                is_public: ::app::model::take_column(
-                    &mut row,
-                    "is_public",
-                    <bool as ::app::model::ColumnType>::from_value,
-                )?,
-                created_at: ::app::model::take_column(
-                    &mut row,
-                    "created_at",
-                    <DateTime<Utc> as ::app::model::ColumnType>::from_value,
-                )?,
-                updated_at: ::app::model::take_column(
-                    &mut row,
-                    "updated_at",
-                    <DateTime<Utc> as ::app::model::ColumnType>::from_value,
-                )?,
+                build_id: row
+                    .take(
+                        0usize,
+                        "build_id",
+                        <Uuid as ::app::model::ColumnType>::from_value,
+                    )?,
+                owner_id: row
+                    .take(
+                        1usize,
+                        "owner_id",
+                        <Uuid as ::app::model::ColumnType>::from_value,
+                    )?,
+                name: row
+                    .take(
+                        2usize,
+                        "name",
+                        <String as ::app::model::ColumnType>::from_value,
+                    )?,
+                class: row
+                    .take(
+                        3usize,
+                        "class",
+                        ::app::model::column::enum_from_value::<EsoClass>,
+                    )?,
+                cp_level: row
+                    .take(
+                        4usize,
+                        "cp_level",
+                        <i32 as ::app::model::ColumnType>::from_value,
+                    )?,
+                contact: row
+                    .take(
+                        5usize,
+                        "contact",
+                        <Option<String> as ::app::model::ColumnType>::from_value,
+                    )?,
+                sets: row
+                    .take(
+                        6usize,
+                        "sets",
+                        ::app::model::column::json_from_value::<Vec<String>>,
+                    )?,
+                is_public: row
+                    .take(
+                        7usize,
+                        "is_public",
+                        <bool as ::app::model::ColumnType>::from_value,
+                    )?,
+                created_at: row
+                    .take(
+                        8usize,
+                        "created_at",
+                        <DateTime<Utc> as ::app::model::ColumnType>::from_value,
+                    )?,
+                updated_at: row
+                    .take(
+                        9usize,
+                        "updated_at",
+                        <DateTime<Utc> as ::app::model::ColumnType>::from_value,
+                    )?,
             })
         }
         fn id_value(&self, dialect: ::app::db::Dialect) -> ::rbs::Value {
