@@ -46,6 +46,12 @@ pub enum Command {
         #[command(subcommand)]
         action: ConfigAction,
     },
+    /// Load data: `ebo seed features --from DIR` imports the feature database.
+    Seed {
+        /// What to load.
+        #[command(subcommand)]
+        what: SeedWhat,
+    },
     /// Account administration (the first administrator is created here).
     User {
         /// What to do.
@@ -78,6 +84,20 @@ pub enum MigrateAction {
         /// The migrations folder.
         #[arg(long, default_value = "migrations")]
         dir: PathBuf,
+    },
+}
+
+/// `ebo seed` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SeedWhat {
+    /// Import every *.json file of a folder of the feature database (idempotent upsert).
+    Features {
+        /// The folder, e.g. ../shared/data/eso-features/raw.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Validate and compare without writing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -155,6 +175,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         } => config_check(&settings),
         Command::Health { url, timeout } => health(&settings, url, timeout).await,
         Command::User { action } => user_cmd(settings, action).await,
+        Command::Seed {
+            what: SeedWhat::Features { from, dry_run },
+        } => seed_features(settings, &from, dry_run).await,
     }
 }
 
@@ -388,4 +411,53 @@ async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn seed_features(settings: Settings, dir: &std::path::Path, dry_run: bool) -> ExitCode {
+    telemetry::init(&settings.log);
+    let db = match Db::connect_with_retry(&settings.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = migrate::up(&db).await {
+        eprintln!("ebo: {e}");
+        return ExitCode::FAILURE;
+    }
+    let report = match crate::features::import::import_dir(&db, dir, dry_run).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for f in report.files.iter().filter(|f| f.error.is_some()) {
+        println!(
+            "skipped file {}: {}",
+            f.file,
+            f.error.as_deref().unwrap_or_default()
+        );
+    }
+    for r in &report.rejections {
+        println!(
+            "rejected {}[{}] {}: {}",
+            r.file,
+            r.index,
+            r.id.as_deref().unwrap_or("(no id)"),
+            r.reason
+        );
+    }
+    let (entries, inserted, updated, unchanged, rejected) = report.totals();
+    println!(
+        "{}{} files, {entries} entries: {inserted} inserted, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+        if dry_run {
+            "dry run (nothing written): "
+        } else {
+            ""
+        },
+        report.files.len()
+    );
+    ExitCode::SUCCESS
 }

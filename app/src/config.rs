@@ -80,6 +80,8 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Request rate limits.
     pub rate_limit: RateLimitSettings,
+    /// Feature database.
+    pub features: FeatureSettings,
     /// Cross-origin resource sharing.
     pub cors: CorsSettings,
     /// API documentation pages.
@@ -164,6 +166,31 @@ pub struct AuthSettings {
     pub bcrypt_cost: u32,
 }
 
+/// `[features]`: the feature database's cache and patch order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FeatureSettings {
+    /// Seconds a cached feature, set or list stays fresh.
+    pub cache_ttl_secs: u64,
+    /// Largest number of entries per cache (features, sets, lists).
+    pub cache_capacity: u64,
+    /// Game updates oldest first; `/features/updates?since=` accepts these and any found in the data.
+    pub patches: Vec<String>,
+    /// Load the built-in sample into an empty feature table at start (development only).
+    pub load_sample: bool,
+}
+
+impl Default for FeatureSettings {
+    fn default() -> Self {
+        Self {
+            cache_ttl_secs: 300,
+            cache_capacity: 10_000,
+            patches: (35..=48).map(|n| format!("U{n}")).collect(),
+            load_sample: true,
+        }
+    }
+}
+
 /// `[rate_limit]`: requests per minute, per client IP and, for auth, per account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -236,6 +263,7 @@ impl Default for Settings {
             database: DatabaseSettings::default(),
             auth: AuthSettings::default(),
             rate_limit: RateLimitSettings::default(),
+            features: FeatureSettings::default(),
             cors: CorsSettings::default(),
             docs: DocsSettings::default(),
             log: LogSettings::default(),

@@ -138,6 +138,31 @@ impl ApiError {
         )
     }
 
+    /// The status and body of this error.
+    pub fn parts(&self) -> (StatusCode, &ErrorBody) {
+        let (code, body) = match self {
+            Self::BadRequest(b) => (400, b),
+            Self::Unauthorized(b, _) => (401, b),
+            Self::Forbidden(b) => (403, b),
+            Self::NotFound(b) => (404, b),
+            Self::Conflict(b) => (409, b),
+            Self::Unprocessable(b) => (422, b),
+            Self::TooManyRequests(b, _) => (429, b),
+            Self::Internal(b) => (500, b),
+            Self::Unavailable(b) => (503, b),
+        };
+        (
+            StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            &body.0,
+        )
+    }
+
+    /// A copy of this error for the current request (for errors shared by a cache's loader).
+    pub fn copy(&self) -> Self {
+        let (status, body) = self.parts();
+        Self::with_errors(status, body.detail.clone(), body.errors.clone())
+    }
+
     fn with_errors(
         status: StatusCode,
         detail: impl Into<String>,

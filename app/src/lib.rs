@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod eso;
+pub mod features;
 pub mod health;
 pub mod http;
 pub mod model;

@@ -10,5 +10,7 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::auth::models::User::META,
         crate::builds::SavedBuild::META,
         crate::auth::models::RefreshToken::META,
+        crate::features::models::Feature::META,
+        crate::features::models::GearSet::META,
     ]
 }

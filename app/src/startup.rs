@@ -36,6 +36,9 @@ pub enum StartupError {
     /// Migrations could not be applied.
     #[error(transparent)]
     Migrate(#[from] migrate::MigrateError),
+    /// The built-in feature sample could not be loaded.
+    #[error("cannot load the built-in feature sample: {0}")]
+    Sample(crate::error::AppError),
     /// JWT key files could not be loaded.
     #[error(transparent)]
     Keys(#[from] crate::auth::token::KeyError),
@@ -91,11 +94,18 @@ impl Application {
         let auth = Arc::new(AuthState::new(&settings.auth)?);
         let limits = Arc::new(RateLimits::new(&settings.rate_limit));
         rate_limit::spawn_shrinker(limits.clone());
+        crate::features::sample::load_if_empty(&db, &settings)
+            .await
+            .map_err(StartupError::Sample)?;
+        let features = Arc::new(crate::features::cache::FeatureCache::new(
+            &settings.features,
+        ));
         let state = AppState {
             settings: Arc::new(settings),
             db,
             auth,
             limits,
+            features,
         };
         Ok(Self {
             acceptor,

@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::{auth::sessions::AuthState, config::Settings, db::Db, http::rate_limit::RateLimits};
+use crate::{
+    auth::sessions::AuthState, config::Settings, db::Db, features::cache::FeatureCache,
+    http::rate_limit::RateLimits,
+};
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
 #[derive(Clone, Debug)]
@@ -15,4 +18,6 @@ pub struct AppState {
     pub auth: Arc<AuthState>,
     /// Rate limiters.
     pub limits: Arc<RateLimits>,
+    /// Feature database caches.
+    pub features: Arc<FeatureCache>,
 }

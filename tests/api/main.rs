@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod builds;
 mod cli;
+mod features;
 mod health;
 mod http_errors;
 mod http_headers;

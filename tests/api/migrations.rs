@@ -131,18 +131,24 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
                 .unwrap();
         let committed =
             std::fs::read_to_string(repo.join(dialect).join("0002_saved_builds.sql")).unwrap();
-        // Models whose table 0001 lacks, in registry order: saved builds, then refresh tokens
-        // (committed in 0003 after a hand-written ALTER of users).
+        // Models whose table 0001 lacks, in registry order: saved builds (0002), refresh tokens
+        // (0003, after a hand-written ALTER of users), features and gear sets (0004).
         assert!(
             generated.starts_with(&committed),
             "{dialect}: the committed migration is what the model generates:\n{generated}"
         );
         let sessions =
             std::fs::read_to_string(repo.join(dialect).join("0003_auth_sessions.sql")).unwrap();
-        let rest = &generated[committed.len()..];
+        let refresh_ddl = &sessions[sessions.find("-- refresh_tokens").unwrap()..];
         assert!(
-            sessions.ends_with(rest.trim_start()),
+            generated.contains(refresh_ddl),
             "{dialect}: 0003 holds the generated refresh_tokens DDL"
+        );
+        let features =
+            std::fs::read_to_string(repo.join(dialect).join("0004_features.sql")).unwrap();
+        assert!(
+            generated.ends_with(&features),
+            "{dialect}: 0004 is the generated features and gear_sets DDL"
         );
     }
     // With every table present, the next migration is an empty skeleton to write by hand.

@@ -6,7 +6,7 @@
 //! `WWW-Authenticate: Bearer`; the reason is logged at debug level only.
 
 use poem::{Request, http::StatusCode};
-use poem_openapi::{SecurityScheme, auth::Bearer};
+use poem_openapi::{OAuthScopes, SecurityScheme, auth::Bearer};
 
 use super::Principal;
 use crate::{error::ApiError, state::AppState};
@@ -16,11 +16,19 @@ use crate::{error::ApiError, state::AppState};
 #[oai(ty = "bearer", bearer_format = "JWT", checker = "check")]
 pub struct BearerAuth(pub Principal);
 
+/// OAuth2 scopes (OpenAPI requires the map; the API has one).
+#[derive(OAuthScopes)]
+pub enum ApiScopes {
+    /// Everything the account may do.
+    #[oai(rename = "api")]
+    Api,
+}
+
 /// The same bearer token, obtainable with the OAuth2 password flow at `/api/v1/auth/login`.
 #[derive(SecurityScheme)]
 #[oai(
     ty = "oauth2",
-    flows(password(token_url = "/api/v1/auth/login")),
+    flows(password(token_url = "/api/v1/auth/login", scopes = "ApiScopes")),
     checker = "check"
 )]
 pub struct OAuth2PasswordBearer(pub Principal);

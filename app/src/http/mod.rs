@@ -19,7 +19,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     auth, builds,
     config::{Environment, Settings},
-    health,
+    features, health,
     state::AppState,
 };
 
@@ -29,6 +29,7 @@ pub type Apis = (
     auth::api::AuthApi,
     auth::admin::AdminApi,
     builds::SavedBuildApi,
+    features::api::FeaturesApi,
 );
 
 /// Tags grouping the operations in the docs.
@@ -40,6 +41,8 @@ pub enum ApiTags {
     Auth,
     /// Account administration (role `admin`).
     Admin,
+    /// The ESO feature database: skills, passives, morphs, scribing, champion points, companion skills and gear sets. Reading needs a signed-in user; writing, an administrator.
+    Features,
 }
 
 /// Title of the OpenAPI document.
@@ -65,6 +68,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         auth::api::AuthApi,
         auth::admin::AdminApi,
         builds::SavedBuildApi,
+        features::api::FeaturesApi,
     );
     OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)

@@ -10,9 +10,11 @@ use super::{
     policy::Scope,
     query::{ListQuery, Page, order_by, where_clause},
 };
+use rbatis::executor::Executor;
+
 use crate::{
     auth::Principal,
-    db::Db,
+    db::{Db, Dialect},
     error::{ApiError, AppError},
     state::AppState,
 };
@@ -36,6 +38,18 @@ fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
 /// # Errors
 /// Database errors (a unique violation becomes 409 at the API boundary).
 pub async fn insert<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
+    insert_with(&db.rb, db.dialect, row).await
+}
+
+/// [`insert`] on any executor (a transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn insert_with<M: Model>(
+    exec: &dyn Executor,
+    dialect: Dialect,
+    row: &M,
+) -> Result<(), AppError> {
     let meta = M::META;
     let marks = vec!["?"; meta.columns.len()].join(", ");
     let sql = format!(
@@ -43,8 +57,25 @@ pub async fn insert<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
         meta.table,
         meta.column_list()
     );
-    db.rb.exec(&sql, row.to_values(db.dialect)).await?;
+    exec.exec(&sql, row.to_values(dialect)).await?;
     Ok(())
+}
+
+/// The row with primary key `id` read through `exec` (a transaction), unscoped.
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn find_with<M: Model>(exec: &dyn Executor, id: Value) -> Result<Option<M>, AppError> {
+    let meta = M::META;
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {} = ?",
+        meta.column_list(),
+        meta.table,
+        meta.id
+    );
+    Ok(decode_rows::<M>(exec.query(&sql, vec![id]).await?)?
+        .into_iter()
+        .next())
 }
 
 /// The row with primary key `id` if `scope` lets the caller see it.
@@ -120,23 +151,35 @@ pub async fn list<M: Model>(
 /// # Errors
 /// Database errors.
 pub async fn update<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
+    update_with(&db.rb, db.dialect, row).await
+}
+
+/// [`update`] on any executor (a transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn update_with<M: Model>(
+    exec: &dyn Executor,
+    dialect: Dialect,
+    row: &M,
+) -> Result<(), AppError> {
     let meta = M::META;
     let mut sets = Vec::new();
     let mut args = Vec::new();
-    for (c, v) in meta.columns.iter().zip(row.to_values(db.dialect)) {
+    for (c, v) in meta.columns.iter().zip(row.to_values(dialect)) {
         if c.name != meta.id {
             sets.push(format!("{} = ?", c.name));
             args.push(v);
         }
     }
-    args.push(row.id_value(db.dialect));
+    args.push(row.id_value(dialect));
     let sql = format!(
         "UPDATE {} SET {} WHERE {} = ?",
         meta.table,
         sets.join(", "),
         meta.id
     );
-    db.rb.exec(&sql, args).await?;
+    exec.exec(&sql, args).await?;
     Ok(())
 }
 

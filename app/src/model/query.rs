@@ -21,6 +21,8 @@ pub enum Filter {
     In(&'static str, Vec<Value>),
     /// Case-insensitive substring in any of the columns (a `search` parameter).
     AnyContains(&'static [&'static str], String),
+    /// `column = value OR column IS NULL` (e.g. a class's features plus universal ones).
+    EqOrNull(&'static str, Value),
 }
 
 /// A list request: filters, optional sort key (`name` or `-name` for descending), page.
@@ -101,6 +103,10 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
                     .collect();
                 parts.push(format!("({})", ors.join(" OR ")));
                 args.extend(cols.iter().map(|_| pattern.clone()));
+            }
+            Filter::EqOrNull(c, v) => {
+                parts.push(format!("({c} = ? OR {c} IS NULL)"));
+                args.push(v.clone());
             }
             Filter::In(_, values) if values.is_empty() => parts.push("1 = 0".to_owned()),
             Filter::In(c, values) => {

@@ -117,11 +117,13 @@ async fn main() {
             ..Default::default()
         },
     ));
+    let features = Arc::new(app::features::cache::FeatureCache::new(&settings.features));
     let state = AppState {
         settings: Arc::new(settings),
         db: db.clone(),
         auth: auth.clone(),
         limits,
+        features,
     };
 
     let user = uuid::Uuid::new_v4();

@@ -1,0 +1,641 @@
+//! `/features`: the feature database (API contract, "Feature database"). Reads need a signed-in
+//! user and go through the TTL caches; writes need an administrator and invalidate them.
+
+use std::sync::Arc;
+
+use poem::{http::StatusCode, web::Data};
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Header, Path, Query},
+    payload::Json,
+};
+
+use super::{
+    dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesResponse},
+    models::{Feature, FeatureCreate, FeatureView, GearSet, GearSetCreate, GearSetView},
+    normalize, queries,
+};
+use crate::{
+    auth::{Auth, Principal},
+    error::{ApiError, FieldError},
+    http::{ApiTags, json::JsonBody},
+    model::{ColumnType, Filter, ListQuery, column::truncate_to_millis, crud},
+    state::AppState,
+};
+
+fn default_limit() -> u32 {
+    100
+}
+
+fn default_search_limit() -> u32 {
+    20
+}
+
+fn default_true() -> bool {
+    true
+}
+
+fn require_admin(p: &Principal) -> Result<(), ApiError> {
+    if p.is_admin() {
+        Ok(())
+    } else {
+        Err(ApiError::new(StatusCode::FORBIDDEN, "Administrators only"))
+    }
+}
+
+fn key(parts: &[(&str, Option<&str>)]) -> String {
+    let mut k = String::new();
+    for (name, v) in parts {
+        if let Some(v) = v {
+            k.push_str(name);
+            k.push('=');
+            k.push_str(&v.to_lowercase());
+            k.push('&');
+        }
+    }
+    k
+}
+
+/// 201 with the stored feature.
+#[derive(Debug, ApiResponse)]
+pub enum FeatureCreated {
+    /// Created.
+    #[oai(status = 201)]
+    Created(Json<FeatureView>),
+}
+
+/// 201 with the stored gear set.
+#[derive(Debug, ApiResponse)]
+pub enum SetCreated {
+    /// Created.
+    #[oai(status = 201)]
+    Created(Json<GearSetView>),
+}
+
+/// 204.
+#[derive(Debug, ApiResponse)]
+pub enum Deleted {
+    /// Deleted.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+/// `GET /features/updates` answer.
+#[derive(Debug, ApiResponse)]
+pub enum UpdatesAnswer {
+    /// The changes, with an `ETag` for conditional requests.
+    #[oai(status = 200)]
+    Ok(Json<Arc<UpdatesResponse>>, #[oai(header = "ETag")] String),
+    /// Nothing changed since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
+}
+
+/// Feature database endpoints.
+pub struct FeaturesApi;
+
+#[allow(clippy::too_many_arguments)] // one parameter per documented query parameter
+#[OpenApi(tag = "ApiTags::Features")]
+impl FeaturesApi {
+    /// List features
+    ///
+    /// Filters combine with AND; `search` (at least 2 characters) matches name, effect and tags
+    /// case-insensitively, with `%` and `_` matching literally.
+    #[oai(path = "/features", method = "get")]
+    async fn list_features(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        /// Page size, 1–500 (default 100).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "500"))
+        )]
+        limit: Query<u32>,
+        /// Rows to skip.
+        #[oai(default)]
+        offset: Query<u64>,
+        /// `PLAYER` or `COMPANION`.
+        system: Query<Option<String>>,
+        /// e.g. `Class`, `Weapon`, `ChampionPoints`.
+        category: Query<Option<String>>,
+        /// e.g. `ACTIVE`, `PASSIVE`, `ULTIMATE`, `MORPH_A`.
+        feature_type: Query<Option<String>>,
+        /// A class, companion or race.
+        class_restriction: Query<Option<String>>,
+        /// Text in the name, effect or tags.
+        #[oai(validator(min_length = 2, max_length = 200))]
+        search: Query<Option<String>>,
+    ) -> Result<Json<Arc<FeaturePage>>, ApiError> {
+        let cache_key = format!(
+            "features?{}limit={}&offset={}",
+            key(&[
+                ("system", system.as_deref()),
+                ("category", category.as_deref()),
+                ("feature_type", feature_type.as_deref()),
+                ("class_restriction", class_restriction.as_deref()),
+                ("search", search.as_deref()),
+            ]),
+            limit.0,
+            offset.0
+        );
+        let d = state.db.dialect;
+        let answer = state
+            .features
+            .lists
+            .get_or_load(cache_key, async {
+                let mut filters = Vec::new();
+                for (col, v) in [
+                    ("system", &system.0),
+                    ("category", &category.0),
+                    ("feature_type", &feature_type.0),
+                    ("class_restriction", &class_restriction.0),
+                ] {
+                    if let Some(v) = v {
+                        filters.push(Filter::Eq(col, v.to_value(d)));
+                    }
+                }
+                if let Some(s) = search.0.clone() {
+                    filters.push(Filter::AnyContains(&["name", "base_effect", "tags"], s));
+                }
+                let q = ListQuery {
+                    filters,
+                    sort: Some("feature_id".into()),
+                    limit: limit.0,
+                    offset: offset.0,
+                };
+                let page =
+                    crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
+                Ok(ListAnswer::Features(Arc::new(FeaturePage {
+                    features: page.items.into_iter().map(FeatureView::from).collect(),
+                    total: page.total,
+                    limit: page.limit,
+                    offset: page.offset,
+                })))
+            })
+            .await?;
+        match answer {
+            ListAnswer::Features(p) => Ok(Json(p)),
+            _ => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cache entry of another kind",
+            )),
+        }
+    }
+
+    /// List gear sets
+    ///
+    /// `weight` matches sets that include it (`Heavy` matches `Light|Medium|Heavy`).
+    #[oai(path = "/features/sets", method = "get")]
+    async fn list_sets(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        /// Page size, 1–500 (default 100).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "500"))
+        )]
+        limit: Query<u32>,
+        /// Rows to skip.
+        #[oai(default)]
+        offset: Query<u64>,
+        /// e.g. `Trial`, `Dungeon`, `Monster`.
+        set_type: Query<Option<String>>,
+        /// `Light`, `Medium`, `Heavy`, `Jewelry` or `Weapon`.
+        weight: Query<Option<String>>,
+        /// e.g. `S`, `A`.
+        pve_tier: Query<Option<String>>,
+        /// Text in the name, location or tags.
+        #[oai(validator(min_length = 2, max_length = 200))]
+        search: Query<Option<String>>,
+    ) -> Result<Json<Arc<SetPage>>, ApiError> {
+        let cache_key = format!(
+            "sets?{}limit={}&offset={}",
+            key(&[
+                ("set_type", set_type.as_deref()),
+                ("weight", weight.as_deref()),
+                ("pve_tier", pve_tier.as_deref()),
+                ("search", search.as_deref())
+            ]),
+            limit.0,
+            offset.0
+        );
+        let d = state.db.dialect;
+        let answer = state
+            .features
+            .lists
+            .get_or_load(cache_key, async {
+                let mut filters = Vec::new();
+                if let Some(v) = &set_type.0 {
+                    filters.push(Filter::Eq("set_type", v.to_value(d)));
+                }
+                if let Some(v) = &pve_tier.0 {
+                    filters.push(Filter::Eq("pve_tier", v.to_value(d)));
+                }
+                if let Some(v) = &weight.0 {
+                    filters.push(Filter::Contains("weight", v.clone()));
+                }
+                if let Some(s) = search.0.clone() {
+                    filters.push(Filter::AnyContains(&["name", "location", "tags"], s));
+                }
+                let q = ListQuery {
+                    filters,
+                    sort: Some("set_id".into()),
+                    limit: limit.0,
+                    offset: offset.0,
+                };
+                let page =
+                    crud::list::<GearSet>(&state.db, &crate::model::policy::Scope::All, &q).await?;
+                Ok(ListAnswer::Sets(Arc::new(SetPage {
+                    sets: page.items.into_iter().map(GearSetView::from).collect(),
+                    total: page.total,
+                    limit: page.limit,
+                    offset: page.offset,
+                })))
+            })
+            .await?;
+        match answer {
+            ListAnswer::Sets(p) => Ok(Json(p)),
+            _ => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cache entry of another kind",
+            )),
+        }
+    }
+
+    /// Get one gear set
+    #[oai(path = "/features/sets/:set_id", method = "get")]
+    async fn get_set(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        set_id: Path<String>,
+    ) -> Result<Json<Arc<GearSetView>>, ApiError> {
+        let db = state.db.clone();
+        let id = set_id.0.clone();
+        state
+            .features
+            .sets
+            .get_or_load(set_id.0.clone(), async move {
+                let row = crud::find::<GearSet>(&db, id.to_value(db.dialect)).await?;
+                Ok(row.map(|r| Arc::new(GearSetView::from(r))))
+            })
+            .await?
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found("Gear set not found"))
+    }
+
+    /// Search features and sets
+    ///
+    /// Features and sets together; sets are shaped as features with `category: "Set"`.
+    #[oai(path = "/features/search", method = "get")]
+    async fn search(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        /// Text in the name, effect or tags (at least 2 characters).
+        #[oai(validator(min_length = 2, max_length = 200))]
+        q: Query<String>,
+        /// Largest number of results, 1–100 (default 20).
+        #[oai(
+            default = "default_search_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u32>,
+    ) -> Result<Json<Arc<SearchResult>>, ApiError> {
+        let cache_key = format!("search?q={}&limit={}", q.0.to_lowercase(), limit.0);
+        let answer = state
+            .features
+            .lists
+            .get_or_load(cache_key, async {
+                Ok(ListAnswer::Search(Arc::new(
+                    queries::search(&state.db, &q.0, limit.0).await?,
+                )))
+            })
+            .await?;
+        match answer {
+            ListAnswer::Search(p) => Ok(Json(p)),
+            _ => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cache entry of another kind",
+            )),
+        }
+    }
+
+    /// Features of a class
+    ///
+    /// With `include_universal` (default true), also the features without a class restriction.
+    #[oai(path = "/features/class/:class_name", method = "get")]
+    async fn by_class(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        class_name: Path<String>,
+        /// Also list features every class can use.
+        #[oai(default = "default_true")]
+        include_universal: Query<bool>,
+        /// Page size, 1–500 (default 100).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "500"))
+        )]
+        limit: Query<u32>,
+        /// Rows to skip.
+        #[oai(default)]
+        offset: Query<u64>,
+    ) -> Result<Json<Arc<FeaturePage>>, ApiError> {
+        let cache_key = format!(
+            "class/{}?u={}&limit={}&offset={}",
+            class_name.0.to_lowercase(),
+            include_universal.0,
+            limit.0,
+            offset.0
+        );
+        let d = state.db.dialect;
+        let answer = state
+            .features
+            .lists
+            .get_or_load(cache_key, async {
+                let value = class_name.0.to_value(d);
+                let filter = if include_universal.0 {
+                    Filter::EqOrNull("class_restriction", value)
+                } else {
+                    Filter::Eq("class_restriction", value)
+                };
+                let q = ListQuery {
+                    filters: vec![filter],
+                    sort: Some("feature_id".into()),
+                    limit: limit.0,
+                    offset: offset.0,
+                };
+                let page =
+                    crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
+                Ok(ListAnswer::Features(Arc::new(FeaturePage {
+                    features: page.items.into_iter().map(FeatureView::from).collect(),
+                    total: page.total,
+                    limit: page.limit,
+                    offset: page.offset,
+                })))
+            })
+            .await?;
+        match answer {
+            ListAnswer::Features(p) => Ok(Json(p)),
+            _ => Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cache entry of another kind",
+            )),
+        }
+    }
+
+    /// Changes since a game update
+    ///
+    /// Features and sets whose `patch_updated` is later than `since` (`since_patch` accepted),
+    /// in patch order, paginated in SQL. Without either, every feature and set counts. Sends an
+    /// `ETag`; `If-None-Match` with it answers 304. An unknown patch answers 400 naming the
+    /// known ones (from configuration and the data).
+    #[oai(path = "/features/updates", method = "get")]
+    async fn updates(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        /// An update such as `U47`.
+        since: Query<Option<String>>,
+        /// Same as `since`.
+        since_patch: Query<Option<String>>,
+        /// Page size, 1–500 (default 100).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "500"))
+        )]
+        limit: Query<u32>,
+        /// Rows to skip.
+        #[oai(default)]
+        offset: Query<u64>,
+        /// An ETag from an earlier answer.
+        #[oai(name = "If-None-Match")]
+        if_none_match: Header<Option<String>>,
+    ) -> Result<UpdatesAnswer, ApiError> {
+        let since = since
+            .0
+            .or(since_patch.0)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty());
+        let cache_key = format!(
+            "updates?since={}&limit={}&offset={}",
+            since.as_deref().unwrap_or(""),
+            limit.0,
+            offset.0
+        );
+        let patches = &state.settings.features.patches;
+        let answer = state
+            .features
+            .lists
+            .get_or_load(cache_key, async {
+                let (body, etag) =
+                    queries::updates(&state.db, patches, since.as_deref(), limit.0, offset.0)
+                        .await?;
+                Ok(ListAnswer::Updates(Arc::new(body), etag.into()))
+            })
+            .await?;
+        let ListAnswer::Updates(body, etag) = answer else {
+            return Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "cache entry of another kind",
+            ));
+        };
+        let matches = if_none_match
+            .0
+            .as_deref()
+            .is_some_and(|h| h.split(',').any(|t| t.trim() == &*etag || t.trim() == "*"));
+        Ok(if matches {
+            UpdatesAnswer::NotModified(etag.to_string())
+        } else {
+            UpdatesAnswer::Ok(Json(body), etag.to_string())
+        })
+    }
+
+    /// Get one feature
+    #[oai(path = "/features/:feature_id", method = "get")]
+    async fn get_feature(
+        &self,
+        state: Data<&AppState>,
+        _auth: Auth,
+        feature_id: Path<String>,
+    ) -> Result<Json<Arc<FeatureView>>, ApiError> {
+        let db = state.db.clone();
+        let id = feature_id.0.clone();
+        state
+            .features
+            .features
+            .get_or_load(feature_id.0.clone(), async move {
+                let row = crud::find::<Feature>(&db, id.to_value(db.dialect)).await?;
+                Ok(row.map(|r| Arc::new(FeatureView::from(r))))
+            })
+            .await?
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found("Feature not found"))
+    }
+
+    /// Create a feature (administrators)
+    #[oai(path = "/features", method = "post")]
+    async fn create_feature(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<FeatureCreate>,
+    ) -> Result<FeatureCreated, ApiError> {
+        require_admin(auth.principal())?;
+        let row = checked_feature(body.0)?;
+        crud::insert(&state.db, &row).await?;
+        state.features.feature_changed(&row.feature_id).await;
+        Ok(FeatureCreated::Created(Json(row.into())))
+    }
+
+    /// Replace a feature (administrators)
+    ///
+    /// The body's `feature_id` must equal the path's.
+    #[oai(path = "/features/:feature_id", method = "put")]
+    async fn replace_feature(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        feature_id: Path<String>,
+        body: JsonBody<FeatureCreate>,
+    ) -> Result<Json<FeatureView>, ApiError> {
+        require_admin(auth.principal())?;
+        if body.0.feature_id != feature_id.0 {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "feature_id",
+                "must equal the id in the path",
+            )]));
+        }
+        let row = checked_feature(body.0)?;
+        if crud::find::<Feature>(&state.db, row.feature_id.to_value(state.db.dialect))
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::not_found("Feature not found"));
+        }
+        crud::update(&state.db, &row).await?;
+        state.features.feature_changed(&row.feature_id).await;
+        Ok(Json(row.into()))
+    }
+
+    /// Delete a feature (administrators)
+    #[oai(path = "/features/:feature_id", method = "delete")]
+    async fn delete_feature(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        feature_id: Path<String>,
+    ) -> Result<Deleted, ApiError> {
+        require_admin(auth.principal())?;
+        if !crud::delete::<Feature>(&state.db, feature_id.0.to_value(state.db.dialect)).await? {
+            return Err(ApiError::not_found("Feature not found"));
+        }
+        state.features.feature_changed(&feature_id.0).await;
+        Ok(Deleted::Deleted)
+    }
+
+    /// Create a gear set (administrators)
+    #[oai(path = "/features/sets", method = "post")]
+    async fn create_set(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<GearSetCreate>,
+    ) -> Result<SetCreated, ApiError> {
+        require_admin(auth.principal())?;
+        let row = checked_set(body.0)?;
+        crud::insert(&state.db, &row).await?;
+        state.features.set_changed(&row.set_id).await;
+        Ok(SetCreated::Created(Json(row.into())))
+    }
+
+    /// Replace a gear set (administrators)
+    #[oai(path = "/features/sets/:set_id", method = "put")]
+    async fn replace_set(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        set_id: Path<String>,
+        body: JsonBody<GearSetCreate>,
+    ) -> Result<Json<GearSetView>, ApiError> {
+        require_admin(auth.principal())?;
+        if body.0.set_id != set_id.0 {
+            return Err(ApiError::validation(vec![FieldError::new(
+                "set_id",
+                "must equal the id in the path",
+            )]));
+        }
+        let row = checked_set(body.0)?;
+        if crud::find::<GearSet>(&state.db, row.set_id.to_value(state.db.dialect))
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::not_found("Gear set not found"));
+        }
+        crud::update(&state.db, &row).await?;
+        state.features.set_changed(&row.set_id).await;
+        Ok(Json(row.into()))
+    }
+
+    /// Delete a gear set (administrators)
+    #[oai(path = "/features/sets/:set_id", method = "delete")]
+    async fn delete_set(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        set_id: Path<String>,
+    ) -> Result<Deleted, ApiError> {
+        require_admin(auth.principal())?;
+        if !crud::delete::<GearSet>(&state.db, set_id.0.to_value(state.db.dialect)).await? {
+            return Err(ApiError::not_found("Gear set not found"));
+        }
+        state.features.set_changed(&set_id.0).await;
+        Ok(Deleted::Deleted)
+    }
+}
+
+/// Admin bodies go through the importer's normalisation, so both paths store one form.
+fn checked_feature(body: FeatureCreate) -> Result<Feature, ApiError> {
+    let now = truncate_to_millis(chrono::Utc::now());
+    let row = Feature::__from_create(body, None, now);
+    let raw = poem_openapi::types::ToJSON::to_json(&FeatureView::from(row)).unwrap_or_default();
+    match normalize::normalize(&without_attributes(raw), now) {
+        Ok(normalize::Entry::Feature(f)) => Ok(*f),
+        Ok(normalize::Entry::Set(_)) => Err(ApiError::validation(vec![FieldError::new(
+            "body",
+            "looks like a gear set; use /features/sets",
+        )])),
+        Err(reason) => Err(ApiError::validation(vec![FieldError::new("body", reason)])),
+    }
+}
+
+fn checked_set(body: GearSetCreate) -> Result<GearSet, ApiError> {
+    let now = truncate_to_millis(chrono::Utc::now());
+    let row = GearSet::__from_create(body, None, now);
+    let raw = poem_openapi::types::ToJSON::to_json(&GearSetView::from(row)).unwrap_or_default();
+    match normalize::normalize(&without_attributes(raw), now) {
+        Ok(normalize::Entry::Set(s)) => Ok(*s),
+        Ok(normalize::Entry::Feature(_)) => Err(ApiError::validation(vec![FieldError::new(
+            "bonuses",
+            "is required",
+        )])),
+        Err(reason) => Err(ApiError::validation(vec![FieldError::new("body", reason)])),
+    }
+}
+
+/// Lifts `attributes` into the top level (so they land back in `attributes`) and drops `updated_at`.
+fn without_attributes(mut raw: serde_json::Value) -> serde_json::Value {
+    if let Some(obj) = raw.as_object_mut() {
+        obj.remove("updated_at");
+        if let Some(serde_json::Value::Object(attrs)) = obj.remove("attributes") {
+            for (k, v) in attrs {
+                obj.entry(k).or_insert(v);
+            }
+        }
+    }
+    raw
+}

@@ -1,0 +1,137 @@
+//! The feature database's in-process TTL caches (moka): features by id, gear sets by id, and
+//! list/search/updates results by their normalised query. Concurrent misses of one key load
+//! once (`try_get_with`); errors are not cached. Admin writes invalidate what they affect at
+//! once in this instance. Hits, misses and entry counts feed `/metrics`.
+
+use std::{
+    future::Future,
+    hash::Hash,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use moka::future::Cache;
+
+use crate::{config::FeatureSettings, error::ApiError};
+
+/// One named cache with hit/miss counters.
+pub struct Counted<K, V> {
+    /// Name in metrics (`features`, `sets`, `lists`).
+    pub name: &'static str,
+    cache: Cache<K, V>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// A cache's figures.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheStats {
+    /// Name.
+    pub name: &'static str,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that loaded.
+    pub misses: u64,
+    /// Entries held (eventually consistent).
+    pub entries: u64,
+}
+
+impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'static> Counted<K, V> {
+    fn new(name: &'static str, s: &FeatureSettings) -> Self {
+        Self {
+            name,
+            cache: Cache::builder()
+                .max_capacity(s.cache_capacity)
+                .time_to_live(Duration::from_secs(s.cache_ttl_secs))
+                .build(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The cached value for `key`, or `load()`'s (stored on success; one load per key at a time).
+    ///
+    /// # Errors
+    /// `load`'s error (not cached).
+    pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, ApiError>
+    where
+        F: Future<Output = Result<V, ApiError>>,
+    {
+        if let Some(v) = self.cache.get(&key).await {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(v);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.cache
+            .try_get_with(key, load)
+            .await
+            .map_err(|e: Arc<ApiError>| e.copy())
+    }
+
+    /// Drops `key`.
+    pub async fn invalidate(&self, key: &K) {
+        self.cache.invalidate(key).await;
+    }
+
+    /// Drops everything.
+    pub fn invalidate_all(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// Current figures.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            name: self.name,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.cache.entry_count(),
+        }
+    }
+}
+
+/// The three caches.
+pub struct FeatureCache {
+    /// Feature by id (`None` = known missing).
+    pub features: Counted<String, Option<Arc<super::models::FeatureView>>>,
+    /// Gear set by id.
+    pub sets: Counted<String, Option<Arc<super::models::GearSetView>>>,
+    /// List, search and updates answers by normalised query.
+    pub lists: Counted<String, super::dto::ListAnswer>,
+}
+
+impl FeatureCache {
+    /// Caches sized and timed by `[features]`.
+    pub fn new(s: &FeatureSettings) -> Self {
+        Self {
+            features: Counted::new("features", s),
+            sets: Counted::new("sets", s),
+            lists: Counted::new("lists", s),
+        }
+    }
+
+    /// After a write to feature `id`: drop it and every list.
+    pub async fn feature_changed(&self, id: &str) {
+        self.features.invalidate(&id.to_owned()).await;
+        self.lists.invalidate_all();
+    }
+
+    /// After a write to gear set `id`: drop it and every list.
+    pub async fn set_changed(&self, id: &str) {
+        self.sets.invalidate(&id.to_owned()).await;
+        self.lists.invalidate_all();
+    }
+
+    /// Figures of every cache.
+    pub fn stats(&self) -> [CacheStats; 3] {
+        [self.features.stats(), self.sets.stats(), self.lists.stats()]
+    }
+}
+
+impl std::fmt::Debug for FeatureCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.stats()).finish()
+    }
+}

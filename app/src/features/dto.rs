@@ -1,0 +1,135 @@
+//! Feature API response bodies (API contract, "Feature database").
+
+use std::sync::Arc;
+
+use poem_openapi::Object;
+
+use super::models::{FeatureView, GearSet, GearSetView};
+
+/// `GET /features`, `/features/class/{class}`.
+#[derive(Debug, Clone, Object)]
+pub struct FeaturePage {
+    /// The features of this page.
+    pub features: Vec<FeatureView>,
+    /// Matches over all pages.
+    pub total: u64,
+    /// Page size.
+    pub limit: u32,
+    /// Rows skipped.
+    pub offset: u64,
+}
+
+/// `GET /features/sets`.
+#[derive(Debug, Clone, Object)]
+pub struct SetPage {
+    /// The sets of this page.
+    pub sets: Vec<GearSetView>,
+    /// Matches over all pages.
+    pub total: u64,
+    /// Page size.
+    pub limit: u32,
+    /// Rows skipped.
+    pub offset: u64,
+}
+
+/// `GET /features/search`: features and sets together, sets shaped as features with
+/// `category: "Set"` (their bonuses, weight and tier under `attributes`).
+#[derive(Debug, Clone, Object)]
+pub struct SearchResult {
+    /// The query as given.
+    pub query: String,
+    /// Matches, features first, then sets, each by name.
+    pub features: Vec<FeatureView>,
+    /// Number of matches returned.
+    pub total: u64,
+}
+
+/// One entry of `GET /features/updates`.
+#[derive(Debug, Clone, Object)]
+pub struct UpdateItem {
+    /// Feature or set id.
+    pub feature_id: String,
+    /// Name.
+    pub name: String,
+    /// Category (`Set` for gear sets).
+    pub category: String,
+    /// `modified` (the data keeps no history, so additions are not told apart).
+    pub change_type: String,
+    /// The update that last changed it.
+    pub patch_updated: Option<String>,
+    /// The update before that, when known (never, for now).
+    pub previous_patch: Option<String>,
+    /// What changed, when known (empty: the data keeps no history).
+    pub changes: Vec<String>,
+}
+
+/// `GET /features/updates`.
+#[derive(Debug, Clone, Object)]
+pub struct UpdatesResponse {
+    /// The `since` asked for, if any.
+    pub since_patch: Option<String>,
+    /// The newest update present in the data.
+    pub current_patch: Option<String>,
+    /// Features and sets changed after `since_patch` (all of them without it), one page.
+    pub updates: Vec<UpdateItem>,
+    /// Changes over all pages.
+    pub total_changes: u64,
+}
+
+/// A cached list answer.
+#[derive(Debug, Clone)]
+pub enum ListAnswer {
+    /// Features page.
+    Features(Arc<FeaturePage>),
+    /// Sets page.
+    Sets(Arc<SetPage>),
+    /// Search result.
+    Search(Arc<SearchResult>),
+    /// Updates page with its ETag.
+    Updates(Arc<UpdatesResponse>, Arc<str>),
+}
+
+impl From<GearSet> for FeatureView {
+    fn from(s: GearSet) -> Self {
+        let mut attributes = serde_json::json!({
+            "bonuses": s.bonuses, "weight": s.weight, "bind_type": s.bind_type, "tradeable": s.tradeable,
+            "location": s.location, "pve_tier": s.pve_tier, "role_affinity": s.role_affinity,
+        });
+        if let (Some(extra), Some(obj)) = (s.attributes.as_object(), attributes.as_object_mut()) {
+            for (k, v) in extra {
+                obj.entry(k.clone()).or_insert_with(|| v.clone());
+            }
+        }
+        FeatureView {
+            feature_id: s.set_id,
+            system: "PLAYER".into(),
+            category: "Set".into(),
+            subcategory: Some(s.set_type),
+            feature_type: None,
+            name: s.name,
+            parent_feature: None,
+            class_restriction: None,
+            unlock_method: None,
+            resource_type: None,
+            resource_cost: None,
+            cast_time: None,
+            target_type: None,
+            range_m: None,
+            radius_m: None,
+            duration_sec: None,
+            cooldown_sec: None,
+            base_effect: None,
+            scaling_stat: None,
+            max_ranks: None,
+            rank_progression: None,
+            buff_debuff_granted: None,
+            synergy: None,
+            tags: s.tags,
+            dlc_required: s.dlc_required,
+            patch_updated: s.patch_updated,
+            source_url: s.source_url,
+            attributes,
+            updated_at: s.updated_at,
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The feature database: skills, passives, morphs, scribing, champion points, companion skills
+//! and gear sets; its importer, built-in sample, cache and endpoints.
+
+pub mod api;
+pub mod cache;
+pub mod dto;
+pub mod import;
+pub mod models;
+pub mod normalize;
+pub mod queries;
+pub mod sample;

@@ -1,0 +1,145 @@
+//! `Feature` (skills, passives, morphs, scribing scripts, champion points, companion skills)
+//! and `GearSet`, with the upstream columns plus `attributes`: every key of the source entry
+//! that has no column, and the original spelling of every value the importer normalised, so
+//! nothing of the source is lost.
+
+use chrono::{DateTime, Utc};
+use ebo_macros::Model;
+
+/// One game feature (API contract: `Feature`).
+#[derive(Debug, Clone, PartialEq, Model)]
+#[model(
+    table = "features",
+    display = "Feature",
+    read = "authenticated",
+    write = "admin",
+    create = "admin",
+    sort = "name, feature_id",
+    default_sort = "feature_id"
+)]
+pub struct Feature {
+    /// Stable id, e.g. `PLAYER_CLASS_ARC_HERALD_ULT_001`.
+    #[model(id, provided, validate(length(min = 1, max = 120)))]
+    pub feature_id: String,
+    /// `PLAYER` or `COMPANION`.
+    #[model(filter = "eq")]
+    pub system: String,
+    /// `Class`, `Weapon`, `Armor`, `Guild`, `World`, `AllianceWar`, `Racial`, `Crafting`, `Scribing`, `ChampionPoints`.
+    #[model(filter = "eq")]
+    pub category: String,
+    /// Skill line or constellation, e.g. `Herald of the Tome`.
+    pub subcategory: Option<String>,
+    /// `ACTIVE`, `PASSIVE`, `ULTIMATE`, `MORPH_A`, `MORPH_B`, `AFFIX`, `SLOTTABLE`, `SIGNATURE`, `FOCUS`, `GRIMOIRE`, `SYNERGY`, `SKILL_LINE`, `WORLD_OBJECT`, or none.
+    #[model(filter = "eq")]
+    pub feature_type: Option<String>,
+    /// In-game name.
+    #[model(validate(length(min = 1, max = 200)))]
+    pub name: String,
+    /// The base skill a morph belongs to.
+    pub parent_feature: Option<String>,
+    /// A class, companion or race; none for universal features.
+    #[model(filter = "eq")]
+    pub class_restriction: Option<String>,
+    /// How it is unlocked.
+    pub unlock_method: Option<String>,
+    /// `Magicka`, `Stamina`, `Health`, `Ultimate`, or several joined by `|` in that order.
+    pub resource_type: Option<String>,
+    /// Cost: a number, a text such as `"2970 Magicka"`, or per-rank values.
+    #[model(json)]
+    pub resource_cost: Option<serde_json::Value>,
+    /// `Instant`, `Channeled`, seconds, …
+    pub cast_time: Option<String>,
+    /// `Self`, `Enemy`, `Area`, `Cone`, …
+    pub target_type: Option<String>,
+    /// Range, metres.
+    pub range_m: Option<f64>,
+    /// Radius, metres.
+    pub radius_m: Option<f64>,
+    /// Duration, seconds.
+    pub duration_sec: Option<f64>,
+    /// Cooldown, seconds.
+    pub cooldown_sec: Option<f64>,
+    /// What it does.
+    pub base_effect: Option<String>,
+    /// The stat it scales with.
+    pub scaling_stat: Option<String>,
+    /// Ranks (passives, champion stars).
+    pub max_ranks: Option<i32>,
+    /// Values per rank (text or per-rank object).
+    #[model(json)]
+    pub rank_progression: Option<serde_json::Value>,
+    /// Buffs or debuffs it grants (Major Brutality, Minor Breach, …).
+    pub buff_debuff_granted: Option<String>,
+    /// The synergy it offers allies.
+    pub synergy: Option<String>,
+    /// Tags joined by `|` (the source has both `a|b` strings and lists).
+    pub tags: Option<String>,
+    /// DLC or chapter needed.
+    pub dlc_required: Option<String>,
+    /// Game update of the last change, e.g. `U48`.
+    #[model(filter = "eq")]
+    pub patch_updated: Option<String>,
+    /// Where the facts come from.
+    pub source_url: Option<String>,
+    /// Every other key of the source entry, plus `source_values`: original spellings the importer normalised.
+    #[model(json)]
+    pub attributes: serde_json::Value,
+    /// When this row last changed (UTC).
+    #[model(updated_at)]
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One gear set (API contract: `GearSet`).
+#[derive(Debug, Clone, PartialEq, Model)]
+#[model(
+    table = "gear_sets",
+    display = "Gear set",
+    read = "authenticated",
+    write = "admin",
+    create = "admin",
+    sort = "name, set_id",
+    default_sort = "set_id"
+)]
+pub struct GearSet {
+    /// Stable id, e.g. `SET_TRIAL_RELEQUEN`.
+    #[model(id, provided)]
+    pub set_id: String,
+    /// In-game name.
+    pub name: String,
+    /// `Trial`, `Dungeon`, `Monster`, `Overland`, `Arena`, `Craftable`, `Mythic`, …
+    #[model(filter = "eq")]
+    pub set_type: String,
+    /// Armour weights and slots joined by `|` in the order Light, Medium, Heavy, Jewelry, Weapon.
+    #[model(filter = "contains")]
+    pub weight: Option<String>,
+    /// `Bind on Pickup`, `Bind on Equip`, …
+    pub bind_type: Option<String>,
+    /// Whether it can be traded.
+    pub tradeable: Option<bool>,
+    /// Where it drops or is crafted.
+    pub location: Option<String>,
+    /// DLC or chapter needed.
+    pub dlc_required: Option<String>,
+    /// Set bonuses by number of pieces (`{"2": {...}, "5": {...}}`).
+    #[model(json)]
+    pub bonuses: serde_json::Value,
+    /// PvE tier (`S`, `A`, …).
+    #[model(filter = "eq")]
+    pub pve_tier: Option<String>,
+    /// Affinity per role metric, 0–1.
+    #[model(json)]
+    pub role_affinity: Option<serde_json::Value>,
+    /// Tags joined by `|`.
+    pub tags: Option<String>,
+    /// Game update of the last change.
+    #[model(filter = "eq")]
+    pub patch_updated: Option<String>,
+    /// Where the facts come from.
+    pub source_url: Option<String>,
+    /// Every other key of the source entry, plus `source_values`.
+    #[model(json)]
+    pub attributes: serde_json::Value,
+    /// When this row last changed (UTC).
+    #[model(updated_at)]
+    pub updated_at: DateTime<Utc>,
+}
