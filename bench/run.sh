@@ -32,6 +32,14 @@ BENCH_RESULTS="${BENCH_RESULTS:-bench/results/latest.md}"
 BENCH_PGBENCH_CLIENTS="${BENCH_PGBENCH_CLIENTS:-16}"
 
 log() { printf 'bench: %s\n' "$*" >&2; }
+
+# BENCH_TOKEN: yours if exported, else a benchmark user is registered once the service is up.
+AUTO_TOKEN=0
+if [[ -z ${BENCH_TOKEN:-} ]]; then
+    BENCH_TOKEN=pending-registration
+    AUTO_TOKEN=1
+fi
+export BENCH_TOKEN
 die() {
     log "error: $*"
     exit 1
@@ -251,6 +259,20 @@ wait_ready ceiling "$CEILING_PID" "$CEILING_URL/" "$TMP/ceiling.log"
 wait_ready "ebo serve" "$SERVICE_PID" "$SERVICE_URL/health/ready" "$TMP/service.log"
 log "both servers ready"
 
+# A signed-in user for endpoints whose header uses ${BENCH_TOKEN}: registered on the fresh
+# service unless you exported BENCH_TOKEN yourself.
+if [[ $AUTO_TOKEN == 1 ]]; then
+    curl -fsS -o /dev/null -H 'content-type: application/json' \
+        -d '{"email":"bench@example.com","username":"bench","password":"Bench-Passw0rd"}' \
+        "$SERVICE_URL/api/v1/auth/register" || true
+    BENCH_TOKEN=$(curl -fsS -H 'content-type: application/json' \
+        -d '{"username":"bench","password":"Bench-Passw0rd"}' "$SERVICE_URL/api/v1/auth/login" |
+        python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])') ||
+        die "cannot log in the benchmark user"
+    export BENCH_TOKEN
+    log "signed in as the benchmark user"
+fi
+
 # --- endpoints ------------------------------------------------------------------------------
 
 # wrk output -> "req/s p50_ms p99_ms non2xx total socket_errors" (one line; socket_errors is
@@ -283,6 +305,7 @@ CEILING_RPS=""
 
 for i in "${!EP_NAMES[@]}"; do
     name="${EP_NAMES[i]}" method="${EP_METHODS[i]}" path="${EP_PATHS[i]}" header="${EP_HEADERS[i]}"
+    header="${header//pending-registration/$BENCH_TOKEN}" # the token registered above
     if [[ ${EP_CEILING[i]} == 1 ]]; then
         base="$CEILING_URL" pid="$CEILING_PID" is_ceiling=1
     else

@@ -1,8 +1,6 @@
 //! `/features`: the feature database (API contract, "Feature database"). Reads need a signed-in
 //! user and go through the TTL caches; writes need an administrator and invalidate them.
 
-use std::sync::Arc;
-
 use poem::{http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -18,7 +16,10 @@ use super::{
 use crate::{
     auth::{Auth, Principal},
     error::{ApiError, FieldError},
-    http::{ApiTags, json::JsonBody},
+    http::{
+        ApiTags,
+        json::{JsonBody, JsonBytes},
+    },
     model::{ColumnType, Filter, ListQuery, column::truncate_to_millis, crud},
     state::AppState,
 };
@@ -85,7 +86,7 @@ pub enum Deleted {
 pub enum UpdatesAnswer {
     /// The changes, with an `ETag` for conditional requests.
     #[oai(status = 200)]
-    Ok(Json<Arc<UpdatesResponse>>, #[oai(header = "ETag")] String),
+    Ok(JsonBytes<UpdatesResponse>, #[oai(header = "ETag")] String),
     /// Nothing changed since the `If-None-Match` ETag.
     #[oai(status = 304)]
     NotModified(#[oai(header = "ETag")] String),
@@ -126,7 +127,7 @@ impl FeaturesApi {
         /// Text in the name, effect or tags.
         #[oai(validator(min_length = 2, max_length = 200))]
         search: Query<Option<String>>,
-    ) -> Result<Json<Arc<FeaturePage>>, ApiError> {
+    ) -> Result<JsonBytes<FeaturePage>, ApiError> {
         let cache_key = format!(
             "features?{}limit={}&offset={}",
             key(&[
@@ -166,7 +167,7 @@ impl FeaturesApi {
                 };
                 let page =
                     crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Features(Arc::new(FeaturePage {
+                Ok(ListAnswer::Features(JsonBytes::new(&FeaturePage {
                     features: page.items.into_iter().map(FeatureView::from).collect(),
                     total: page.total,
                     limit: page.limit,
@@ -175,7 +176,7 @@ impl FeaturesApi {
             })
             .await?;
         match answer {
-            ListAnswer::Features(p) => Ok(Json(p)),
+            ListAnswer::Features(p) => Ok(p),
             _ => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cache entry of another kind",
@@ -209,7 +210,7 @@ impl FeaturesApi {
         /// Text in the name, location or tags.
         #[oai(validator(min_length = 2, max_length = 200))]
         search: Query<Option<String>>,
-    ) -> Result<Json<Arc<SetPage>>, ApiError> {
+    ) -> Result<JsonBytes<SetPage>, ApiError> {
         let cache_key = format!(
             "sets?{}limit={}&offset={}",
             key(&[
@@ -247,7 +248,7 @@ impl FeaturesApi {
                 };
                 let page =
                     crud::list::<GearSet>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Sets(Arc::new(SetPage {
+                Ok(ListAnswer::Sets(JsonBytes::new(&SetPage {
                     sets: page.items.into_iter().map(GearSetView::from).collect(),
                     total: page.total,
                     limit: page.limit,
@@ -256,7 +257,7 @@ impl FeaturesApi {
             })
             .await?;
         match answer {
-            ListAnswer::Sets(p) => Ok(Json(p)),
+            ListAnswer::Sets(p) => Ok(p),
             _ => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cache entry of another kind",
@@ -271,7 +272,7 @@ impl FeaturesApi {
         state: Data<&AppState>,
         _auth: Auth,
         set_id: Path<String>,
-    ) -> Result<Json<Arc<GearSetView>>, ApiError> {
+    ) -> Result<JsonBytes<GearSetView>, ApiError> {
         let db = state.db.clone();
         let id = set_id.0.clone();
         state
@@ -279,10 +280,9 @@ impl FeaturesApi {
             .sets
             .get_or_load(set_id.0.clone(), async move {
                 let row = crud::find::<GearSet>(&db, id.to_value(db.dialect)).await?;
-                Ok(row.map(|r| Arc::new(GearSetView::from(r))))
+                Ok(row.map(|r| JsonBytes::new(&GearSetView::from(r))))
             })
             .await?
-            .map(Json)
             .ok_or_else(|| ApiError::not_found("Gear set not found"))
     }
 
@@ -303,19 +303,19 @@ impl FeaturesApi {
             validator(minimum(value = "1"), maximum(value = "100"))
         )]
         limit: Query<u32>,
-    ) -> Result<Json<Arc<SearchResult>>, ApiError> {
+    ) -> Result<JsonBytes<SearchResult>, ApiError> {
         let cache_key = format!("search?q={}&limit={}", q.0.to_lowercase(), limit.0);
         let answer = state
             .features
             .lists
             .get_or_load(cache_key, async {
-                Ok(ListAnswer::Search(Arc::new(
-                    queries::search(&state.db, &q.0, limit.0).await?,
+                Ok(ListAnswer::Search(JsonBytes::new(
+                    &queries::search(&state.db, &q.0, limit.0).await?,
                 )))
             })
             .await?;
         match answer {
-            ListAnswer::Search(p) => Ok(Json(p)),
+            ListAnswer::Search(p) => Ok(p),
             _ => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cache entry of another kind",
@@ -344,7 +344,7 @@ impl FeaturesApi {
         /// Rows to skip.
         #[oai(default)]
         offset: Query<u64>,
-    ) -> Result<Json<Arc<FeaturePage>>, ApiError> {
+    ) -> Result<JsonBytes<FeaturePage>, ApiError> {
         let cache_key = format!(
             "class/{}?u={}&limit={}&offset={}",
             class_name.0.to_lowercase(),
@@ -371,7 +371,7 @@ impl FeaturesApi {
                 };
                 let page =
                     crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Features(Arc::new(FeaturePage {
+                Ok(ListAnswer::Features(JsonBytes::new(&FeaturePage {
                     features: page.items.into_iter().map(FeatureView::from).collect(),
                     total: page.total,
                     limit: page.limit,
@@ -380,7 +380,7 @@ impl FeaturesApi {
             })
             .await?;
         match answer {
-            ListAnswer::Features(p) => Ok(Json(p)),
+            ListAnswer::Features(p) => Ok(p),
             _ => Err(ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "cache entry of another kind",
@@ -435,7 +435,7 @@ impl FeaturesApi {
                 let (body, etag) =
                     queries::updates(&state.db, patches, since.as_deref(), limit.0, offset.0)
                         .await?;
-                Ok(ListAnswer::Updates(Arc::new(body), etag.into()))
+                Ok(ListAnswer::Updates(JsonBytes::new(&body), etag.into()))
             })
             .await?;
         let ListAnswer::Updates(body, etag) = answer else {
@@ -451,7 +451,7 @@ impl FeaturesApi {
         Ok(if matches {
             UpdatesAnswer::NotModified(etag.to_string())
         } else {
-            UpdatesAnswer::Ok(Json(body), etag.to_string())
+            UpdatesAnswer::Ok(body, etag.to_string())
         })
     }
 
@@ -462,7 +462,7 @@ impl FeaturesApi {
         state: Data<&AppState>,
         _auth: Auth,
         feature_id: Path<String>,
-    ) -> Result<Json<Arc<FeatureView>>, ApiError> {
+    ) -> Result<JsonBytes<FeatureView>, ApiError> {
         let db = state.db.clone();
         let id = feature_id.0.clone();
         state
@@ -470,10 +470,9 @@ impl FeaturesApi {
             .features
             .get_or_load(feature_id.0.clone(), async move {
                 let row = crud::find::<Feature>(&db, id.to_value(db.dialect)).await?;
-                Ok(row.map(|r| Arc::new(FeatureView::from(r))))
+                Ok(row.map(|r| JsonBytes::new(&FeatureView::from(r))))
             })
             .await?
-            .map(Json)
             .ok_or_else(|| ApiError::not_found("Feature not found"))
     }
 

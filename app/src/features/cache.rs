@@ -95,9 +95,9 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
 /// The three caches.
 pub struct FeatureCache {
     /// Feature by id (`None` = known missing).
-    pub features: Counted<String, Option<Arc<super::models::FeatureView>>>,
+    pub features: Counted<String, Option<crate::http::json::JsonBytes<super::models::FeatureView>>>,
     /// Gear set by id.
-    pub sets: Counted<String, Option<Arc<super::models::GearSetView>>>,
+    pub sets: Counted<String, Option<crate::http::json::JsonBytes<super::models::GearSetView>>>,
     /// List, search and updates answers by normalised query.
     pub lists: Counted<String, super::dto::ListAnswer>,
 }

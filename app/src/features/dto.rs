@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use poem_openapi::Object;
 
+use crate::http::json::JsonBytes;
+
 use super::models::{FeatureView, GearSet, GearSetView};
 
 /// `GET /features`, `/features/class/{class}`.
@@ -76,17 +78,17 @@ pub struct UpdatesResponse {
     pub total_changes: u64,
 }
 
-/// A cached list answer.
+/// A cached list answer, serialised once.
 #[derive(Debug, Clone)]
 pub enum ListAnswer {
     /// Features page.
-    Features(Arc<FeaturePage>),
+    Features(JsonBytes<FeaturePage>),
     /// Sets page.
-    Sets(Arc<SetPage>),
+    Sets(JsonBytes<SetPage>),
     /// Search result.
-    Search(Arc<SearchResult>),
+    Search(JsonBytes<SearchResult>),
     /// Updates page with its ETag.
-    Updates(Arc<UpdatesResponse>, Arc<str>),
+    Updates(JsonBytes<UpdatesResponse>, Arc<str>),
 }
 
 impl From<GearSet> for FeatureView {

@@ -475,3 +475,64 @@ impl<'a, T: ParseFromJSON> poem_openapi::ApiExtractor<'a> for MaybeJson<T> {
         <Self as ParsePayload>::from_request(request, body).await
     }
 }
+
+/// A JSON response serialised once and served as bytes: cached answers (the feature
+/// database) skip rebuilding the JSON on every request. Documented in the spec exactly as
+/// `Json<T>` (200, `application/json`, `T`'s schema).
+#[derive(Debug, Clone)]
+pub struct JsonBytes<T> {
+    bytes: bytes::Bytes,
+    _type: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: poem_openapi::types::ToJSON> JsonBytes<T> {
+    /// Serialises `value` once.
+    pub fn new(value: &T) -> Self {
+        let bytes = serde_json::to_vec(&value.to_json()).unwrap_or_else(|_| b"null".to_vec());
+        Self {
+            bytes: bytes.into(),
+            _type: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Type> Payload for JsonBytes<T> {
+    const CONTENT_TYPE: &'static str = "application/json; charset=utf-8";
+
+    fn schema_ref() -> MetaSchemaRef {
+        T::schema_ref()
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
+
+impl<T: Send> poem::IntoResponse for JsonBytes<T> {
+    fn into_response(self) -> poem::Response {
+        poem::Response::builder()
+            .content_type("application/json; charset=utf-8")
+            .body(self.bytes)
+    }
+}
+
+impl<T: Type> poem_openapi::ApiResponse for JsonBytes<T> {
+    fn meta() -> poem_openapi::registry::MetaResponses {
+        poem_openapi::registry::MetaResponses {
+            responses: vec![poem_openapi::registry::MetaResponse {
+                description: "",
+                status: Some(200),
+                status_range: None,
+                content: vec![poem_openapi::registry::MetaMediaType {
+                    content_type: <Self as Payload>::CONTENT_TYPE,
+                    schema: <Self as Payload>::schema_ref(),
+                }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        T::register(registry);
+    }
+}
