@@ -353,17 +353,9 @@ async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
         }
         _ => None,
     };
-    let db = match Db::connect_with_retry(&settings.database).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("ebo: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Err(e) = migrate::up(&db).await {
-        eprintln!("ebo: {e}");
+    let Some(db) = migrated_db(&settings).await else {
         return ExitCode::FAILURE;
-    }
+    };
     let auth = match AuthState::new(&settings.auth) {
         Ok(a) => a,
         Err(e) => {
@@ -415,17 +407,9 @@ async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
 
 async fn seed_features(settings: Settings, dir: &std::path::Path, dry_run: bool) -> ExitCode {
     telemetry::init(&settings.log);
-    let db = match Db::connect_with_retry(&settings.database).await {
-        Ok(db) => db,
-        Err(e) => {
-            eprintln!("ebo: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Err(e) = migrate::up(&db).await {
-        eprintln!("ebo: {e}");
+    let Some(db) = migrated_db(&settings).await else {
         return ExitCode::FAILURE;
-    }
+    };
     let report = match crate::features::import::import_dir(&db, dir, dry_run).await {
         Ok(r) => r,
         Err(e) => {
@@ -460,4 +444,22 @@ async fn seed_features(settings: Settings, dir: &std::path::Path, dry_run: bool)
         report.files.len()
     );
     ExitCode::SUCCESS
+}
+
+/// Connects (with the start-up retries) and applies pending migrations; prints why not.
+async fn migrated_db(settings: &Settings) -> Option<Db> {
+    let db = match Db::connect_with_retry(&settings.database).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return None;
+        }
+    };
+    match migrate::up(&db).await {
+        Ok(_) => Some(db),
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            None
+        }
+    }
 }

@@ -510,13 +510,9 @@ impl FeaturesApi {
             )]));
         }
         let row = checked_feature(body.0)?;
-        if crud::find::<Feature>(&state.db, row.feature_id.to_value(state.db.dialect))
-            .await?
-            .is_none()
-        {
+        if !crud::update(&state.db, &row).await? {
             return Err(ApiError::not_found("Feature not found"));
         }
-        crud::update(&state.db, &row).await?;
         state.features.feature_changed(&row.feature_id).await;
         Ok(Json(row.into()))
     }
@@ -569,13 +565,9 @@ impl FeaturesApi {
             )]));
         }
         let row = checked_set(body.0)?;
-        if crud::find::<GearSet>(&state.db, row.set_id.to_value(state.db.dialect))
-            .await?
-            .is_none()
-        {
+        if !crud::update(&state.db, &row).await? {
             return Err(ApiError::not_found("Gear set not found"));
         }
-        crud::update(&state.db, &row).await?;
         state.features.set_changed(&row.set_id).await;
         Ok(Json(row.into()))
     }

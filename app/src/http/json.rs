@@ -69,22 +69,30 @@ impl<T: ParseFromJSON> ParsePayload for JsonBody<T> {
                 ApiError::new(StatusCode::BAD_REQUEST, "A JSON request body is required").into(),
             );
         }
-        let value: Value = serde_json::from_slice(&data).map_err(|e| {
-            poem::Error::from(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Malformed JSON body: {e}"),
-            ))
-        })?;
-        let errors = validate::<T>(&value);
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors).into());
-        }
-        T::parse_from_json(Some(value)).map(Self).map_err(|e| {
-            // The schema accepted it, so this is a rule the schema cannot express.
-            let msg = super::problem::humanize(e.message());
-            ApiError::validation(vec![FieldError::new("body", msg)]).into()
-        })
+        parse_checked(&data).map(Self)
     }
+}
+
+/// Parses a body: malformed JSON is 400; then every schema violation of `T` in one 422; then `T`.
+fn parse_checked<T: ParseFromJSON>(data: &[u8]) -> Result<T> {
+    let value: Value = serde_json::from_slice(data).map_err(|e| {
+        poem::Error::from(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("Malformed JSON body: {e}"),
+        ))
+    })?;
+    let errors = validate::<T>(&value);
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors).into());
+    }
+    T::parse_from_json(Some(value)).map_err(|e| {
+        // The schema accepted it, so this is a rule the schema cannot express.
+        ApiError::validation(vec![FieldError::new(
+            "body",
+            super::problem::humanize(e.message()),
+        )])
+        .into()
+    })
 }
 
 impl_apirequest_for_payload!(JsonBody<T>, T: ParseFromJSON);
@@ -424,25 +432,7 @@ impl<T: ParseFromJSON> ParsePayload for MaybeJson<T> {
             }
             .into());
         }
-        let value: Value = serde_json::from_slice(&data).map_err(|e| {
-            poem::Error::from(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                format!("Malformed JSON body: {e}"),
-            ))
-        })?;
-        let errors = validate::<T>(&value);
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors).into());
-        }
-        T::parse_from_json(Some(value))
-            .map(|v| Self(Some(v)))
-            .map_err(|e| {
-                ApiError::validation(vec![FieldError::new(
-                    "body",
-                    super::problem::humanize(e.message()),
-                )])
-                .into()
-            })
+        parse_checked(&data).map(|v| Self(Some(v)))
     }
 }
 

@@ -146,11 +146,11 @@ pub async fn list<M: Model>(
     })
 }
 
-/// `UPDATE` of every non-key column of `row`, by primary key.
+/// `UPDATE` of every non-key column of `row`, by primary key; returns whether the row existed.
 ///
 /// # Errors
 /// Database errors.
-pub async fn update<M: Model>(db: &Db, row: &M) -> Result<(), AppError> {
+pub async fn update<M: Model>(db: &Db, row: &M) -> Result<bool, AppError> {
     update_with(&db.rb, db.dialect, row).await
 }
 
@@ -162,7 +162,7 @@ pub async fn update_with<M: Model>(
     exec: &dyn Executor,
     dialect: Dialect,
     row: &M,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let meta = M::META;
     let mut sets = Vec::new();
     let mut args = Vec::new();
@@ -179,8 +179,7 @@ pub async fn update_with<M: Model>(
         sets.join(", "),
         meta.id
     );
-    exec.exec(&sql, args).await?;
-    Ok(())
+    Ok(exec.exec(&sql, args).await?.rows_affected > 0)
 }
 
 /// `DELETE` by primary key; returns whether a row went.
