@@ -17,6 +17,7 @@ pub mod health;
 pub mod http;
 pub mod model;
 pub mod registry;
+pub mod runs;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

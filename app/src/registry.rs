@@ -12,5 +12,6 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::auth::models::RefreshToken::META,
         crate::features::models::Feature::META,
         crate::features::models::GearSet::META,
+        crate::runs::CombatRun::META,
     ]
 }

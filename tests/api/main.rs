@@ -15,4 +15,5 @@ mod http_headers;
 mod migrations;
 mod openapi;
 mod resilience;
+mod runs;
 mod tokens;

@@ -152,8 +152,15 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
         let features =
             std::fs::read_to_string(repo.join(dialect).join("0004_features.sql")).unwrap();
         assert!(
-            generated.ends_with(&features),
+            generated.contains(&features),
             "{dialect}: 0004 is the generated features and gear_sets DDL"
+        );
+        let runs =
+            std::fs::read_to_string(repo.join(dialect).join("0005_combat_runs.sql")).unwrap();
+        let runs_ddl = &runs[..runs.find("-- Added by hand").unwrap()];
+        assert!(
+            generated.ends_with(runs_ddl),
+            "{dialect}: 0005 starts with the generated combat_runs DDL"
         );
     }
     // With every table present, the next migration is an empty skeleton to write by hand.

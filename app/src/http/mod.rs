@@ -19,7 +19,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     auth, builds,
     config::{Environment, Settings},
-    features, health,
+    features, health, runs,
     state::AppState,
 };
 
@@ -30,6 +30,7 @@ pub type Apis = (
     auth::admin::AdminApi,
     builds::SavedBuildApi,
     features::api::FeaturesApi,
+    runs::api::RunsApi,
 );
 
 /// Tags grouping the operations in the docs.
@@ -41,6 +42,8 @@ pub enum ApiTags {
     Auth,
     /// Account administration (role `admin`).
     Admin,
+    /// Your combat runs: submit, list, get, delete (another user's run is 404).
+    Runs,
     /// The ESO feature database: skills, passives, morphs, scribing, champion points, companion skills and gear sets. Reading needs a signed-in user; writing, an administrator.
     Features,
 }
@@ -69,6 +72,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         auth::admin::AdminApi,
         builds::SavedBuildApi,
         features::api::FeaturesApi,
+        runs::api::RunsApi,
     );
     OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)

@@ -1,0 +1,250 @@
+//! `/runs`: submit, list, get and delete the caller's combat runs. Another user's run answers
+//! 404 exactly like a missing one (the read policy is `owner`, applied in SQL).
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{
+    ApiResponse, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use uuid::Uuid;
+
+use super::{
+    CombatRun,
+    dto::{
+        CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
+        RunPage,
+    },
+    scores_of,
+};
+use crate::{
+    auth::Auth,
+    error::ApiError,
+    http::{ApiTags, json::JsonBody},
+    model::{ColumnType, Filter, ListQuery, column, crud},
+    state::AppState,
+};
+
+fn default_limit() -> u32 {
+    50
+}
+
+/// 201 with the stored run.
+#[derive(Debug, ApiResponse)]
+pub enum RunCreated {
+    /// Stored; `Location` is its URL.
+    #[oai(status = 201)]
+    Created(Json<CombatRunResponse>, #[oai(header = "Location")] String),
+}
+
+/// 204.
+#[derive(Debug, ApiResponse)]
+pub enum RunDeleted {
+    /// Deleted, with its recommendations.
+    #[oai(status = 204)]
+    Deleted,
+}
+
+impl From<CombatRun> for CombatRunResponse {
+    fn from(r: CombatRun) -> Self {
+        Self {
+            run_id: r.run_id,
+            player_id: r.player_id,
+            timestamp: r.timestamp,
+            character_name: r.character_name,
+            content: Content {
+                content_type: r.content_type,
+                name: r.content_name,
+                difficulty: r.difficulty,
+            },
+            duration_sec: r.duration_sec,
+            success: r.success,
+            group_size: r.group_size,
+            build_snapshot: r.build_snapshot,
+            metrics: r.metrics,
+            contribution_scores: r.contribution_scores,
+        }
+    }
+}
+
+impl From<CombatRun> for CombatRunListItem {
+    fn from(r: CombatRun) -> Self {
+        Self {
+            run_id: r.run_id,
+            character_name: r.character_name,
+            content_name: r.content_name,
+            content_type: r.content_type,
+            difficulty: r.difficulty,
+            timestamp: r.timestamp,
+            duration_sec: r.duration_sec,
+            success: r.success,
+            dps: r.metrics.dps,
+        }
+    }
+}
+
+/// The row a create body makes for `player`.
+pub fn new_run(body: CombatRunCreate, player: Uuid) -> CombatRun {
+    let scores = scores_of(&body.metrics, body.duration_sec);
+    CombatRun {
+        run_id: Uuid::new_v4(),
+        player_id: player,
+        character_name: body.character_name,
+        content_type: body.content.content_type,
+        content_name: body.content.name,
+        difficulty: body.content.difficulty,
+        duration_sec: body.duration_sec,
+        success: body.success,
+        group_size: body.group_size,
+        cp_level: body.build_snapshot.cp_level,
+        dps: body.metrics.dps,
+        build_snapshot: body.build_snapshot,
+        metrics: body.metrics,
+        contribution_scores: Some(scores),
+        timestamp: column::truncate_to_millis(Utc::now()),
+    }
+}
+
+/// Combat run endpoints.
+pub struct RunsApi;
+
+#[allow(clippy::too_many_arguments)] // one parameter per documented query parameter
+#[OpenApi(tag = "ApiTags::Runs")]
+impl RunsApi {
+    /// Submit a combat run
+    ///
+    /// Stores the run with its contribution scores. Every invalid field is listed in one 422.
+    #[oai(path = "/runs", method = "post")]
+    async fn create_run(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<CombatRunCreate>,
+    ) -> Result<RunCreated, ApiError> {
+        let row = new_run(body.0, auth.principal().user_id);
+        crud::insert(&state.db, &row).await?;
+        let location = format!("{}/runs/{}", state.settings.server.api_prefix, row.run_id);
+        Ok(RunCreated::Created(Json(row.into()), location))
+    }
+
+    /// List your combat runs
+    ///
+    /// Newest first. Filters combine with AND.
+    #[oai(path = "/runs", method = "get")]
+    async fn list_runs(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// Page size, 1–100 (default 50).
+        #[oai(
+            default = "default_limit",
+            validator(minimum(value = "1"), maximum(value = "100"))
+        )]
+        limit: Query<u32>,
+        /// Rows to skip.
+        #[oai(default)]
+        offset: Query<u64>,
+        /// Kind of content.
+        content_type: Query<Option<ContentType>>,
+        /// Content name, exactly.
+        content_name: Query<Option<String>>,
+        /// Difficulty.
+        difficulty: Query<Option<Difficulty>>,
+        /// Character name, exactly.
+        character_name: Query<Option<String>>,
+        /// Cleared or not.
+        success: Query<Option<bool>>,
+        /// Submitted at or after (RFC 3339).
+        from_date: Query<Option<DateTime<Utc>>>,
+        /// Submitted at or before (RFC 3339).
+        to_date: Query<Option<DateTime<Utc>>>,
+        /// At least this DPS.
+        #[oai(validator(minimum(value = "0")))]
+        min_dps: Query<Option<f64>>,
+    ) -> Result<Json<RunPage>, ApiError> {
+        let d = state.db.dialect;
+        let mut filters = Vec::new();
+        if let Some(v) = content_type.0 {
+            filters.push(Filter::Eq("content_type", column::enum_to_value(&v, d)));
+        }
+        if let Some(v) = difficulty.0 {
+            filters.push(Filter::Eq("difficulty", column::enum_to_value(&v, d)));
+        }
+        if let Some(v) = &content_name.0 {
+            filters.push(Filter::Eq("content_name", v.to_value(d)));
+        }
+        if let Some(v) = &character_name.0 {
+            filters.push(Filter::Eq("character_name", v.to_value(d)));
+        }
+        if let Some(v) = success.0 {
+            filters.push(Filter::Eq("success", v.to_value(d)));
+        }
+        if let Some(v) = from_date.0 {
+            filters.push(Filter::Min("timestamp", v.to_value(d)));
+        }
+        if let Some(v) = to_date.0 {
+            filters.push(Filter::Max("timestamp", v.to_value(d)));
+        }
+        if let Some(v) = min_dps.0 {
+            filters.push(Filter::Min("dps", v.to_value(d)));
+        }
+        let q = ListQuery {
+            filters,
+            sort: None,
+            limit: limit.0,
+            offset: offset.0,
+        };
+        let page = crud::list_for::<CombatRun>(&state, Some(auth.principal()), &q).await?;
+        let has_more = page.has_more();
+        Ok(Json(RunPage {
+            runs: page
+                .items
+                .into_iter()
+                .map(CombatRunListItem::from)
+                .collect(),
+            total: page.total,
+            limit: page.limit,
+            offset: page.offset,
+            has_more,
+        }))
+    }
+
+    /// Get one of your combat runs
+    ///
+    /// 404 when it does not exist or is not yours (the two are indistinguishable).
+    #[oai(path = "/runs/:run_id", method = "get")]
+    async fn get_run(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        run_id: Path<Uuid>,
+    ) -> Result<Json<CombatRunResponse>, ApiError> {
+        let row = crud::get_for::<CombatRun>(
+            &state,
+            Some(auth.principal()),
+            run_id.0.to_value(state.db.dialect),
+        )
+        .await?;
+        Ok(Json(row.into()))
+    }
+
+    /// Delete one of your combat runs
+    ///
+    /// Its recommendations go with it. 404 when it does not exist or is not yours.
+    #[oai(path = "/runs/:run_id", method = "delete")]
+    async fn delete_run(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        run_id: Path<Uuid>,
+    ) -> Result<RunDeleted, ApiError> {
+        crud::delete_for::<CombatRun>(
+            &state,
+            Some(auth.principal()),
+            run_id.0.to_value(state.db.dialect),
+        )
+        .await?;
+        Ok(RunDeleted::Deleted)
+    }
+}

@@ -1,0 +1,281 @@
+//! Combat run request and response bodies (API contract, "Combat runs").
+
+use chrono::{DateTime, Utc};
+use poem_openapi::{Enum, Object};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::eso::{ChampionPoints, EsoClass, Race};
+
+/// Kind of content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum ContentType {
+    /// 4-player dungeon.
+    Dungeon,
+    /// 12-player trial.
+    Trial,
+    /// Arena (Maelstrom, Blackrose, Dragonstar, Vateshran, Infinite Archive).
+    Arena,
+    /// Overland content.
+    Overworld,
+    /// Player versus player.
+    Pvp,
+}
+
+/// Difficulty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum Difficulty {
+    /// Normal.
+    Normal,
+    /// Veteran.
+    Veteran,
+    /// Veteran hard mode.
+    Hardmode,
+}
+
+/// What was fought.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct Content {
+    /// Kind of content.
+    #[oai(rename = "type")]
+    #[serde(rename = "type")]
+    pub content_type: ContentType,
+    /// e.g. `Lucent Citadel`, `Vateshran Hollows`.
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub name: String,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+}
+
+/// The build used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct BuildSnapshot {
+    /// The player's class.
+    #[oai(rename = "class")]
+    #[serde(rename = "class")]
+    pub player_class: EsoClass,
+    /// Subclass, if any.
+    pub subclass: Option<EsoClass>,
+    /// Race.
+    pub race: Race,
+    /// Champion points, 0–3600.
+    #[oai(validator(minimum(value = "0"), maximum(value = "3600")))]
+    pub cp_level: i32,
+    /// Gear set names, at most 10.
+    #[oai(validator(max_items = 10))]
+    pub sets: Vec<String>,
+    /// Front-bar skills, at most 6.
+    #[oai(validator(max_items = 6))]
+    pub skills_front: Vec<String>,
+    /// Back-bar skills, at most 6.
+    #[oai(validator(max_items = 6))]
+    pub skills_back: Vec<String>,
+    /// Champion points slotted.
+    pub champion_points: Option<ChampionPoints>,
+}
+
+/// Uptime of one buff, debuff or damage over time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct Uptime {
+    /// e.g. `Major Brutality`.
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub name: String,
+    /// Share of the fight, 0–1.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1")))]
+    pub uptime: f64,
+}
+
+/// What happened in the fight; every count ≥ 0.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct CombatMetrics {
+    /// Total damage done.
+    #[oai(validator(minimum(value = "0")))]
+    pub damage_done: i64,
+    /// Total healing done.
+    #[oai(validator(minimum(value = "0")))]
+    pub healing_done: i64,
+    /// Overhealing.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub overhealing: i64,
+    /// Damage taken.
+    #[oai(validator(minimum(value = "0")))]
+    pub damage_taken: i64,
+    /// Damage blocked.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub damage_blocked: i64,
+    /// Damage mitigated.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub damage_mitigated: i64,
+    /// Interrupts.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub interrupts: i64,
+    /// Synergies used.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub synergies_used: i64,
+    /// Synergies provided.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub synergies_provided: i64,
+    /// Deaths.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub deaths: i64,
+    /// Magicka spent.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub magicka_spent: i64,
+    /// Stamina spent.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub stamina_spent: i64,
+    /// Ultimate spent.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub ultimate_spent: i64,
+    /// Potions used.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub potion_uses: i64,
+    /// Damage per second.
+    #[oai(validator(minimum(value = "0")))]
+    pub dps: f64,
+    /// Healing per second.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub hps: f64,
+    /// Critical-hit rate, 0–1.
+    #[oai(validator(minimum(value = "0"), maximum(value = "1")), default)]
+    #[serde(default)]
+    pub crit_rate: f64,
+    /// Seconds spent dead.
+    #[oai(validator(minimum(value = "0")), default)]
+    #[serde(default)]
+    pub time_dead: f64,
+    /// Damage-over-time uptimes.
+    #[oai(default)]
+    #[serde(default)]
+    pub dot_uptime: Vec<Uptime>,
+    /// Buff uptimes.
+    #[oai(default)]
+    #[serde(default)]
+    pub buff_uptime: Vec<Uptime>,
+    /// Debuff uptimes.
+    #[oai(default)]
+    #[serde(default)]
+    pub debuff_uptime: Vec<Uptime>,
+}
+
+/// `POST /runs`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct CombatRunCreate {
+    /// Character name, 1–100 characters.
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub character_name: String,
+    /// What was fought.
+    pub content: Content,
+    /// Fight length, seconds.
+    #[oai(validator(minimum(value = "0")))]
+    pub duration_sec: f64,
+    /// Whether it was cleared.
+    pub success: bool,
+    /// Group size, 1–24.
+    #[oai(validator(minimum(value = "1"), maximum(value = "24")))]
+    pub group_size: i32,
+    /// The build used.
+    pub build_snapshot: BuildSnapshot,
+    /// What happened.
+    pub metrics: CombatMetrics,
+}
+
+/// Contribution scores of a run, each 0–1 (RECOMMENDATIONS.md §1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+pub struct ContributionScores {
+    /// Damage dealt.
+    pub damage_dealt: f64,
+    /// Damage avoided (blocked or mitigated).
+    pub damage_taken: f64,
+    /// Healing.
+    pub healing_done: f64,
+    /// Buff uptime.
+    pub buff_uptime: f64,
+    /// Debuff uptime.
+    pub debuff_uptime: f64,
+    /// Mechanics.
+    pub mechanic_execution: f64,
+    /// Resource efficiency.
+    pub resource_efficiency: f64,
+}
+
+/// A stored run: the create body plus its id, owner, time and scores.
+#[derive(Debug, Clone, Object)]
+pub struct CombatRunResponse {
+    /// Run id.
+    pub run_id: Uuid,
+    /// The player's account id.
+    pub player_id: Uuid,
+    /// When it was submitted (UTC).
+    pub timestamp: DateTime<Utc>,
+    /// Character name.
+    pub character_name: String,
+    /// What was fought.
+    pub content: Content,
+    /// Fight length, seconds.
+    pub duration_sec: f64,
+    /// Whether it was cleared.
+    pub success: bool,
+    /// Group size.
+    pub group_size: i32,
+    /// The build used.
+    pub build_snapshot: BuildSnapshot,
+    /// What happened.
+    pub metrics: CombatMetrics,
+    /// Contribution scores.
+    pub contribution_scores: Option<ContributionScores>,
+}
+
+/// One row of `GET /runs`.
+#[derive(Debug, Clone, Object)]
+pub struct CombatRunListItem {
+    /// Run id.
+    pub run_id: Uuid,
+    /// Character name.
+    pub character_name: String,
+    /// Content name.
+    pub content_name: String,
+    /// Kind of content.
+    pub content_type: ContentType,
+    /// Difficulty.
+    pub difficulty: Difficulty,
+    /// When it was submitted (UTC).
+    pub timestamp: DateTime<Utc>,
+    /// Fight length, seconds.
+    pub duration_sec: f64,
+    /// Whether it was cleared.
+    pub success: bool,
+    /// Damage per second.
+    pub dps: f64,
+}
+
+/// `GET /runs`.
+#[derive(Debug, Clone, Object)]
+pub struct RunPage {
+    /// The runs of this page, newest first.
+    pub runs: Vec<CombatRunListItem>,
+    /// Matches over all pages.
+    pub total: u64,
+    /// Page size.
+    pub limit: u32,
+    /// Rows skipped.
+    pub offset: u64,
+    /// Whether another page follows.
+    pub has_more: bool,
+}

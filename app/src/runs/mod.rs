@@ -1,0 +1,102 @@
+//! Combat runs: a player's submitted encounters, owner-scoped. Submitting computes the
+//! contribution scores (`engine`).
+
+pub mod api;
+pub mod dto;
+
+use chrono::{DateTime, Utc};
+use ebo_macros::Model;
+use uuid::Uuid;
+
+use self::dto::{BuildSnapshot, CombatMetrics, ContentType, ContributionScores, Difficulty};
+
+/// A stored combat run: query columns denormalised, the build and metrics as JSON.
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "combat_runs",
+    display = "Combat run",
+    read = "owner",
+    write = "owner",
+    sort = "timestamp, dps, duration_sec",
+    default_sort = "-timestamp"
+)]
+pub struct CombatRun {
+    /// Run id.
+    #[model(id)]
+    pub run_id: Uuid,
+    /// The player's account id.
+    #[model(owner)]
+    pub player_id: Uuid,
+    /// Character name.
+    #[model(filter = "eq")]
+    pub character_name: String,
+    /// Kind of content.
+    #[model(enum, filter = "eq")]
+    pub content_type: ContentType,
+    /// Content name.
+    #[model(filter = "eq")]
+    pub content_name: String,
+    /// Difficulty.
+    #[model(enum, filter = "eq")]
+    pub difficulty: Difficulty,
+    /// Fight length, seconds.
+    pub duration_sec: f64,
+    /// Cleared or not.
+    #[model(filter = "eq")]
+    pub success: bool,
+    /// Group size.
+    pub group_size: i32,
+    /// Champion points.
+    pub cp_level: i32,
+    /// Damage per second.
+    #[model(filter = "range")]
+    pub dps: f64,
+    /// The build used.
+    #[model(json)]
+    pub build_snapshot: BuildSnapshot,
+    /// What happened.
+    #[model(json)]
+    pub metrics: CombatMetrics,
+    /// Scores computed at submission.
+    #[model(json)]
+    pub contribution_scores: Option<ContributionScores>,
+    /// When it was submitted (UTC).
+    #[model(created_at, filter = "range")]
+    pub timestamp: DateTime<Utc>,
+}
+
+/// The engine's inputs for a run's metrics.
+pub fn engine_metrics(m: &CombatMetrics, duration_sec: f64) -> crate::engine::RunMetrics {
+    crate::engine::RunMetrics {
+        dps: m.dps,
+        hps: m.hps,
+        damage_done: m.damage_done as f64,
+        healing_done: m.healing_done as f64,
+        damage_taken: m.damage_taken as f64,
+        damage_blocked: m.damage_blocked as f64,
+        damage_mitigated: m.damage_mitigated as f64,
+        buff_uptime: m.buff_uptime.iter().map(|u| u.uptime).collect(),
+        debuff_uptime: m.debuff_uptime.iter().map(|u| u.uptime).collect(),
+        time_dead: m.time_dead,
+        deaths: m.deaths as f64,
+        interrupts: m.interrupts as f64,
+        synergies_used: m.synergies_used as f64,
+        magicka_spent: m.magicka_spent as f64,
+        stamina_spent: m.stamina_spent as f64,
+        duration_sec,
+    }
+}
+
+/// The contribution scores of a submitted run.
+pub fn scores_of(m: &CombatMetrics, duration_sec: f64) -> ContributionScores {
+    let s = crate::engine::contribution_scores(&engine_metrics(m, duration_sec));
+    ContributionScores {
+        damage_dealt: s.damage_dealt,
+        damage_taken: s.damage_taken,
+        healing_done: s.healing_done,
+        buff_uptime: s.buff_uptime,
+        debuff_uptime: s.debuff_uptime,
+        mechanic_execution: s.mechanic_execution,
+        resource_efficiency: s.resource_efficiency,
+    }
+}

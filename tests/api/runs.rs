@@ -1,0 +1,265 @@
+//! Combat runs over HTTP: submit, list, get, delete, validation, and BOLA (another user's run
+//! is 404 and never listed).
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_error_body, spawn_app};
+
+pub fn run_body(character: &str, dps: f64) -> Value {
+    json!({
+        "character_name": character,
+        "content": {"type": "trial", "name": "Lucent Citadel", "difficulty": "veteran"},
+        "duration_sec": 420.0,
+        "success": true,
+        "group_size": 12,
+        "build_snapshot": {
+            "class": "Arcanist", "race": "Khajiit", "cp_level": 2100,
+            "sets": ["Arms of Relequen", "Kinras's Wrath"],
+            "skills_front": ["Fatecarver", "Runeblades"], "skills_back": ["Barbed Trap"]
+        },
+        "metrics": {
+            "damage_done": (dps * 420.0) as i64, "healing_done": 100000, "damage_taken": 300000,
+            "damage_blocked": 50000, "damage_mitigated": 150000, "deaths": 0, "interrupts": 3,
+            "synergies_used": 4, "magicka_spent": 900000, "stamina_spent": 100000,
+            "dps": dps, "hps": 800.0, "crit_rate": 0.55, "time_dead": 0.0,
+            "buff_uptime": [{"name": "Major Brutality", "uptime": 0.92}],
+            "debuff_uptime": [{"name": "Major Breach", "uptime": 0.8}]
+        }
+    })
+}
+
+async fn submit(app: &TestApp, user: &TestUser, body: &Value) -> reqwest::Response {
+    app.as_user(user, Method::POST, "/runs")
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn submit_get_list_and_delete() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let r = submit(&app, &user, &run_body("Vivec", 95_000.0)).await;
+    assert_eq!(r.status(), 201);
+    let run: Value = r.json().await.unwrap();
+    let id = run["run_id"].as_str().unwrap().to_owned();
+    assert_eq!(run["player_id"], user.id.to_string());
+    assert_eq!(run["content"]["type"], "trial");
+    assert_eq!(run["build_snapshot"]["class"], "Arcanist");
+    let scores = &run["contribution_scores"];
+    assert!(
+        (scores["damage_dealt"].as_f64().unwrap() - 95_000.0 / 145_000.0).abs() < 1e-9,
+        "{scores}"
+    );
+    assert!((scores["buff_uptime"].as_f64().unwrap() - 0.92).abs() < 1e-9);
+
+    let got: Value = app
+        .as_user(&user, Method::GET, &format!("/runs/{id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got["metrics"], run["metrics"], "stored as submitted");
+
+    submit(&app, &user, &run_body("Almalexia", 40_000.0)).await;
+    let list: Value = app
+        .as_user(&user, Method::GET, "/runs")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 2);
+    assert_eq!(
+        list["runs"][0]["character_name"], "Almalexia",
+        "newest first"
+    );
+    assert_eq!(list["runs"][0]["dps"], 40_000.0);
+    for (query, total) in [
+        ("min_dps=50000", 1),
+        ("character_name=Vivec", 1),
+        ("content_type=trial&difficulty=veteran", 2),
+        ("content_type=dungeon", 0),
+        ("success=false", 0),
+        ("content_name=Lucent%20Citadel", 2),
+        (
+            "from_date=2000-01-01T00:00:00Z&to_date=2999-01-01T00:00:00Z",
+            2,
+        ),
+        ("to_date=2000-01-01T00:00:00Z", 0),
+    ] {
+        let page: Value = app
+            .as_user(&user, Method::GET, &format!("/runs?{query}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["total"], total, "{query}: {page}");
+    }
+
+    let r = app
+        .as_user(&user, Method::DELETE, &format!("/runs/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        app.as_user(&user, Method::GET, &format!("/runs/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+}
+
+#[tokio::test]
+async fn invalid_runs_name_every_field() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    type Mutation = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Mutation, &str)> = vec![
+        (
+            "group size 0",
+            Box::new(|b| b["group_size"] = json!(0)),
+            "group_size",
+        ),
+        (
+            "group size 25",
+            Box::new(|b| b["group_size"] = json!(25)),
+            "group_size",
+        ),
+        (
+            "CP 3601",
+            Box::new(|b| b["build_snapshot"]["cp_level"] = json!(3601)),
+            "build_snapshot.cp_level",
+        ),
+        (
+            "7 front-bar skills",
+            Box::new(|b| {
+                b["build_snapshot"]["skills_front"] = json!(["1", "2", "3", "4", "5", "6", "7"])
+            }),
+            "build_snapshot.skills_front",
+        ),
+        (
+            "crit rate 1.5",
+            Box::new(|b| b["metrics"]["crit_rate"] = json!(1.5)),
+            "metrics.crit_rate",
+        ),
+        (
+            "unknown class",
+            Box::new(|b| b["build_snapshot"]["class"] = json!("Bard")),
+            "build_snapshot.class",
+        ),
+        (
+            "negative count",
+            Box::new(|b| b["metrics"]["deaths"] = json!(-1)),
+            "metrics.deaths",
+        ),
+        (
+            "unknown content type",
+            Box::new(|b| b["content"]["type"] = json!("raid")),
+            "content.type",
+        ),
+        (
+            "uptime over 1",
+            Box::new(|b| b["metrics"]["buff_uptime"][0]["uptime"] = json!(1.2)),
+            "metrics.buff_uptime[0].uptime",
+        ),
+        (
+            "empty character",
+            Box::new(|b| b["character_name"] = json!("")),
+            "character_name",
+        ),
+    ];
+    for (name, mutate, field) in cases {
+        let mut body = run_body("Vivec", 50_000.0);
+        mutate(&mut body);
+        let r = submit(&app, &user, &body).await;
+        assert_eq!(r.status(), 422, "{name}");
+        let err: Value = r.json().await.unwrap();
+        assert_error_body(&err, 422);
+        let fields: Vec<&str> = err["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(fields, [field], "{name}: {err}");
+    }
+    let list: Value = app
+        .as_user(&user, Method::GET, "/runs")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 0, "nothing stored");
+}
+
+#[tokio::test]
+async fn another_users_runs_are_404_and_never_listed() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user().await, app.user().await);
+    let run: Value = submit(&app, &a, &run_body("Vivec", 60_000.0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = run["run_id"].as_str().unwrap();
+    submit(&app, &b, &run_body("Sotha Sil", 30_000.0)).await;
+    let r = app
+        .as_user(&b, Method::GET, &format!("/runs/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let missing: Value = app
+        .as_user(&b, Method::GET, &format!("/runs/{}", uuid::Uuid::new_v4()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.json::<Value>().await.unwrap()["detail"],
+        missing["detail"],
+        "indistinguishable from missing"
+    );
+    assert_eq!(
+        app.as_user(&b, Method::DELETE, &format!("/runs/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let list: Value = app
+        .as_user(&b, Method::GET, "/runs?limit=100")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["runs"][0]["character_name"], "Sotha Sil");
+    assert_eq!(
+        app.as_user(&a, Method::GET, &format!("/runs/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "A's run is intact"
+    );
+}
