@@ -12,6 +12,7 @@ mod features;
 mod health;
 mod http_errors;
 mod http_headers;
+mod insights;
 mod migrations;
 mod openapi;
 mod resilience;

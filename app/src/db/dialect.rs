@@ -91,6 +91,14 @@ impl Dialect {
         }
     }
 
+    /// SQL for the UTC calendar date (`YYYY-MM-DD` text) of timestamp column `col`.
+    pub fn date_of(self, col: &str) -> String {
+        match self {
+            Self::Postgres => format!("to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD')"),
+            Self::Sqlite => format!("substr({col}, 1, 10)"),
+        }
+    }
+
     /// Query answering whether `schema_migrations` exists (one row with `n` = 0 or 1).
     pub fn schema_migrations_exists(self) -> &'static str {
         match self {

@@ -31,6 +31,7 @@ pub type Apis = (
     builds::SavedBuildApi,
     features::api::FeaturesApi,
     runs::api::RunsApi,
+    runs::insights::InsightsApi,
 );
 
 /// Tags grouping the operations in the docs.
@@ -42,8 +43,12 @@ pub enum ApiTags {
     Auth,
     /// Account administration (role `admin`).
     Admin,
-    /// Your combat runs: submit, list, get, delete (another user's run is 404).
+    /// Your combat runs: submit, list, get, delete, statistics and comparison (another user's run is 404).
     Runs,
+    /// Your characters, derived from your runs.
+    Characters,
+    /// Trends over your runs: DPS per day, percentiles, buff uptimes.
+    Analytics,
     /// The ESO feature database: skills, passives, morphs, scribing, champion points, companion skills and gear sets. Reading needs a signed-in user; writing, an administrator.
     Features,
 }
@@ -73,6 +78,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         builds::SavedBuildApi,
         features::api::FeaturesApi,
         runs::api::RunsApi,
+        runs::insights::InsightsApi,
     );
     OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)

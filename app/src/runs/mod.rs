@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod dto;
+pub mod insights;
+pub mod queries;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;

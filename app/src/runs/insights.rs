@@ -1,0 +1,497 @@
+//! Read-only views over the caller's runs: stats summary, comparison, characters and the three
+//! analytics. Each issues a fixed number of SQL statements whatever the number of runs.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use poem::web::Data;
+use poem_openapi::{
+    Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
+use uuid::Uuid;
+
+use super::{
+    CombatRun,
+    dto::{BuildSnapshot, CombatRunResponse},
+    queries::{self, latest_per_character, num, rows, scope, text, time},
+};
+use crate::{
+    auth::Auth,
+    error::{ApiError, FieldError},
+    http::ApiTags,
+    model::{ColumnType, crud},
+    state::AppState,
+};
+
+/// `GET /runs/stats/summary`.
+#[derive(Debug, Object)]
+pub struct StatsSummary {
+    /// Runs submitted.
+    pub total_runs: u64,
+    /// Runs cleared.
+    pub successful_runs: u64,
+    /// Mean DPS over all runs.
+    pub average_dps: f64,
+    /// Best DPS.
+    pub best_dps: f64,
+    /// Sum of fight lengths, seconds.
+    pub total_play_time_sec: f64,
+    /// Most played content name.
+    pub favorite_content: Option<String>,
+    /// Most played character.
+    pub favorite_character: Option<String>,
+}
+
+/// What changed between two builds.
+#[derive(Debug, Object)]
+pub struct BuildDifferences {
+    /// Whether the class differs.
+    pub class_changed: bool,
+    /// Sets in B, not in A.
+    pub sets_added: Vec<String>,
+    /// Sets in A, not in B.
+    pub sets_removed: Vec<String>,
+    /// Skills (either bar) in B, not in A.
+    pub skills_added: Vec<String>,
+    /// Skills in A, not in B.
+    pub skills_removed: Vec<String>,
+    /// CP level of B minus A.
+    pub cp_level_diff: i32,
+}
+
+/// `GET /runs/compare/{a}/{b}`.
+#[derive(Debug, Object)]
+pub struct Comparison {
+    /// Run A.
+    pub run_a: CombatRunResponse,
+    /// Run B.
+    pub run_b: CombatRunResponse,
+    /// DPS of B minus A.
+    pub dps_diff: f64,
+    /// `dps_diff` as a percentage of A's DPS (0 when A's is 0).
+    pub dps_diff_percent: f64,
+    /// Fight length of B minus A, seconds.
+    pub duration_diff_sec: f64,
+    /// Build changes from A to B.
+    pub build_differences: BuildDifferences,
+}
+
+/// One character in `GET /characters`.
+#[derive(Debug, Object)]
+pub struct Character {
+    /// Name.
+    pub character_name: String,
+    /// Runs submitted with it.
+    pub total_runs: u64,
+    /// Best DPS.
+    pub best_dps: f64,
+    /// Mean DPS.
+    pub avg_dps: f64,
+    /// Latest run's time (UTC).
+    pub last_played: Option<DateTime<Utc>>,
+    /// CP level of the latest run.
+    pub cp_level: Option<i32>,
+    /// Build of the latest run.
+    pub build: Option<BuildSnapshot>,
+    /// Sum of fight lengths, seconds (detail only).
+    #[oai(skip_serializing_if_is_none)]
+    pub total_play_time_sec: Option<f64>,
+}
+
+/// A day of `GET /analytics/dps-trend`.
+#[derive(Debug, Object)]
+pub struct DpsPoint {
+    /// UTC date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Mean DPS that day.
+    pub avg_dps: f64,
+    /// Best DPS that day.
+    pub max_dps: f64,
+    /// Runs that day.
+    pub run_count: u64,
+}
+
+/// A run of `GET /analytics/percentile-trend`.
+#[derive(Debug, Object)]
+pub struct PercentilePoint {
+    /// UTC date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Share of all players' runs of the same content and difficulty with lower DPS, 0–1
+    /// (0.5 when the run is alone).
+    pub percentile: f64,
+    /// The run's DPS.
+    pub dps: f64,
+    /// Content name.
+    pub content_name: String,
+}
+
+/// How much a buff matters in the caller's runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum Importance {
+    /// In at least half of the runs.
+    High,
+    /// In at least a fifth.
+    Medium,
+    /// Rarer.
+    Low,
+}
+
+/// A buff of `GET /analytics/buff-analysis`.
+#[derive(Debug, Object)]
+pub struct BuffStat {
+    /// Buff name.
+    pub buff_name: String,
+    /// Mean uptime where present, 0–1.
+    pub avg_uptime: f64,
+    /// Runs where it appears.
+    pub sample_count: u64,
+    /// `high` (≥ 50 % of runs), `medium` (≥ 20 %), `low`.
+    pub importance: Importance,
+}
+
+fn range_param(v: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
+    queries::since(v).map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))
+}
+
+fn names(b: &BuildSnapshot) -> (Vec<String>, Vec<String>) {
+    let mut skills: Vec<String> = b
+        .skills_front
+        .iter()
+        .chain(&b.skills_back)
+        .cloned()
+        .collect();
+    skills.sort();
+    skills.dedup();
+    (b.sets.clone(), skills)
+}
+
+fn minus(a: &[String], b: &[String]) -> Vec<String> {
+    a.iter().filter(|x| !b.contains(x)).cloned().collect()
+}
+
+/// Stats, comparison, characters and analytics.
+pub struct InsightsApi;
+
+#[OpenApi]
+impl InsightsApi {
+    /// Your run statistics
+    #[oai(path = "/runs/stats/summary", method = "get", tag = "ApiTags::Runs")]
+    async fn stats_summary(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Result<Json<StatsSummary>, ApiError> {
+        let db = &state.db;
+        let (w, args) = scope(db, auth.principal().user_id, None, None, "");
+        let totals = rows(
+            db,
+            &format!(
+                "SELECT count(*) AS n, coalesce(sum(CASE WHEN success THEN 1 ELSE 0 END), 0) AS ok, coalesce(avg(dps), 0) AS avg_dps, \
+                 coalesce(max(dps), 0) AS best, coalesce(sum(duration_sec), 0) AS secs FROM combat_runs WHERE {w}"
+            ),
+            args.clone(),
+        )
+        .await?;
+        let favorite = |col: &'static str| {
+            let sql = format!(
+                "SELECT {col} AS v, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {col} ORDER BY n DESC, {col} LIMIT 1"
+            );
+            let args = args.clone();
+            async move {
+                rows(db, &sql, args)
+                    .await
+                    .map(|r| r.first().and_then(|r| text(r, "v")))
+            }
+        };
+        let t = totals.first();
+        Ok(Json(StatsSummary {
+            total_runs: t.map_or(0.0, |r| num(r, "n")) as u64,
+            successful_runs: t.map_or(0.0, |r| num(r, "ok")) as u64,
+            average_dps: t.map_or(0.0, |r| num(r, "avg_dps")),
+            best_dps: t.map_or(0.0, |r| num(r, "best")),
+            total_play_time_sec: t.map_or(0.0, |r| num(r, "secs")),
+            favorite_content: favorite("content_name").await?,
+            favorite_character: favorite("character_name").await?,
+        }))
+    }
+
+    /// Compare two of your runs
+    ///
+    /// 404 when either does not exist or is not yours.
+    #[oai(
+        path = "/runs/compare/:run_id_a/:run_id_b",
+        method = "get",
+        tag = "ApiTags::Runs"
+    )]
+    async fn compare(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        run_id_a: Path<Uuid>,
+        run_id_b: Path<Uuid>,
+    ) -> Result<Json<Comparison>, ApiError> {
+        let d = state.db.dialect;
+        let a = crud::get_for::<CombatRun>(&state, Some(auth.principal()), run_id_a.0.to_value(d))
+            .await?;
+        let b = crud::get_for::<CombatRun>(&state, Some(auth.principal()), run_id_b.0.to_value(d))
+            .await?;
+        let ((sets_a, skills_a), (sets_b, skills_b)) =
+            (names(&a.build_snapshot), names(&b.build_snapshot));
+        let dps_diff = b.dps - a.dps;
+        let differences = BuildDifferences {
+            class_changed: a.build_snapshot.player_class != b.build_snapshot.player_class,
+            sets_added: minus(&sets_b, &sets_a),
+            sets_removed: minus(&sets_a, &sets_b),
+            skills_added: minus(&skills_b, &skills_a),
+            skills_removed: minus(&skills_a, &skills_b),
+            cp_level_diff: b.cp_level - a.cp_level,
+        };
+        Ok(Json(Comparison {
+            dps_diff,
+            dps_diff_percent: if a.dps > 0.0 {
+                (dps_diff / a.dps * 1000.0).round() / 10.0
+            } else {
+                0.0
+            },
+            duration_diff_sec: b.duration_sec - a.duration_sec,
+            build_differences: differences,
+            run_a: a.into(),
+            run_b: b.into(),
+        }))
+    }
+
+    /// Your characters
+    #[oai(path = "/characters", method = "get", tag = "ApiTags::Characters")]
+    async fn characters(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+    ) -> Result<Json<Vec<Character>>, ApiError> {
+        Ok(Json(
+            characters(&state, auth.principal().user_id, None).await?,
+        ))
+    }
+
+    /// One of your characters
+    ///
+    /// 404 when you have no run with it.
+    #[oai(
+        path = "/characters/:character_name",
+        method = "get",
+        tag = "ApiTags::Characters"
+    )]
+    async fn character(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        character_name: Path<String>,
+    ) -> Result<Json<Character>, ApiError> {
+        characters(&state, auth.principal().user_id, Some(&character_name.0))
+            .await?
+            .into_iter()
+            .next()
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found("Character not found"))
+    }
+
+    /// DPS per day
+    #[oai(
+        path = "/analytics/dps-trend",
+        method = "get",
+        tag = "ApiTags::Analytics"
+    )]
+    async fn dps_trend(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<String>>,
+        /// Only this character.
+        character_name: Query<Option<String>>,
+    ) -> Result<Json<Vec<DpsPoint>>, ApiError> {
+        let db = &state.db;
+        let since = range_param(time_range.as_deref())?;
+        let (w, args) = scope(
+            db,
+            auth.principal().user_id,
+            since,
+            character_name.as_deref(),
+            "",
+        );
+        let day = db.dialect.date_of("timestamp");
+        let sql = format!(
+            "SELECT {day} AS day, avg(dps) AS avg_dps, max(dps) AS max_dps, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {day} ORDER BY day"
+        );
+        Ok(Json(
+            rows(db, &sql, args)
+                .await?
+                .iter()
+                .map(|r| DpsPoint {
+                    date: text(r, "day").unwrap_or_default(),
+                    avg_dps: num(r, "avg_dps"),
+                    max_dps: num(r, "max_dps"),
+                    run_count: num(r, "n") as u64,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Percentile of each run among all players' runs of the same content and difficulty
+    ///
+    /// One query (window functions), whatever the number of runs.
+    #[oai(
+        path = "/analytics/percentile-trend",
+        method = "get",
+        tag = "ApiTags::Analytics"
+    )]
+    async fn percentile_trend(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<String>>,
+        /// Only this character.
+        character_name: Query<Option<String>>,
+    ) -> Result<Json<Vec<PercentilePoint>>, ApiError> {
+        let db = &state.db;
+        let since = range_param(time_range.as_deref())?;
+        let (w, args) = scope(
+            db,
+            auth.principal().user_id,
+            since,
+            character_name.as_deref(),
+            "",
+        );
+        let day = db.dialect.date_of("timestamp");
+        let sql = format!(
+            "SELECT {day} AS day, dps, content_name, lower_count, pool FROM (\
+               SELECT run_id, player_id, timestamp, character_name, dps, content_name, \
+                 rank() OVER (PARTITION BY content_name, difficulty ORDER BY dps) - 1 AS lower_count, \
+                 count(*) OVER (PARTITION BY content_name, difficulty) - 1 AS pool \
+               FROM combat_runs) AS ranked WHERE {w} ORDER BY timestamp"
+        );
+        Ok(Json(
+            rows(db, &sql, args)
+                .await?
+                .iter()
+                .map(|r| {
+                    let pool = num(r, "pool");
+                    PercentilePoint {
+                        date: text(r, "day").unwrap_or_default(),
+                        percentile: if pool > 0.0 {
+                            num(r, "lower_count") / pool
+                        } else {
+                            0.5
+                        },
+                        dps: num(r, "dps"),
+                        content_name: text(r, "content_name").unwrap_or_default(),
+                    }
+                })
+                .collect(),
+        ))
+    }
+
+    /// Buff uptimes across your runs
+    #[oai(
+        path = "/analytics/buff-analysis",
+        method = "get",
+        tag = "ApiTags::Analytics"
+    )]
+    async fn buff_analysis(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<String>>,
+        /// Only this character.
+        character_name: Query<Option<String>>,
+    ) -> Result<Json<Vec<BuffStat>>, ApiError> {
+        let db = &state.db;
+        let since = range_param(time_range.as_deref())?;
+        let (w, args) = scope(
+            db,
+            auth.principal().user_id,
+            since,
+            character_name.as_deref(),
+            "",
+        );
+        let runs = rows(
+            db,
+            &format!("SELECT metrics FROM combat_runs WHERE {w}"),
+            args,
+        )
+        .await?;
+        let total = runs.len() as f64;
+        let mut by_buff: BTreeMap<String, (f64, u64)> = BTreeMap::new();
+        for r in &runs {
+            let metrics = crate::model::column::json_from_value::<super::dto::CombatMetrics>(
+                r.get(&rbs::Value::String("metrics".into())).clone(),
+            );
+            for u in metrics.map(|m| m.buff_uptime).unwrap_or_default() {
+                let e = by_buff.entry(u.name).or_default();
+                e.0 += u.uptime;
+                e.1 += 1;
+            }
+        }
+        let mut out: Vec<BuffStat> = by_buff
+            .into_iter()
+            .map(|(name, (sum, n))| {
+                let share = n as f64 / total.max(1.0);
+                BuffStat {
+                    buff_name: name,
+                    avg_uptime: sum / n as f64,
+                    sample_count: n,
+                    importance: if share >= 0.5 {
+                        Importance::High
+                    } else if share >= 0.2 {
+                        Importance::Medium
+                    } else {
+                        Importance::Low
+                    },
+                }
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.sample_count
+                .cmp(&a.sample_count)
+                .then(a.buff_name.cmp(&b.buff_name))
+        });
+        Ok(Json(out))
+    }
+}
+
+/// The caller's characters (two statements: aggregates, and each one's latest run).
+async fn characters(
+    state: &AppState,
+    player: Uuid,
+    only: Option<&str>,
+) -> Result<Vec<Character>, ApiError> {
+    let db = &state.db;
+    let (w, args) = scope(db, player, None, only, "");
+    let sql = format!(
+        "SELECT character_name, count(*) AS n, max(dps) AS best, avg(dps) AS avg_dps, max(timestamp) AS last_played, \
+         sum(duration_sec) AS secs FROM combat_runs WHERE {w} GROUP BY character_name ORDER BY character_name"
+    );
+    let aggregates = rows(db, &sql, args).await?;
+    let mut latest = latest_per_character(db, player, only).await?;
+    Ok(aggregates
+        .iter()
+        .map(|r| {
+            let name = text(r, "character_name").unwrap_or_default();
+            let last = latest.remove(&name);
+            Character {
+                total_runs: num(r, "n") as u64,
+                best_dps: num(r, "best"),
+                avg_dps: num(r, "avg_dps"),
+                last_played: time(r, "last_played"),
+                cp_level: last.as_ref().map(|l| l.cp_level),
+                build: last.map(|l| l.build_snapshot),
+                total_play_time_sec: only.map(|_| num(r, "secs")),
+                character_name: name,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,118 @@
+//! Aggregates over the caller's runs: each endpoint issues a fixed number of statements,
+//! whatever the number of runs (no per-row queries), on both dialects.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use rbs::Value;
+use uuid::Uuid;
+
+use super::CombatRun;
+use crate::{
+    db::Db,
+    error::AppError,
+    model::{ColumnType, Model},
+};
+
+/// `time_range`: `7d`, `30d` (default), `90d` or `all`.
+pub fn since(range: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
+    let days = match range.unwrap_or("30d") {
+        "7d" => 7,
+        "30d" => 30,
+        "90d" => 90,
+        "all" => return Ok(None),
+        other => return Err(format!("must be 7d, 30d, 90d or all (got {other:?})")),
+    };
+    Ok(Some(Utc::now() - Duration::days(days)))
+}
+
+/// `WHERE` for the caller's runs, optionally since a time and for one character.
+pub fn scope(
+    db: &Db,
+    player: Uuid,
+    since: Option<DateTime<Utc>>,
+    character: Option<&str>,
+    alias: &str,
+) -> (String, Vec<Value>) {
+    let d = db.dialect;
+    let mut sql = format!("{alias}player_id = ?");
+    let mut args = vec![player.to_value(d)];
+    if let Some(t) = since {
+        sql.push_str(&format!(" AND {alias}timestamp >= ?"));
+        args.push(t.to_value(d));
+    }
+    if let Some(c) = character {
+        sql.push_str(&format!(" AND {alias}character_name = ?"));
+        args.push(Value::String(c.to_owned()));
+    }
+    (sql, args)
+}
+
+/// Rows as maps of column → value.
+pub async fn rows(
+    db: &Db,
+    sql: &str,
+    args: Vec<Value>,
+) -> Result<Vec<rbs::value::map::ValueMap>, AppError> {
+    Ok(match db.rb.query(sql, args).await? {
+        Value::Array(rows) => rows
+            .into_iter()
+            .filter_map(|r| match r {
+                Value::Map(m) => Some(m),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    })
+}
+
+/// A number from a row (aggregates come back as integers, floats or text).
+pub fn num(row: &rbs::value::map::ValueMap, col: &str) -> f64 {
+    f64::from_value(row.get(&Value::String(col.into())).clone()).unwrap_or(0.0)
+}
+
+/// A text from a row.
+pub fn text(row: &rbs::value::map::ValueMap, col: &str) -> Option<String> {
+    Option::<String>::from_value(row.get(&Value::String(col.into())).clone())
+        .ok()
+        .flatten()
+}
+
+/// A timestamp from a row.
+pub fn time(row: &rbs::value::map::ValueMap, col: &str) -> Option<DateTime<Utc>> {
+    Option::<DateTime<Utc>>::from_value(row.get(&Value::String(col.into())).clone())
+        .ok()
+        .flatten()
+}
+
+/// The latest run of each of the caller's characters (one statement).
+///
+/// # Errors
+/// Database errors.
+pub async fn latest_per_character(
+    db: &Db,
+    player: Uuid,
+    character: Option<&str>,
+) -> Result<BTreeMap<String, CombatRun>, AppError> {
+    let (w, mut args) = scope(db, player, None, character, "");
+    let (w2, args2) = scope(db, player, None, character, "r.");
+    args.extend(args2);
+    let cols: Vec<String> = CombatRun::META
+        .columns
+        .iter()
+        .map(|c| format!("r.{}", c.name))
+        .collect();
+    let sql = format!(
+        "SELECT {} FROM combat_runs r JOIN (SELECT character_name, max(timestamp) AS ts FROM combat_runs WHERE {w} GROUP BY character_name) l \
+         ON r.character_name = l.character_name AND r.timestamp = l.ts WHERE {w2}",
+        cols.join(", ")
+    );
+    let mut out = BTreeMap::new();
+    if let Value::Array(rs) = db.rb.query(&sql, args).await? {
+        for r in rs {
+            let run = CombatRun::from_row(r).map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
+            out.entry(run.character_name.clone()).or_insert(run);
+        }
+    }
+    Ok(out)
+}
