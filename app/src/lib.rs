@@ -20,4 +20,5 @@ pub mod registry;
 pub mod runs;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod telemetry;

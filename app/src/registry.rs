@@ -13,5 +13,6 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::features::models::Feature::META,
         crate::features::models::GearSet::META,
         crate::runs::CombatRun::META,
+        crate::sync::SyncItem::META,
     ]
 }

@@ -17,4 +17,5 @@ mod migrations;
 mod openapi;
 mod resilience;
 mod runs;
+mod sync;
 mod tokens;

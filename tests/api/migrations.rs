@@ -159,8 +159,14 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
             std::fs::read_to_string(repo.join(dialect).join("0005_combat_runs.sql")).unwrap();
         let runs_ddl = &runs[..runs.find("-- Added by hand").unwrap()];
         assert!(
-            generated.ends_with(runs_ddl),
+            generated.contains(runs_ddl),
             "{dialect}: 0005 starts with the generated combat_runs DDL"
+        );
+        let sync = std::fs::read_to_string(repo.join(dialect).join("0006_sync_items.sql")).unwrap();
+        let sync_ddl = &sync[..sync.find("-- Added by hand").unwrap()];
+        assert!(
+            generated.ends_with(sync_ddl),
+            "{dialect}: 0006 starts with the generated sync_items DDL"
         );
     }
     // With every table present, the next migration is an empty skeleton to write by hand.

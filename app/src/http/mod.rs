@@ -21,6 +21,7 @@ use crate::{
     config::{Environment, Settings},
     features, health, runs,
     state::AppState,
+    sync,
 };
 
 /// Every API of the service, combined into one OpenAPI document.
@@ -32,6 +33,7 @@ pub type Apis = (
     features::api::FeaturesApi,
     runs::api::RunsApi,
     runs::insights::InsightsApi,
+    sync::api::SyncApi,
 );
 
 /// Tags grouping the operations in the docs.
@@ -49,6 +51,8 @@ pub enum ApiTags {
     Characters,
     /// Trends over your runs: DPS per day, percentiles, buff uptimes.
     Analytics,
+    /// The desktop companion's idempotent uploads.
+    Sync,
     /// The ESO feature database: skills, passives, morphs, scribing, champion points, companion skills and gear sets. Reading needs a signed-in user; writing, an administrator.
     Features,
 }
@@ -79,6 +83,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         features::api::FeaturesApi,
         runs::api::RunsApi,
         runs::insights::InsightsApi,
+        sync::api::SyncApi,
     );
     OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)

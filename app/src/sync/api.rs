@@ -1,0 +1,415 @@
+//! `/sync`: `POST /combat_runs/batch`, `POST /build_snapshots/batch`, `POST /conflicts/resolve`.
+
+use chrono::Utc;
+use poem::web::Data;
+use poem_openapi::{Enum, Object, OpenApi, payload::Json, types::ParseFromJSON};
+use rbs::Value;
+use uuid::Uuid;
+
+use super::SyncItem;
+use crate::{
+    auth::Auth,
+    builds::SavedBuild,
+    db::Db,
+    error::{ApiError, AppError, DbErrorKind, classify_db_error},
+    eso::{ChampionPoints, EsoClass, Race},
+    http::{
+        ApiTags,
+        json::{JsonBody, validate},
+    },
+    model::{ColumnType, Model, column::truncate_to_millis, crud},
+    runs::{CombatRun, api::new_run, dto::CombatRunCreate, scores_of},
+    state::AppState,
+};
+
+/// One uploaded item.
+#[derive(Debug, Clone, Object)]
+pub struct SyncItemIn {
+    /// The client's id for the item.
+    pub id: Uuid,
+    /// The item (`CombatRunCreate`, or a build snapshot with `character_name`).
+    pub data: serde_json::Value,
+    /// The client's checksum of `data`.
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub checksum: String,
+}
+
+/// A batch of 1–100 items.
+#[derive(Debug, Clone, Object)]
+pub struct SyncBatch {
+    /// The items, processed in order.
+    #[oai(validator(min_items = 1, max_items = 100))]
+    pub items: Vec<SyncItemIn>,
+}
+
+/// One item's outcome.
+#[derive(Debug, Clone, Object)]
+pub struct SyncResult {
+    /// The client's id for the item.
+    pub id: Uuid,
+    /// Stored now or earlier with the same checksum.
+    pub success: bool,
+    /// `conflict` (known id, another checksum) or why the data is invalid.
+    #[oai(skip_serializing_if_is_none)]
+    pub error: Option<String>,
+    /// The stored run (combat runs).
+    #[oai(skip_serializing_if_is_none)]
+    pub run_id: Option<Uuid>,
+    /// The stored build (build snapshots).
+    #[oai(skip_serializing_if_is_none)]
+    pub build_id: Option<Uuid>,
+}
+
+/// Outcomes, one per item, in order.
+#[derive(Debug, Clone, Object)]
+pub struct SyncResponse {
+    /// One per item, in the batch's order.
+    pub results: Vec<SyncResult>,
+}
+
+/// A build snapshot from the companion.
+#[derive(Debug, Clone, Object)]
+pub struct BuildSnapshotUpload {
+    /// Character the build belongs to (becomes the saved build's name).
+    #[oai(validator(min_length = 1, max_length = 100))]
+    pub character_name: String,
+    /// Class.
+    #[oai(rename = "class")]
+    pub player_class: EsoClass,
+    /// Subclass.
+    pub subclass: Option<EsoClass>,
+    /// Race.
+    pub race: Race,
+    /// Gear sets, at most 10.
+    #[oai(validator(max_items = 10))]
+    pub sets: Vec<String>,
+    /// Front-bar skills, at most 6.
+    #[oai(validator(max_items = 6))]
+    pub skills_front: Vec<String>,
+    /// Back-bar skills, at most 6.
+    #[oai(validator(max_items = 6))]
+    pub skills_back: Vec<String>,
+    /// Champion points.
+    pub champion_points: Option<ChampionPoints>,
+}
+
+/// How to settle a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Replace the server's copy with `data`.
+    KeepLocal,
+    /// Keep the server's copy.
+    KeepServer,
+    /// Replace the server's copy with the merged `data`.
+    Manual,
+}
+
+/// `POST /sync/conflicts/resolve`.
+#[derive(Debug, Clone, Object)]
+pub struct ConflictResolution {
+    /// The client's id of the conflicting item.
+    pub item_id: Uuid,
+    /// How to settle it.
+    pub resolution: Resolution,
+    /// The data to keep (`keep_local`, `manual`).
+    pub data: Option<serde_json::Value>,
+    /// The checksum of `data`, recorded so the next batch with it succeeds.
+    pub checksum: Option<String>,
+}
+
+/// The settled item.
+#[derive(Debug, Clone, Object)]
+pub struct Resolved {
+    /// The client's id.
+    pub item_id: Uuid,
+    /// What was done.
+    pub resolution: Resolution,
+    /// The stored run or build.
+    pub stored_id: Uuid,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Run,
+    Build,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Run => "combat_run",
+            Self::Build => "build_snapshot",
+        }
+    }
+}
+
+fn parse<T: ParseFromJSON>(data: &serde_json::Value) -> Result<T, String> {
+    let errors = validate::<T>(data);
+    if !errors.is_empty() {
+        let parts: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        return Err(format!("invalid: {}", parts.join("; ")));
+    }
+    T::parse_from_json(Some(data.clone())).map_err(|e| format!("invalid: {}", e.message()))
+}
+
+fn build_from(b: BuildSnapshotUpload, owner: Uuid, id: Uuid) -> SavedBuild {
+    let now = truncate_to_millis(Utc::now());
+    SavedBuild {
+        build_id: id,
+        owner_id: owner,
+        name: b.character_name,
+        class: b.player_class,
+        subclass: b.subclass,
+        race: b.race,
+        sets: b.sets,
+        skills_front: b.skills_front,
+        skills_back: b.skills_back,
+        champion_points: b.champion_points,
+        notes: None,
+        is_public: false,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+async fn find_item(
+    db: &Db,
+    user: Uuid,
+    kind: Option<Kind>,
+    client_id: Uuid,
+) -> Result<Option<SyncItem>, AppError> {
+    let d = db.dialect;
+    let (type_sql, mut args) = match kind {
+        Some(k) => (" AND item_type = ?", vec![Value::String(k.name().into())]),
+        None => ("", vec![]),
+    };
+    let sql = format!(
+        "SELECT {} FROM sync_items WHERE user_id = ? AND client_id = ?{type_sql}",
+        SyncItem::META.column_list()
+    );
+    let mut all = vec![user.to_value(d), client_id.to_value(d)];
+    all.append(&mut args);
+    let rows = db.rb.query(&sql, all).await?;
+    let Value::Array(rows) = rows else {
+        return Ok(None);
+    };
+    rows.into_iter()
+        .next()
+        .map(|r| SyncItem::from_row(r).map_err(|e| AppError::Internal(anyhow::anyhow!(e))))
+        .transpose()
+}
+
+fn known(item: &SyncItem, client: &SyncItemIn, kind: Kind) -> SyncResult {
+    let same = item.checksum == client.checksum;
+    SyncResult {
+        id: client.id,
+        success: same,
+        error: (!same).then(|| "conflict".to_owned()),
+        run_id: (same && kind == Kind::Run).then_some(item.stored_id),
+        build_id: (same && kind == Kind::Build).then_some(item.stored_id),
+    }
+}
+
+/// Stores one item (object and sync record in one transaction) or reports what it already is.
+async fn sync_one(
+    db: &Db,
+    user: Uuid,
+    kind: Kind,
+    item: &SyncItemIn,
+) -> Result<SyncResult, AppError> {
+    let fail = |e: String| SyncResult {
+        id: item.id,
+        success: false,
+        error: Some(e),
+        run_id: None,
+        build_id: None,
+    };
+    if let Some(existing) = find_item(db, user, Some(kind), item.id).await? {
+        return Ok(known(&existing, item, kind));
+    }
+    let stored_id = Uuid::new_v4();
+    let now = truncate_to_millis(Utc::now());
+    let record = SyncItem {
+        id: Uuid::new_v4(),
+        user_id: user,
+        item_type: kind.name().into(),
+        client_id: item.id,
+        checksum: item.checksum.clone(),
+        stored_id,
+        created_at: now,
+        updated_at: now,
+    };
+    let tx = db.rb.acquire_begin().await?;
+    let written = async {
+        crud::insert_with(&tx, db.dialect, &record).await?;
+        match kind {
+            Kind::Run => {
+                let body: CombatRunCreate = match parse(&item.data) {
+                    Ok(b) => b,
+                    Err(e) => return Ok::<_, AppError>(Err(e)),
+                };
+                let mut run = new_run(body, user);
+                run.run_id = stored_id;
+                crud::insert_with(&tx, db.dialect, &run).await?;
+            }
+            Kind::Build => {
+                let body: BuildSnapshotUpload = match parse(&item.data) {
+                    Ok(b) => b,
+                    Err(e) => return Ok(Err(e)),
+                };
+                crud::insert_with(&tx, db.dialect, &build_from(body, user, stored_id)).await?;
+            }
+        }
+        Ok(Ok(()))
+    }
+    .await;
+    match written {
+        Ok(Ok(())) => {
+            tx.commit().await?;
+            Ok(SyncResult {
+                id: item.id,
+                success: true,
+                error: None,
+                run_id: (kind == Kind::Run).then_some(stored_id),
+                build_id: (kind == Kind::Build).then_some(stored_id),
+            })
+        }
+        Ok(Err(invalid)) => {
+            let _ = tx.rollback().await;
+            Ok(fail(invalid))
+        }
+        Err(AppError::Db(e))
+            if classify_db_error(&e.to_string()) == DbErrorKind::UniqueViolation =>
+        {
+            // A concurrent batch stored this item first: answer as for a repeat.
+            let _ = tx.rollback().await;
+            match find_item(db, user, Some(kind), item.id).await? {
+                Some(existing) => Ok(known(&existing, item, kind)),
+                None => Ok(fail("conflict".into())),
+            }
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+async fn batch(
+    state: &AppState,
+    user: Uuid,
+    kind: Kind,
+    items: &[SyncItemIn],
+) -> Result<SyncResponse, ApiError> {
+    let mut results = Vec::with_capacity(items.len());
+    for item in items {
+        results.push(sync_one(&state.db, user, kind, item).await?);
+    }
+    Ok(SyncResponse { results })
+}
+
+/// Companion sync endpoints.
+pub struct SyncApi;
+
+#[OpenApi(tag = "ApiTags::Sync")]
+impl SyncApi {
+    /// Upload combat runs
+    ///
+    /// Idempotent: an item whose `id` was stored with the same `checksum` succeeds without a
+    /// second row; the same `id` with another checksum answers `conflict`. Invalid items fail
+    /// alone. Safe to retry, also concurrently.
+    #[oai(path = "/sync/combat_runs/batch", method = "post")]
+    async fn combat_runs(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<SyncBatch>,
+    ) -> Result<Json<SyncResponse>, ApiError> {
+        Ok(Json(
+            batch(&state, auth.principal().user_id, Kind::Run, &body.0.items).await?,
+        ))
+    }
+
+    /// Upload build snapshots
+    ///
+    /// As the combat-run batch; each snapshot is stored as a private saved build named after
+    /// its character.
+    #[oai(path = "/sync/build_snapshots/batch", method = "post")]
+    async fn build_snapshots(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<SyncBatch>,
+    ) -> Result<Json<SyncResponse>, ApiError> {
+        Ok(Json(
+            batch(&state, auth.principal().user_id, Kind::Build, &body.0.items).await?,
+        ))
+    }
+
+    /// Settle a sync conflict
+    ///
+    /// `keep_server` keeps what is stored; `keep_local` and `manual` replace it with `data`
+    /// (422 without it) and record `checksum`, so the next batch with it succeeds. 404 for an
+    /// unknown item id.
+    #[oai(path = "/sync/conflicts/resolve", method = "post")]
+    async fn resolve(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        body: JsonBody<ConflictResolution>,
+    ) -> Result<Json<Resolved>, ApiError> {
+        let user = auth.principal().user_id;
+        let b = body.0;
+        let db = &state.db;
+        let mut item = find_item(db, user, None, b.item_id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("Sync item not found"))?;
+        if b.resolution != Resolution::KeepServer {
+            let Some(data) = &b.data else {
+                return Err(ApiError::validation(vec![crate::error::FieldError::new(
+                    "data",
+                    "is required for keep_local and manual",
+                )]));
+            };
+            let invalid =
+                |e: String| ApiError::validation(vec![crate::error::FieldError::new("data", e)]);
+            if item.item_type == Kind::Run.name() {
+                let run_body: CombatRunCreate = parse(data).map_err(invalid)?;
+                let mut run = crud::find::<CombatRun>(db, item.stored_id.to_value(db.dialect))
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("Combat run not found"))?;
+                let fresh = new_run(run_body, user);
+                let scores = scores_of(&fresh.metrics, fresh.duration_sec);
+                run = CombatRun {
+                    run_id: run.run_id,
+                    timestamp: run.timestamp,
+                    contribution_scores: Some(scores),
+                    ..fresh
+                };
+                crud::update(db, &run).await?;
+            } else {
+                let snapshot: BuildSnapshotUpload = parse(data).map_err(invalid)?;
+                let old = crud::find::<SavedBuild>(db, item.stored_id.to_value(db.dialect))
+                    .await?
+                    .ok_or_else(|| ApiError::not_found("Saved build not found"))?;
+                let mut build = build_from(snapshot, user, item.stored_id);
+                build.created_at = old.created_at;
+                crud::update(db, &build).await?;
+            }
+            if let Some(c) = b.checksum {
+                item.checksum = c;
+            }
+            item.updated_at = truncate_to_millis(Utc::now());
+            crud::update(db, &item).await?;
+        }
+        Ok(Json(Resolved {
+            item_id: b.item_id,
+            resolution: b.resolution,
+            stored_id: item.stored_id,
+        }))
+    }
+}

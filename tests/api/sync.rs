@@ -1,0 +1,187 @@
+//! The companion's sync protocol: idempotent, per-item, safe under concurrent retries.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{TestApp, TestUser, spawn_app},
+    runs::run_body,
+};
+
+async fn post(app: &TestApp, user: &TestUser, path: &str, body: &Value) -> (u16, Value) {
+    let r = app
+        .as_user(user, Method::POST, path)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+async fn run_count(app: &TestApp) -> i64 {
+    let rows: Vec<Value> = app
+        .db
+        .fetch_all("SELECT count(*) AS n FROM combat_runs", vec![])
+        .await
+        .unwrap();
+    rows[0]["n"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn batches_are_idempotent_per_item() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let (i1, i2, i3) = (
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+        uuid::Uuid::new_v4(),
+    );
+    let mut bad = run_body("Vivec", 1.0);
+    bad["group_size"] = json!(0);
+    let batch = json!({"items": [
+        {"id": i1, "data": run_body("Vivec", 90_000.0), "checksum": "c1"},
+        {"id": i2, "data": bad, "checksum": "c2"},
+        {"id": i3, "data": run_body("Almalexia", 40_000.0), "checksum": "c3"},
+    ]});
+    let (status, body) = post(&app, &user, "/sync/combat_runs/batch", &batch).await;
+    assert_eq!(status, 200);
+    let results = body["results"].as_array().unwrap();
+    let ids: Vec<&str> = results.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [i1.to_string(), i2.to_string(), i3.to_string()],
+        "in order"
+    );
+    assert_eq!(
+        (
+            results[0]["success"].as_bool(),
+            results[1]["success"].as_bool(),
+            results[2]["success"].as_bool()
+        ),
+        (Some(true), Some(false), Some(true))
+    );
+    assert!(
+        results[1]["error"].as_str().unwrap().contains("group_size"),
+        "{body}"
+    );
+    assert_eq!(run_count(&app).await, 2, "the bad item failed alone");
+
+    let (_, again) = post(&app, &user, "/sync/combat_runs/batch", &batch).await;
+    assert_eq!(again["results"][0]["success"], true);
+    assert_eq!(
+        again["results"][0]["run_id"], results[0]["run_id"],
+        "same stored run"
+    );
+    assert_eq!(run_count(&app).await, 2, "no second row");
+
+    let changed = json!({"items": [{"id": i1, "data": run_body("Vivec", 91_000.0), "checksum": "c1-changed"}]});
+    let (_, conflict) = post(&app, &user, "/sync/combat_runs/batch", &changed).await;
+    assert_eq!(
+        (
+            conflict["results"][0]["success"].as_bool(),
+            conflict["results"][0]["error"].as_str()
+        ),
+        (Some(false), Some("conflict"))
+    );
+
+    // Resolve by keeping the local version: the run changes, and the new checksum is accepted.
+    let resolve = json!({"item_id": i1, "resolution": "keep_local", "data": run_body("Vivec", 91_000.0), "checksum": "c1-changed"});
+    let (status, resolved) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
+    assert_eq!(status, 200, "{resolved}");
+    let run_id = resolved["stored_id"].as_str().unwrap().to_owned();
+    let run: Value = app
+        .as_user(&user, Method::GET, &format!("/runs/{run_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(run["metrics"]["dps"], 91_000.0);
+    let (_, ok) = post(&app, &user, "/sync/combat_runs/batch", &changed).await;
+    assert_eq!(ok["results"][0]["success"], true);
+
+    let (status, _) = post(
+        &app,
+        &user,
+        "/sync/conflicts/resolve",
+        &json!({"item_id": uuid::Uuid::new_v4(), "resolution": "keep_server"}),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let (status, _) = post(
+        &app,
+        &user,
+        "/sync/conflicts/resolve",
+        &json!({"item_id": i1, "resolution": "manual"}),
+    )
+    .await;
+    assert_eq!(status, 422, "manual needs data");
+    let other = app.user().await;
+    let (status, _) = post(
+        &app,
+        &other,
+        "/sync/conflicts/resolve",
+        &json!({"item_id": i1, "resolution": "keep_server"}),
+    )
+    .await;
+    assert_eq!(status, 404, "another user's item is invisible");
+}
+
+#[tokio::test]
+async fn ten_concurrent_identical_batches_store_each_item_once() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let items: Vec<Value> = (0..5).map(|i| json!({"id": uuid::Uuid::new_v4(), "data": run_body(&format!("C{i}"), 50_000.0), "checksum": format!("k{i}")})).collect();
+    let batch = json!({"items": items});
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let req = app
+            .as_user(&user, Method::POST, "/sync/combat_runs/batch")
+            .json(&batch);
+        tasks.push(tokio::spawn(async move {
+            req.send().await.unwrap().json::<Value>().await.unwrap()
+        }));
+    }
+    let mut stored = std::collections::BTreeSet::new();
+    for t in tasks {
+        let body = t.await.unwrap();
+        for r in body["results"].as_array().unwrap() {
+            assert_eq!(r["success"], true, "{body}");
+            stored.insert(r["run_id"].as_str().unwrap().to_owned());
+        }
+    }
+    assert_eq!(stored.len(), 5, "every batch reports the same five runs");
+    assert_eq!(run_count(&app).await, 5, "one row per item");
+}
+
+#[tokio::test]
+async fn build_snapshots_become_private_saved_builds() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let snapshot = json!({"character_name": "Vivec", "class": "Templar", "race": "Dunmer", "sets": ["Spell Power Cure"], "skills_front": ["Breath of Life"], "skills_back": []});
+    let batch =
+        json!({"items": [{"id": uuid::Uuid::new_v4(), "data": snapshot, "checksum": "b1"}]});
+    let (_, body) = post(&app, &user, "/sync/build_snapshots/batch", &batch).await;
+    let build_id = body["results"][0]["build_id"].as_str().unwrap().to_owned();
+    let build: Value = app
+        .as_user(&user, Method::GET, &format!("/builds/{build_id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (build["name"].as_str(), build["is_public"].as_bool()),
+        (Some("Vivec"), Some(false))
+    );
+    let (status, _) = post(
+        &app,
+        &user,
+        "/sync/build_snapshots/batch",
+        &json!({"items": []}),
+    )
+    .await;
+    assert_eq!(status, 422, "1–100 items");
+}
