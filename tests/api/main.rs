@@ -15,6 +15,7 @@ mod http_headers;
 mod insights;
 mod migrations;
 mod openapi;
+mod query_counts;
 mod resilience;
 mod runs;
 mod sync;
