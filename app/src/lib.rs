@@ -16,6 +16,7 @@ pub mod features;
 pub mod health;
 pub mod http;
 pub mod model;
+pub mod recommendations;
 pub mod registry;
 pub mod runs;
 pub mod startup;

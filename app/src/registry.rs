@@ -14,5 +14,6 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::features::models::GearSet::META,
         crate::runs::CombatRun::META,
         crate::sync::SyncItem::META,
+        crate::recommendations::Recommendation::META,
     ]
 }

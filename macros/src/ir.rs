@@ -73,6 +73,8 @@ pub struct Field {
     pub read_only: bool,
     pub default: bool,
     pub immutable: bool,
+    /// `table (column)` this column references.
+    pub references: Option<String>,
 }
 
 impl Field {

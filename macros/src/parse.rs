@@ -105,6 +105,9 @@ pub struct FieldOpts {
     /// Set on create, never changed by update.
     #[darling(default)]
     pub immutable: Flag,
+    /// `references = "table(column)"`: a foreign key (ON DELETE CASCADE) in generated migrations.
+    #[darling(default)]
+    pub references: Option<SpannedValue<String>>,
 }
 
 /// `validate(...)` on a field.

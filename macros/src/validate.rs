@@ -240,9 +240,20 @@ fn field(opts: FieldOpts, errors: &mut darling::error::Accumulator) -> Option<Fi
         validate.email = v.email.is_present();
         validate.custom = v.custom;
     }
+    let references = opts.references.as_ref().and_then(|r| {
+        let parsed = r.split_once('(').and_then(|(t, c)| c.strip_suffix(')').map(|c| (t.trim(), c.trim())));
+        match parsed {
+            Some((t, c)) if is_identifier(t) && is_identifier(c) => Some(format!("{t} ({c})")),
+            _ => {
+                errors.push(Error::custom("`references` names a table and column: references = \"combat_runs(run_id)\"").with_span(&r.span()));
+                None
+            }
+        }
+    });
     let mut docs = opts.attrs;
     docs.retain(|a| a.path().is_ident("doc"));
     Some(Field {
+        references,
         ident,
         ty: opts.ty,
         option_inner: option,

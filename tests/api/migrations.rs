@@ -165,8 +165,14 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
         let sync = std::fs::read_to_string(repo.join(dialect).join("0006_sync_items.sql")).unwrap();
         let sync_ddl = &sync[..sync.find("-- Added by hand").unwrap()];
         assert!(
-            generated.ends_with(sync_ddl),
+            generated.contains(sync_ddl),
             "{dialect}: 0006 starts with the generated sync_items DDL"
+        );
+        let recs =
+            std::fs::read_to_string(repo.join(dialect).join("0007_recommendations.sql")).unwrap();
+        assert!(
+            generated.ends_with(&recs),
+            "{dialect}: 0007 is the generated recommendations DDL"
         );
     }
     // With every table present, the next migration is an empty skeleton to write by hand.

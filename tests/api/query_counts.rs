@@ -17,13 +17,22 @@ async fn add_runs(app: &TestApp, user: &TestUser, n: usize) {
         }
         let create: app::runs::dto::CombatRunCreate = serde_json::from_value(body).unwrap();
         let run = app::runs::api::new_run(create, user.id);
-        app::model::crud::insert_with(&tx, app.db.dialect, &run).await.unwrap();
+        app::model::crud::insert_with(&tx, app.db.dialect, &run)
+            .await
+            .unwrap();
     }
     tx.commit().await.unwrap();
 }
 
 async fn statements_for(app: &TestApp, user: &TestUser, path: &str) -> u64 {
-    let send = || async { app.as_user(user, Method::GET, path).send().await.unwrap().status().as_u16() };
+    let send = || async {
+        app.as_user(user, Method::GET, path)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
     assert_eq!(send().await, 200, "{path}"); // warm the auth cache
     let before = app.db.statement_count();
     assert_eq!(send().await, 200, "{path}");
@@ -51,7 +60,13 @@ async fn statement_counts_do_not_grow_with_the_runs() {
     add_runs(&app, &user, 990).await;
     for (p, at_10) in paths.iter().zip(&small) {
         let at_1000 = statements_for(&app, &user, p).await;
-        assert_eq!(at_1000, *at_10, "{p}: {at_10} statements for 10 runs, {at_1000} for 1,000");
-        assert!((1..=3).contains(at_10), "{p}: {at_10} statements (the counter sees them, and they are few)");
+        assert_eq!(
+            at_1000, *at_10,
+            "{p}: {at_10} statements for 10 runs, {at_1000} for 1,000"
+        );
+        assert!(
+            (1..=3).contains(at_10),
+            "{p}: {at_10} statements (the counter sees them, and they are few)"
+        );
     }
 }

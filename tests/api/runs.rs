@@ -263,3 +263,65 @@ async fn another_users_runs_are_404_and_never_listed() {
         "A's run is intact"
     );
 }
+
+#[tokio::test]
+async fn stored_recommendations_are_owner_scoped_and_go_with_their_run() {
+    let app = spawn_app().await;
+    let (a, b) = (app.user().await, app.user().await);
+    let run: Value = submit(&app, &a, &run_body("Vivec", 60_000.0))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let run_id: uuid::Uuid = run["run_id"].as_str().unwrap().parse().unwrap();
+    let rec = app::recommendations::Recommendation {
+        recommendation_id: uuid::Uuid::new_v4(),
+        player_id: a.id,
+        run_id,
+        category: app::recommendations::RecommendationCategory::Execution,
+        priority: 1,
+        current_state: "Spent 12 s dead".into(),
+        recommended_change: "Stay alive".into(),
+        expected_improvement: "+6.0% mechanic execution".into(),
+        reasoning: "Deaths cost uptime".into(),
+        confidence: 0.95,
+        created_at: app::model::column::truncate_to_millis(chrono::Utc::now()),
+    };
+    app::model::crud::insert(&app.db, &rec).await.unwrap();
+    let get = |user: &TestUser, q: String| {
+        let req = app.as_user(user, Method::GET, &format!("/recommendations{q}"));
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let mine = get(&a, String::new()).await;
+    assert_eq!(
+        mine["recommendations"][0]["recommended_change"],
+        "Stay alive"
+    );
+    assert_eq!(mine["recommendations"][0]["category"], "execution");
+    assert_eq!(
+        get(&a, format!("?run_id={}", uuid::Uuid::new_v4())).await["recommendations"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        get(&a, "?since=2999-01-01T00:00:00Z".into()).await["recommendations"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        get(&b, format!("?run_id={run_id}")).await["recommendations"],
+        serde_json::json!([]),
+        "B sees none of A's"
+    );
+    assert_eq!(
+        app.as_user(&a, Method::DELETE, &format!("/runs/{run_id}"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        get(&a, String::new()).await["recommendations"],
+        serde_json::json!([]),
+        "deleted with the run"
+    );
+}

@@ -48,7 +48,10 @@ impl rbatis::intercept::Intercept for StatementCounter {
         _rb: &dyn rbatis::executor::Executor,
         _sql: &mut String,
         _args: &mut Vec<Value>,
-        _result: rbatis::intercept::ResultType<&mut Result<rbatis::rbdc::db::ExecResult, rbatis::Error>, &mut Result<Value, rbatis::Error>>,
+        _result: rbatis::intercept::ResultType<
+            &mut Result<rbatis::rbdc::db::ExecResult, rbatis::Error>,
+            &mut Result<Value, rbatis::Error>,
+        >,
     ) -> Result<rbatis::intercept::Action, rbatis::Error> {
         self.0.fetch_add(1, Ordering::Relaxed);
         Ok(rbatis::intercept::Action::Next)
@@ -137,7 +140,11 @@ impl Db {
             .await;
         pool.set_conn_max_lifetime(Some(Duration::from_secs(1800)))
             .await;
-        Ok(Self { rb, dialect, statements })
+        Ok(Self {
+            rb,
+            dialect,
+            statements,
+        })
     }
 
     /// Opens the pool and waits until the database answers, retrying with exponential backoff

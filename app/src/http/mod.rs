@@ -19,7 +19,7 @@ use poem_openapi::{OpenApiService, Tags};
 use crate::{
     auth, builds,
     config::{Environment, Settings},
-    features, health, runs,
+    features, health, recommendations, runs,
     state::AppState,
     sync,
 };
@@ -34,6 +34,7 @@ pub type Apis = (
     runs::api::RunsApi,
     runs::insights::InsightsApi,
     sync::api::SyncApi,
+    recommendations::api::RecommendationsApi,
 );
 
 /// Tags grouping the operations in the docs.
@@ -53,6 +54,8 @@ pub enum ApiTags {
     Analytics,
     /// The desktop companion's idempotent uploads.
     Sync,
+    /// Build advice computed from your runs against similar runs.
+    Recommendations,
     /// The ESO feature database: skills, passives, morphs, scribing, champion points, companion skills and gear sets. Reading needs a signed-in user; writing, an administrator.
     Features,
 }
@@ -84,6 +87,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         runs::api::RunsApi,
         runs::insights::InsightsApi,
         sync::api::SyncApi,
+        recommendations::api::RecommendationsApi,
     );
     OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)

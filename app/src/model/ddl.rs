@@ -17,6 +17,8 @@ pub fn create_table(meta: &ModelMeta, dialect: Dialect) -> String {
         }
         if c.role == ColumnRole::Owner {
             line.push_str(" REFERENCES users (id) ON DELETE CASCADE");
+        } else if let Some(target) = c.references {
+            line.push_str(&format!(" REFERENCES {target} ON DELETE CASCADE"));
         }
         lines.push(line);
     }

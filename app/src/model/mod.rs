@@ -47,6 +47,8 @@ pub struct ColumnMeta {
     pub role: ColumnRole,
     /// Whether a declared filter uses it (it gets an index).
     pub indexed: bool,
+    /// `table (column)` it references (`#[model(references = "...")]`), deleted with it.
+    pub references: Option<&'static str>,
 }
 
 /// How a declared filter matches.

@@ -46,10 +46,14 @@ fn meta(m: &Model) -> TokenStream {
             Role::Data => quote! { Data },
         };
         let indexed = f.filters.iter().any(|k| *k != FilterKind::Contains);
+        let references = match &f.references {
+            Some(r) => quote! { ::std::option::Option::Some(#r) },
+            None => quote! { ::std::option::Option::None },
+        };
         quote! {
             ::app::model::ColumnMeta {
                 name: #col, sql_type: #sql_type, nullable: #nullable,
-                role: ::app::model::ColumnRole::#role, indexed: #indexed,
+                role: ::app::model::ColumnRole::#role, indexed: #indexed, references: #references,
             }
         }
     });

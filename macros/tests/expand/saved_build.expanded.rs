@@ -378,6 +378,7 @@ const _: () = {
                     nullable: <Uuid as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Id,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "owner_id",
@@ -385,6 +386,7 @@ const _: () = {
                     nullable: <Uuid as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Owner,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "name",
@@ -392,6 +394,7 @@ const _: () = {
                     nullable: <String as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Data,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "class",
@@ -399,6 +402,7 @@ const _: () = {
                     nullable: false,
                     role: ::app::model::ColumnRole::Data,
                     indexed: true,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "cp_level",
@@ -406,6 +410,7 @@ const _: () = {
                     nullable: <i32 as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Data,
                     indexed: true,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "contact",
@@ -413,6 +418,7 @@ const _: () = {
                     nullable: <Option<String> as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Data,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "sets",
@@ -420,6 +426,7 @@ const _: () = {
                     nullable: false,
                     role: ::app::model::ColumnRole::Data,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "is_public",
@@ -427,6 +434,7 @@ const _: () = {
                     nullable: <bool as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::Data,
                     indexed: true,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "created_at",
@@ -434,6 +442,7 @@ const _: () = {
                     nullable: <DateTime<Utc> as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::CreatedAt,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
                 ::app::model::ColumnMeta {
                     name: "updated_at",
@@ -441,6 +450,7 @@ const _: () = {
                     nullable: <DateTime<Utc> as ::app::model::ColumnType>::NULLABLE,
                     role: ::app::model::ColumnRole::UpdatedAt,
                     indexed: false,
+                    references: ::std::option::Option::None,
                 },
             ],
             select_list: "build_id, owner_id, name, class, cp_level, contact, sets, is_public, created_at, updated_at",
