@@ -99,6 +99,18 @@ pub enum SeedWhat {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Generate deterministic demo users and combat runs (password: Demo-Passw0rd).
+    Demo {
+        /// Demo accounts (demo0001@example.com, …); existing ones are reused.
+        #[arg(long, default_value_t = 10)]
+        users: usize,
+        /// Combat runs to add.
+        #[arg(long, default_value_t = 1000)]
+        runs: usize,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
 }
 
 /// `ebo user` subcommands.
@@ -178,6 +190,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Seed {
             what: SeedWhat::Features { from, dry_run },
         } => seed_features(settings, &from, dry_run).await,
+        Command::Seed {
+            what: SeedWhat::Demo { users, runs, seed },
+        } => seed_demo(settings, users, runs, seed).await,
     }
 }
 
@@ -460,6 +475,50 @@ async fn migrated_db(settings: &Settings) -> Option<Db> {
         Err(e) => {
             eprintln!("ebo: {e}");
             None
+        }
+    }
+}
+
+async fn seed_demo(settings: Settings, users: usize, runs: usize, seed: u64) -> ExitCode {
+    use std::io::IsTerminal;
+    telemetry::init(&settings.log);
+    let Some(db) = migrated_db(&settings).await else {
+        return ExitCode::FAILURE;
+    };
+    if let Err(e) = crate::features::sample::load_if_empty(&db, &settings).await {
+        eprintln!("ebo: {e}");
+        return ExitCode::FAILURE;
+    }
+    let auth = match crate::auth::sessions::AuthState::new(&settings.auth) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| indicatif::ProgressBar::new(runs as u64));
+    let progress = |done: usize| match &bar {
+        Some(b) => b.set_position(done as u64),
+        None => eprintln!("{done}/{runs} runs"),
+    };
+    match crate::runs::demo::seed(&db, &auth, users, runs, seed, progress).await {
+        Ok(r) => {
+            if let Some(b) = &bar {
+                b.finish_and_clear();
+            }
+            println!(
+                "demo data (seed {seed}): {} new users, {} runs; password {}",
+                r.users,
+                r.runs,
+                crate::runs::demo::DEMO_PASSWORD
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("ebo: {e}");
+            ExitCode::FAILURE
         }
     }
 }

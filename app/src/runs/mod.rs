@@ -2,6 +2,7 @@
 //! contribution scores (`engine`).
 
 pub mod api;
+pub mod demo;
 pub mod dto;
 pub mod insights;
 pub mod queries;
