@@ -11,7 +11,7 @@ use poem_openapi::{
 use uuid::Uuid;
 
 use super::{
-    CombatRun,
+    CombatRun, CombatRunSummary,
     dto::{
         CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
         RunPage,
@@ -68,8 +68,8 @@ impl From<CombatRun> for CombatRunResponse {
     }
 }
 
-impl From<CombatRun> for CombatRunListItem {
-    fn from(r: CombatRun) -> Self {
+impl From<CombatRunSummary> for CombatRunListItem {
+    fn from(r: CombatRunSummary) -> Self {
         Self {
             run_id: r.run_id,
             character_name: r.character_name,
@@ -79,7 +79,7 @@ impl From<CombatRun> for CombatRunListItem {
             timestamp: r.timestamp,
             duration_sec: r.duration_sec,
             success: r.success,
-            dps: r.metrics.dps,
+            dps: r.dps,
         }
     }
 }
@@ -195,7 +195,7 @@ impl RunsApi {
             limit: limit.0,
             offset: offset.0,
         };
-        let page = crud::list_for::<CombatRun>(&state, Some(auth.principal()), &q).await?;
+        let page = crud::list_for::<CombatRunSummary>(&state, Some(auth.principal()), &q).await?;
         let has_more = page.has_more();
         Ok(Json(RunPage {
             runs: page

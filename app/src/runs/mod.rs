@@ -68,6 +68,46 @@ pub struct CombatRun {
     pub timestamp: DateTime<Utc>,
 }
 
+/// The light columns of `combat_runs` that a run list shows: listing through this projection
+/// skips reading and decoding the build and metrics JSON of every row. Not registered for
+/// migrations (the table is `CombatRun`'s).
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "combat_runs",
+    display = "Combat run",
+    read = "owner",
+    write = "owner",
+    sort = "timestamp, dps, duration_sec",
+    default_sort = "-timestamp"
+)]
+pub struct CombatRunSummary {
+    /// Run id.
+    #[model(id)]
+    pub run_id: Uuid,
+    /// The player's account id.
+    #[model(owner)]
+    pub player_id: Uuid,
+    /// Character name.
+    pub character_name: String,
+    /// Kind of content.
+    #[model(enum)]
+    pub content_type: ContentType,
+    /// Content name.
+    pub content_name: String,
+    /// Difficulty.
+    #[model(enum)]
+    pub difficulty: Difficulty,
+    /// Fight length, seconds.
+    pub duration_sec: f64,
+    /// Cleared or not.
+    pub success: bool,
+    /// Damage per second.
+    pub dps: f64,
+    /// When it was submitted (UTC).
+    #[model(created_at)]
+    pub timestamp: DateTime<Utc>,
+}
+
 /// The engine's inputs for a run's metrics.
 pub fn engine_metrics(m: &CombatMetrics, duration_sec: f64) -> crate::engine::RunMetrics {
     crate::engine::RunMetrics {
