@@ -167,12 +167,7 @@ impl FeaturesApi {
                 };
                 let page =
                     crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Features(JsonBytes::new(&FeaturePage {
-                    features: page.items.into_iter().map(FeatureView::from).collect(),
-                    total: page.total,
-                    limit: page.limit,
-                    offset: page.offset,
-                })))
+                Ok(feature_page(page))
             })
             .await?;
         match answer {
@@ -371,12 +366,7 @@ impl FeaturesApi {
                 };
                 let page =
                     crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Features(JsonBytes::new(&FeaturePage {
-                    features: page.items.into_iter().map(FeatureView::from).collect(),
-                    total: page.total,
-                    limit: page.limit,
-                    offset: page.offset,
-                })))
+                Ok(feature_page(page))
             })
             .await?;
         match answer {
@@ -503,16 +493,9 @@ impl FeaturesApi {
         body: JsonBody<FeatureCreate>,
     ) -> Result<Json<FeatureView>, ApiError> {
         require_admin(auth.principal())?;
-        if body.0.feature_id != feature_id.0 {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "feature_id",
-                "must equal the id in the path",
-            )]));
-        }
+        same_id("feature_id", &body.0.feature_id, &feature_id.0)?;
         let row = checked_feature(body.0)?;
-        if !crud::update(&state.db, &row).await? {
-            return Err(ApiError::not_found("Feature not found"));
-        }
+        replace_row(&state.db, &row).await?;
         state.features.feature_changed(&row.feature_id).await;
         Ok(Json(row.into()))
     }
@@ -526,9 +509,7 @@ impl FeaturesApi {
         feature_id: Path<String>,
     ) -> Result<Deleted, ApiError> {
         require_admin(auth.principal())?;
-        if !crud::delete::<Feature>(&state.db, feature_id.0.to_value(state.db.dialect)).await? {
-            return Err(ApiError::not_found("Feature not found"));
-        }
+        delete_row::<Feature>(&state.db, &feature_id.0).await?;
         state.features.feature_changed(&feature_id.0).await;
         Ok(Deleted::Deleted)
     }
@@ -558,16 +539,9 @@ impl FeaturesApi {
         body: JsonBody<GearSetCreate>,
     ) -> Result<Json<GearSetView>, ApiError> {
         require_admin(auth.principal())?;
-        if body.0.set_id != set_id.0 {
-            return Err(ApiError::validation(vec![FieldError::new(
-                "set_id",
-                "must equal the id in the path",
-            )]));
-        }
+        same_id("set_id", &body.0.set_id, &set_id.0)?;
         let row = checked_set(body.0)?;
-        if !crud::update(&state.db, &row).await? {
-            return Err(ApiError::not_found("Gear set not found"));
-        }
+        replace_row(&state.db, &row).await?;
         state.features.set_changed(&row.set_id).await;
         Ok(Json(row.into()))
     }
@@ -581,11 +555,55 @@ impl FeaturesApi {
         set_id: Path<String>,
     ) -> Result<Deleted, ApiError> {
         require_admin(auth.principal())?;
-        if !crud::delete::<GearSet>(&state.db, set_id.0.to_value(state.db.dialect)).await? {
-            return Err(ApiError::not_found("Gear set not found"));
-        }
+        delete_row::<GearSet>(&state.db, &set_id.0).await?;
         state.features.set_changed(&set_id.0).await;
         Ok(Deleted::Deleted)
+    }
+}
+
+/// A page of features, serialised once for the cache.
+fn feature_page(page: crate::model::Page<Feature>) -> ListAnswer {
+    ListAnswer::Features(JsonBytes::new(&FeaturePage {
+        features: page.items.into_iter().map(FeatureView::from).collect(),
+        total: page.total,
+        limit: page.limit,
+        offset: page.offset,
+    }))
+}
+
+/// 422 on `field` unless the body's id equals the path's.
+fn same_id(field: &str, body: &str, path: &str) -> Result<(), ApiError> {
+    if body == path {
+        Ok(())
+    } else {
+        Err(ApiError::validation(vec![FieldError::new(
+            field,
+            "must equal the id in the path",
+        )]))
+    }
+}
+
+/// Replaces an existing row; 404 (`<display> not found`) when there is none.
+async fn replace_row<M: crate::model::Model>(db: &crate::db::Db, row: &M) -> Result<(), ApiError> {
+    if crud::update(db, row).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!(
+            "{} not found",
+            M::META.display
+        )))
+    }
+}
+
+/// Deletes the row with text id `id`; 404 when there is none.
+async fn delete_row<M: crate::model::Model>(db: &crate::db::Db, id: &str) -> Result<(), ApiError> {
+    if crud::delete::<M>(db, rbs::Value::String(id.to_owned())).await? {
+        Ok(())
+    } else {
+        Err(ApiError::not_found(format!(
+            "{} not found",
+            M::META.display
+        )))
     }
 }
 

@@ -152,8 +152,17 @@ pub struct BuffStat {
     pub importance: Importance,
 }
 
-fn range_param(v: Option<&str>) -> Result<Option<DateTime<Utc>>, ApiError> {
-    queries::since(v).map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))
+/// `WHERE` and binds for the caller's runs in `time_range` (422 naming it when invalid),
+/// optionally for one character: the common filter of the three analytics.
+fn analytics_scope(
+    db: &crate::db::Db,
+    auth: &Auth,
+    time_range: Option<&str>,
+    character: Option<&str>,
+) -> Result<(String, Vec<rbs::Value>), ApiError> {
+    let since = queries::since(time_range)
+        .map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))?;
+    Ok(scope(db, auth.principal().user_id, since, character, ""))
 }
 
 fn names(b: &BuildSnapshot) -> (Vec<String>, Vec<String>) {
@@ -313,14 +322,8 @@ impl InsightsApi {
         character_name: Query<Option<String>>,
     ) -> Result<Json<Vec<DpsPoint>>, ApiError> {
         let db = &state.db;
-        let since = range_param(time_range.as_deref())?;
-        let (w, args) = scope(
-            db,
-            auth.principal().user_id,
-            since,
-            character_name.as_deref(),
-            "",
-        );
+        let (w, args) =
+            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
         let day = db.dialect.date_of("timestamp");
         let sql = format!(
             "SELECT {day} AS day, avg(dps) AS avg_dps, max(dps) AS max_dps, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {day} ORDER BY day"
@@ -357,14 +360,8 @@ impl InsightsApi {
         character_name: Query<Option<String>>,
     ) -> Result<Json<Vec<PercentilePoint>>, ApiError> {
         let db = &state.db;
-        let since = range_param(time_range.as_deref())?;
-        let (w, args) = scope(
-            db,
-            auth.principal().user_id,
-            since,
-            character_name.as_deref(),
-            "",
-        );
+        let (w, args) =
+            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
         let day = db.dialect.date_of("timestamp");
         let sql = format!(
             "SELECT {day} AS day, dps, content_name, lower_count, pool FROM (\
@@ -410,14 +407,8 @@ impl InsightsApi {
         character_name: Query<Option<String>>,
     ) -> Result<Json<Vec<BuffStat>>, ApiError> {
         let db = &state.db;
-        let since = range_param(time_range.as_deref())?;
-        let (w, args) = scope(
-            db,
-            auth.principal().user_id,
-            since,
-            character_name.as_deref(),
-            "",
-        );
+        let (w, args) =
+            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
         let runs = rows(
             db,
             &format!("SELECT metrics FROM combat_runs WHERE {w}"),
