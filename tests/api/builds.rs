@@ -72,14 +72,7 @@ async fn crud_round_trip() {
     assert_eq!(created["champion_points"]["warfare"]["Deadly Aim"], 50);
     assert_eq!(created["created_at"], created["updated_at"]);
 
-    let got: Value = app
-        .as_user(&a, Method::GET, &format!("/builds/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json(&a, &format!("/builds/{id}")).await;
     assert_eq!(got, created, "what was stored reads back identically");
 
     let patched: Value = app
@@ -100,14 +93,7 @@ async fn crud_round_trip() {
     assert_eq!(patched["created_at"], created["created_at"]);
     assert!(patched["updated_at"].as_str() >= created["updated_at"].as_str());
 
-    let list: Value = app
-        .as_user(&a, Method::GET, "/builds")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&a, "/builds").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["builds"][0]["build_id"], id.as_str());
 
@@ -189,14 +175,7 @@ async fn another_users_private_build_is_invisible_and_a_public_one_read_only() {
     );
     assert_eq!(status_of(&app, &b, Method::DELETE, &path, None).await, 403);
 
-    let list: Value = app
-        .as_user(&b, Method::GET, "/builds")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&b, "/builds").await;
     let ids: Vec<&str> = list["builds"]
         .as_array()
         .unwrap()
@@ -210,14 +189,7 @@ async fn another_users_private_build_is_invisible_and_a_public_one_read_only() {
     );
 
     // Both builds are untouched.
-    let a_list: Value = app
-        .as_user(&a, Method::GET, "/builds?sort=name")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let a_list: Value = app.get_json(&a, "/builds?sort=name").await;
     let names: Vec<&str> = a_list["builds"]
         .as_array()
         .unwrap()
@@ -238,14 +210,7 @@ async fn admins_read_every_build_but_only_owners_write() {
         .to_owned();
     let path = format!("/builds/{id}");
     assert_eq!(status_of(&app, &admin, Method::GET, &path, None).await, 200);
-    let list: Value = app
-        .as_user(&admin, Method::GET, "/builds")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&admin, "/builds").await;
     assert_eq!(list["total"], 1);
     assert_eq!(
         status_of(
@@ -286,14 +251,7 @@ async fn pagination_is_bounded_and_reports_totals() {
     for i in 0..5 {
         create(&app, &a, build(&format!("b{i}"))).await;
     }
-    let page: Value = app
-        .as_user(&a, Method::GET, "/builds?limit=2&offset=0&sort=name")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = app.get_json(&a, "/builds?limit=2&offset=0&sort=name").await;
     assert_eq!(
         (
             page["total"].as_u64(),
@@ -303,24 +261,10 @@ async fn pagination_is_bounded_and_reports_totals() {
         (Some(5), Some(2), Some(true))
     );
     assert_eq!(page["builds"].as_array().unwrap().len(), 2);
-    let last: Value = app
-        .as_user(&a, Method::GET, "/builds?limit=2&offset=4&sort=name")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let last: Value = app.get_json(&a, "/builds?limit=2&offset=4&sort=name").await;
     assert_eq!(last["builds"][0]["name"], "b4");
     assert_eq!(last["has_more"], false);
-    let beyond: Value = app
-        .as_user(&a, Method::GET, "/builds?offset=50")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let beyond: Value = app.get_json(&a, "/builds?offset=50").await;
     assert_eq!(
         (
             beyond["builds"].as_array().unwrap().len(),
@@ -458,14 +402,7 @@ async fn every_invalid_field_is_reported_in_one_422() {
         .await
         .unwrap();
     assert_eq!(r.status(), 422, "validation runs before the lookup");
-    let list: Value = app
-        .as_user(&a, Method::GET, "/builds")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&a, "/builds").await;
     assert_eq!(list["total"], 0, "nothing was stored");
 }
 

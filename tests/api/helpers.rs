@@ -324,6 +324,17 @@ impl TestApp {
         self.user_with_role(app::auth::Role::User).await
     }
 
+    /// `GET {api_prefix}{path}` as `user`, decoded as JSON.
+    pub async fn get_json(&self, user: &TestUser, path: &str) -> serde_json::Value {
+        self.as_user(user, reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("request sent")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     /// `{method} {api_prefix}{path}` as `user`.
     pub fn as_user(
         &self,

@@ -140,14 +140,7 @@ async fn a_lost_database_answers_503_and_service_resumes_without_restart() {
     .await;
     eprintln!("service resumed {took:?} after the database came back");
     assert_eq!(app.get("/health/ready").await.status(), 200);
-    let list: Value = app
-        .as_user(&user, Method::GET, "/builds")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&user, "/builds").await;
     assert_eq!(
         list["builds"][0]["name"], "before",
         "the write answered 201 before the outage is there"

@@ -55,25 +55,11 @@ async fn submit_get_list_and_delete() {
     );
     assert!((scores["buff_uptime"].as_f64().unwrap() - 0.92).abs() < 1e-9);
 
-    let got: Value = app
-        .as_user(&user, Method::GET, &format!("/runs/{id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let got: Value = app.get_json(&user, &format!("/runs/{id}")).await;
     assert_eq!(got["metrics"], run["metrics"], "stored as submitted");
 
     submit(&app, &user, &run_body("Almalexia", 40_000.0)).await;
-    let list: Value = app
-        .as_user(&user, Method::GET, "/runs")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&user, "/runs").await;
     assert_eq!(list["total"], 2);
     assert_eq!(
         list["runs"][0]["character_name"], "Almalexia",
@@ -93,14 +79,7 @@ async fn submit_get_list_and_delete() {
         ),
         ("to_date=2000-01-01T00:00:00Z", 0),
     ] {
-        let page: Value = app
-            .as_user(&user, Method::GET, &format!("/runs?{query}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let page: Value = app.get_json(&user, &format!("/runs?{query}")).await;
         assert_eq!(page["total"], total, "{query}: {page}");
     }
 
@@ -194,14 +173,7 @@ async fn invalid_runs_name_every_field() {
             .collect();
         assert_eq!(fields, [field], "{name}: {err}");
     }
-    let list: Value = app
-        .as_user(&user, Method::GET, "/runs")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&user, "/runs").await;
     assert_eq!(list["total"], 0, "nothing stored");
 }
 
@@ -243,14 +215,7 @@ async fn another_users_runs_are_404_and_never_listed() {
             .status(),
         404
     );
-    let list: Value = app
-        .as_user(&b, Method::GET, "/runs?limit=100")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json(&b, "/runs?limit=100").await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["runs"][0]["character_name"], "Sotha Sil");
     assert_eq!(

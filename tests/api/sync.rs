@@ -89,14 +89,7 @@ async fn batches_are_idempotent_per_item() {
     let (status, resolved) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
     assert_eq!(status, 200, "{resolved}");
     let run_id = resolved["stored_id"].as_str().unwrap().to_owned();
-    let run: Value = app
-        .as_user(&user, Method::GET, &format!("/runs/{run_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let run: Value = app.get_json(&user, &format!("/runs/{run_id}")).await;
     assert_eq!(run["metrics"]["dps"], 91_000.0);
     let (_, ok) = post(&app, &user, "/sync/combat_runs/batch", &changed).await;
     assert_eq!(ok["results"][0]["success"], true);
@@ -164,14 +157,7 @@ async fn build_snapshots_become_private_saved_builds() {
         json!({"items": [{"id": uuid::Uuid::new_v4(), "data": snapshot, "checksum": "b1"}]});
     let (_, body) = post(&app, &user, "/sync/build_snapshots/batch", &batch).await;
     let build_id = body["results"][0]["build_id"].as_str().unwrap().to_owned();
-    let build: Value = app
-        .as_user(&user, Method::GET, &format!("/builds/{build_id}"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let build: Value = app.get_json(&user, &format!("/builds/{build_id}")).await;
     assert_eq!(
         (build["name"].as_str(), build["is_public"].as_bool()),
         (Some("Vivec"), Some(false))
