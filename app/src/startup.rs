@@ -106,6 +106,7 @@ impl Application {
             auth,
             limits,
             features,
+            dps_distributions: Arc::default(),
         };
         Ok(Self {
             acceptor,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::sessions::AuthState, config::Settings, db::Db, features::cache::FeatureCache,
-    http::rate_limit::RateLimits,
+    http::rate_limit::RateLimits, runs::distribution::DpsDistributions,
 };
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
@@ -20,4 +20,6 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Feature database caches.
     pub features: Arc<FeatureCache>,
+    /// DPS distributions per content and difficulty (the percentile trend).
+    pub dps_distributions: Arc<DpsDistributions>,
 }

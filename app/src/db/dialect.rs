@@ -99,6 +99,38 @@ impl Dialect {
         }
     }
 
+    /// FROM-clause item expanding the JSON array at top-level key `key` of JSON column `col`
+    /// into one row per element, named `alias`; the element is `{alias}.value`. A missing or
+    /// non-array member gives no rows (never an error).
+    pub fn json_array_rows(self, col: &str, key: &str, alias: &str) -> String {
+        match self {
+            Self::Postgres => format!(
+                "jsonb_array_elements(CASE WHEN jsonb_typeof({col} -> '{key}') = 'array' \
+                 THEN {col} -> '{key}' ELSE '[]'::jsonb END) AS {alias}(value)"
+            ),
+            Self::Sqlite => format!(
+                "json_each(CASE WHEN json_type({col}, '$.{key}') = 'array' \
+                 THEN json_extract({col}, '$.{key}') ELSE '[]' END) AS {alias}"
+            ),
+        }
+    }
+
+    /// SQL for member `key` of JSON object expression `elem` as text (NULL when absent).
+    pub fn json_text(self, elem: &str, key: &str) -> String {
+        match self {
+            Self::Postgres => format!("({elem} ->> '{key}')"),
+            Self::Sqlite => format!("json_extract({elem}, '$.{key}')"),
+        }
+    }
+
+    /// SQL for member `key` of JSON object expression `elem` as a double (NULL when absent).
+    pub fn json_number(self, elem: &str, key: &str) -> String {
+        match self {
+            Self::Postgres => format!("({elem} ->> '{key}')::double precision"),
+            Self::Sqlite => format!("CAST(json_extract({elem}, '$.{key}') AS REAL)"),
+        }
+    }
+
     /// Query answering whether `schema_migrations` exists (one row with `n` = 0 or 1).
     pub fn schema_migrations_exists(self) -> &'static str {
         match self {

@@ -1,8 +1,6 @@
 //! Read-only views over the caller's runs: stats summary, comparison, characters and the three
 //! analytics. Each issues a fixed number of SQL statements whatever the number of runs.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
@@ -344,7 +342,10 @@ impl InsightsApi {
 
     /// Percentile of each run among all players' runs of the same content and difficulty
     ///
-    /// One query (window functions), whatever the number of runs.
+    /// The share (0–1) of the pool's other runs with lower DPS; 0.5 alone in its pool. Pools
+    /// are read from a per-instance distribution cache refreshed every 60 s, so a run
+    /// submitted by another player in the last minute may not count yet. One indexed
+    /// statement for your runs, plus one for pools not yet cached.
     #[oai(
         path = "/analytics/percentile-trend",
         method = "get",
@@ -364,26 +365,30 @@ impl InsightsApi {
             analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
         let day = db.dialect.date_of("timestamp");
         let sql = format!(
-            "SELECT {day} AS day, dps, content_name, lower_count, pool FROM (\
-               SELECT run_id, player_id, timestamp, character_name, dps, content_name, \
-                 rank() OVER (PARTITION BY content_name, difficulty ORDER BY dps) - 1 AS lower_count, \
-                 count(*) OVER (PARTITION BY content_name, difficulty) - 1 AS pool \
-               FROM combat_runs) AS ranked WHERE {w} ORDER BY timestamp"
+            "SELECT {day} AS day, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
         );
+        let mine = rows(db, &sql, args).await?;
+        let key = |r: &rbs::value::map::ValueMap| {
+            (
+                text(r, "content_name").unwrap_or_default(),
+                text(r, "difficulty").unwrap_or_default(),
+            )
+        };
+        let pools: std::collections::BTreeSet<_> = mine.iter().map(key).collect();
+        let pools: std::collections::BTreeMap<_, _> = state
+            .dps_distributions
+            .get_many(db, &pools)
+            .await?
+            .into_iter()
+            .collect();
         Ok(Json(
-            rows(db, &sql, args)
-                .await?
-                .iter()
+            mine.iter()
                 .map(|r| {
-                    let pool = num(r, "pool");
+                    let dps = num(r, "dps");
                     PercentilePoint {
                         date: text(r, "day").unwrap_or_default(),
-                        percentile: if pool > 0.0 {
-                            num(r, "lower_count") / pool
-                        } else {
-                            0.5
-                        },
-                        dps: num(r, "dps"),
+                        percentile: pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps)),
+                        dps,
                         content_name: text(r, "content_name").unwrap_or_default(),
                     }
                 })
@@ -409,31 +414,30 @@ impl InsightsApi {
         let db = &state.db;
         let (w, args) =
             analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
-        let runs = rows(
-            db,
-            &format!("SELECT metrics FROM combat_runs WHERE {w}"),
-            args,
-        )
-        .await?;
-        let total = runs.len() as f64;
-        let mut by_buff: BTreeMap<String, (f64, u64)> = BTreeMap::new();
-        for r in &runs {
-            let metrics = crate::model::column::json_from_value::<super::dto::CombatMetrics>(
-                r.get(&rbs::Value::String("metrics".into())).clone(),
-            );
-            for u in metrics.map(|m| m.buff_uptime).unwrap_or_default() {
-                let e = by_buff.entry(u.name).or_default();
-                e.0 += u.uptime;
-                e.1 += 1;
-            }
-        }
+        // One statement: the runs in scope, their count, and per buff the mean uptime and the
+        // number of runs listing it, aggregated by the database (no JSON decoded here).
+        let d = db.dialect;
+        let elements = d.json_array_rows("r.metrics", "buff_uptime", "b");
+        let name = d.json_text("b.value", "name");
+        let uptime = d.json_number("b.value", "uptime");
+        let sql = format!(
+            "WITH r AS (SELECT metrics FROM combat_runs WHERE {w}) \
+             SELECT (SELECT count(*) FROM r) AS total, {name} AS buff_name, avg({uptime}) AS avg_uptime, \
+             count(*) AS n FROM r, {elements} WHERE {name} IS NOT NULL GROUP BY {name}"
+        );
+        let buffs = rows(db, &sql, args).await?;
+        let by_buff = buffs.iter().filter_map(|r| {
+            Some((
+                text(r, "buff_name")?,
+                (num(r, "avg_uptime"), num(r, "n") as u64, num(r, "total")),
+            ))
+        });
         let mut out: Vec<BuffStat> = by_buff
-            .into_iter()
-            .map(|(name, (sum, n))| {
+            .map(|(name, (avg_uptime, n, total))| {
                 let share = n as f64 / total.max(1.0);
                 BuffStat {
                     buff_name: name,
-                    avg_uptime: sum / n as f64,
+                    avg_uptime,
                     sample_count: n,
                     importance: if share >= 0.5 {
                         Importance::High

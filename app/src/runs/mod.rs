@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod demo;
+pub mod distribution;
 pub mod dto;
 pub mod insights;
 pub mod queries;
