@@ -19,6 +19,9 @@ use crate::{
     state::AppState,
 };
 
+/// Column alias of the total row count in [`list`]'s single statement.
+const TOTAL: &str = "ebo_total";
+
 fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
     let rows = match value {
         Value::Array(rows) => rows,
@@ -119,25 +122,35 @@ pub async fn list<M: Model>(
     let meta = M::META;
     let order = order_by(meta, query.sort.as_deref())?;
     let (where_sql, args) = where_clause(scope, &query.filters);
-    let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
-    let counts: Vec<serde_json::Value> = db
-        .fetch_all(&count_sql, args.clone())
-        .await
-        .map_err(|e| ApiError::from(AppError::from(e)))?;
-    let total = counts.first().and_then(|r| r["n"].as_u64()).unwrap_or(0);
-    let mut page_args = args;
+    // One round trip: the page, each row carrying the total as an uncorrelated scalar
+    // subquery (evaluated once). Only an empty page past the first needs a separate count.
+    let mut page_args = args.clone();
+    page_args.extend(args.iter().cloned());
     page_args.push(Value::I64(i64::from(query.limit)));
     page_args.push(Value::I64(i64::try_from(query.offset).unwrap_or(i64::MAX)));
     let sql = format!(
-        "SELECT {} FROM {}{where_sql}{order} LIMIT ? OFFSET ?",
+        "SELECT {}, (SELECT count(*) FROM {table}{where_sql}) AS {TOTAL} FROM {table}{where_sql}{order} LIMIT ? OFFSET ?",
         meta.column_list(),
-        meta.table
+        table = meta.table,
     );
-    let items = if total == 0 {
-        Vec::new()
-    } else {
-        decode_rows::<M>(db.rb.query(&sql, page_args).await.map_err(AppError::from)?)?
+    let rows = match db.rb.query(&sql, page_args).await.map_err(AppError::from)? {
+        Value::Array(rows) => rows,
+        Value::Null => Vec::new(),
+        other => vec![other],
     };
+    let total = match rows.first() {
+        Some(Value::Map(m)) => m.get(&Value::String(TOTAL.into())).as_u64().unwrap_or(0),
+        _ if query.offset == 0 => 0,
+        _ => {
+            let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
+            let counts: Vec<serde_json::Value> = db
+                .fetch_all(&count_sql, args)
+                .await
+                .map_err(|e| ApiError::from(AppError::from(e)))?;
+            counts.first().and_then(|r| r["n"].as_u64()).unwrap_or(0)
+        }
+    };
+    let items = decode_rows::<M>(Value::Array(rows))?;
     Ok(Page {
         items,
         total,
