@@ -97,12 +97,47 @@ async fn names(db: &Db, sql: &str) -> Result<Vec<String>, AppError> {
 }
 
 /// One run of `player`, drawn from `rng`.
+/// How many S-tier sets form the demo's "meta".
+const META_SETS: usize = 5;
+/// Chance that a set slot holds a meta set: each meta set ends up in about a third of builds,
+/// so top performers share sets as real ones do (the engine's build diff needs that).
+const META_SHARE: f64 = 0.6;
+
+/// The sets builds draw from.
+struct Sets {
+    meta: Vec<String>,
+    all: Vec<String>,
+}
+
+impl Sets {
+    /// Three distinct sets, each slot a meta set with [`META_SHARE`] chance.
+    fn build(&self, rng: &mut ChaCha8Rng) -> Vec<String> {
+        let mut out: Vec<String> = Vec::with_capacity(3);
+        for _ in 0..12 {
+            if out.len() == 3 {
+                break;
+            }
+            let pool = if !self.meta.is_empty() && rng.random_bool(META_SHARE) {
+                &self.meta
+            } else {
+                &self.all
+            };
+            if let Some(s) = pool.choose(rng)
+                && !out.contains(s)
+            {
+                out.push(s.clone());
+            }
+        }
+        out
+    }
+}
+
 fn run(
     rng: &mut ChaCha8Rng,
     player: Uuid,
     character: &str,
     class: EsoClass,
-    sets: &[String],
+    sets: &Sets,
     skills: &[String],
 ) -> CombatRun {
     let (content_type, content_name) = *CONTENT.choose(rng).unwrap_or(&CONTENT[0]);
@@ -184,7 +219,7 @@ fn run(
         subclass: None,
         race: *RACES.choose(rng).unwrap_or(&Race::Breton),
         cp_level: rng.random_range(800..=3600),
-        sets: pick(rng, sets, 3),
+        sets: sets.build(rng),
         skills_front: pick(rng, skills, 6),
         skills_back: pick(rng, skills, 5),
         champion_points: None,
@@ -270,7 +305,14 @@ pub async fn seed(
             }
         }
     }
-    let sets = names(db, "SELECT name AS n FROM gear_sets ORDER BY set_id").await?;
+    let sets = Sets {
+        meta: names(
+            db,
+            &format!("SELECT name AS n FROM gear_sets WHERE pve_tier = 'S' ORDER BY set_id LIMIT {META_SETS}"),
+        )
+        .await?,
+        all: names(db, "SELECT name AS n FROM gear_sets ORDER BY set_id").await?,
+    };
     let mut skills_by_class = std::collections::HashMap::new();
     for class in CLASSES {
         let label = serde_json::to_value(class)
