@@ -363,9 +363,9 @@ impl InsightsApi {
         let db = &state.db;
         let (w, args) =
             analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
-        let day = db.dialect.date_of("timestamp");
+        // The day is formatted here: `to_char` per row was most of the statement's time.
         let sql = format!(
-            "SELECT {day} AS day, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
+            "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
         );
         let mine = rows(db, &sql, args).await?;
         let key = |r: &rbs::value::map::ValueMap| {
@@ -386,7 +386,9 @@ impl InsightsApi {
                 .map(|r| {
                     let dps = num(r, "dps");
                     PercentilePoint {
-                        date: text(r, "day").unwrap_or_default(),
+                        date: time(r, "timestamp")
+                            .map(|t| t.format("%Y-%m-%d").to_string())
+                            .unwrap_or_default(),
                         percentile: pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps)),
                         dps,
                         content_name: text(r, "content_name").unwrap_or_default(),
