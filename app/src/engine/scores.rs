@@ -63,6 +63,25 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category in words, as a recommendation's expected improvement names it
+    /// (`damage dealt`, `damage avoided`, `healing done`, …).
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::DamageDealt => "damage dealt",
+            Self::DamageTaken => "damage avoided",
+            Self::HealingDone => "healing done",
+            Self::BuffUptime => "buff uptime",
+            Self::DebuffUptime => "debuff uptime",
+            Self::MechanicExecution => "mechanic execution",
+            Self::ResourceEfficiency => "resource efficiency",
+        }
+    }
+
+    /// Position in [`Category::ALL`] (and in the rows of the weight tables), 0–6.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
     /// Every category, in the order of the weight table.
     pub const ALL: [Self; 7] = [
         Self::DamageDealt,
@@ -108,6 +127,19 @@ impl ContributionScores {
         }
     }
 
+    /// Scores built one category at a time: `f(c)` becomes the field of `c`.
+    pub fn from_fn(mut f: impl FnMut(Category) -> f64) -> Self {
+        Self {
+            damage_dealt: f(Category::DamageDealt),
+            damage_taken: f(Category::DamageTaken),
+            healing_done: f(Category::HealingDone),
+            buff_uptime: f(Category::BuffUptime),
+            debuff_uptime: f(Category::DebuffUptime),
+            mechanic_execution: f(Category::MechanicExecution),
+            resource_efficiency: f(Category::ResourceEfficiency),
+        }
+    }
+
     /// The role-weighted combined score (§2), in [0, 1].
     pub fn combined(&self, role: Role) -> f64 {
         let weights = ROLE_WEIGHTS[role as usize];
@@ -116,6 +148,17 @@ impl ContributionScores {
             .zip(weights)
             .map(|(c, w)| self.get(*c) * w)
             .sum()
+    }
+}
+
+impl Role {
+    /// The weight (§2 table, 0–1) of `c` in this role's combined score.
+    pub fn weight(self, c: Category) -> f64 {
+        ROLE_WEIGHTS
+            .get(self as usize)
+            .and_then(|row| row.get(c.index()))
+            .copied()
+            .unwrap_or(0.0)
     }
 }
 
@@ -261,6 +304,20 @@ mod tests {
         for c in Category::ALL {
             assert!((0.0..=1.0).contains(&s.get(c)), "{c:?} = {}", s.get(c));
         }
+    }
+
+    #[test]
+    fn index_label_weight_and_from_fn_follow_the_table_order() {
+        for (i, c) in Category::ALL.into_iter().enumerate() {
+            assert_eq!(c.index(), i);
+            assert_eq!(
+                ContributionScores::from_fn(|k| k.index() as f64).get(c),
+                i as f64
+            );
+            assert_eq!(Role::Tank.weight(c), ROLE_WEIGHTS[2][i]);
+        }
+        assert_eq!(Role::Dps.weight(Category::HealingDone), 0.0);
+        assert_eq!(Category::DamageTaken.label(), "damage avoided");
     }
 
     #[test]
