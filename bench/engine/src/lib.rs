@@ -1,0 +1,1 @@
+//! Nothing here: the benchmark is `benches/analyse_1000.rs` (`cargo bench -p engine-bench`).
