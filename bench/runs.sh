@@ -58,6 +58,14 @@ load "GET /characters" "/api/v1/characters"
 load "GET /analytics/dps-trend (30d)" "/api/v1/analytics/dps-trend"
 load "GET /analytics/percentile-trend (30d)" "/api/v1/analytics/percentile-trend"
 load "GET /analytics/buff-analysis (30d)" "/api/v1/analytics/buff-analysis"
+# Recommendations (issue 7): one of the demo user's runs; the first call computes and stores,
+# the load then reads the stored ones with fresh percentiles (1,000 similar runs per call).
+RUN=$(curl -fsS -H "authorization: Bearer $TOKEN" "$URL/api/v1/runs?limit=1&content_name=Lucent%20Citadel&difficulty=veteran" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["runs"][0]["run_id"])')
+curl -fsS -o /dev/null -H "authorization: Bearer $TOKEN" "$URL/api/v1/runs/$RUN/recommendations"
+load "GET /runs/{id}/recommendations" "/api/v1/runs/$RUN/recommendations"
+load "GET /runs/{id}/percentiles" "/api/v1/runs/$RUN/percentiles"
+CONNECTIONS=8 load "GET /runs/{id}/recommendations, 8 connections" "/api/v1/runs/$RUN/recommendations"
 load "POST /runs" "/api/v1/runs" "$LUA"
 
 SQL=$(mktemp --suffix=.sql)

@@ -8,7 +8,7 @@ use crate::helpers::{
     TestApp, TestDatabase, TestUser, assert_error_body, ebo, spawn_app, spawn_app_with,
 };
 
-fn real_data() -> std::path::PathBuf {
+pub fn real_data() -> std::path::PathBuf {
     let dir =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/eso-features/raw");
     assert!(

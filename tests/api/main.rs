@@ -16,6 +16,7 @@ mod insights;
 mod migrations;
 mod openapi;
 mod query_counts;
+mod recommendations;
 mod resilience;
 mod runs;
 mod sync;

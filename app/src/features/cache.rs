@@ -1,7 +1,8 @@
-//! The feature database's in-process TTL caches (moka): features by id, gear sets by id, and
-//! list/search/updates results by their normalised query. Concurrent misses of one key load
-//! once (`try_get_with`); errors are not cached. Admin writes invalidate what they affect at
-//! once in this instance. Hits, misses and entry counts feed `/metrics`.
+//! The feature database's in-process TTL caches (moka): features by id, gear sets by id,
+//! list/search/updates results by their normalised query, and the recommendation engine's
+//! set and skill catalog. Concurrent misses of one key load once (`try_get_with`); errors are
+//! not cached. Admin writes invalidate what they affect at once in this instance. Hits,
+//! misses and entry counts feed `/metrics`.
 
 use std::{
     future::Future,
@@ -100,6 +101,8 @@ pub struct FeatureCache {
     pub sets: Counted<String, Option<crate::http::json::JsonBytes<super::models::GearSetView>>>,
     /// List, search and updates answers by normalised query.
     pub lists: Counted<String, super::dto::ListAnswer>,
+    /// Every set and skill by id and name, for the recommendation engine (one key: `()`).
+    pub catalog: Counted<(), Arc<crate::recommendations::catalog::Catalog>>,
 }
 
 impl FeatureCache {
@@ -109,6 +112,7 @@ impl FeatureCache {
             features: Counted::new("features", s),
             sets: Counted::new("sets", s),
             lists: Counted::new("lists", s),
+            catalog: Counted::new("catalog", s),
         }
     }
 
@@ -116,17 +120,24 @@ impl FeatureCache {
     pub async fn feature_changed(&self, id: &str) {
         self.features.invalidate(&id.to_owned()).await;
         self.lists.invalidate_all();
+        self.catalog.invalidate_all();
     }
 
     /// After a write to gear set `id`: drop it and every list.
     pub async fn set_changed(&self, id: &str) {
         self.sets.invalidate(&id.to_owned()).await;
         self.lists.invalidate_all();
+        self.catalog.invalidate_all();
     }
 
     /// Figures of every cache.
-    pub fn stats(&self) -> [CacheStats; 3] {
-        [self.features.stats(), self.sets.stats(), self.lists.stats()]
+    pub fn stats(&self) -> [CacheStats; 4] {
+        [
+            self.features.stats(),
+            self.sets.stats(),
+            self.lists.stats(),
+            self.catalog.stats(),
+        ]
     }
 }
 

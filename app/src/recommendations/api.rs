@@ -1,16 +1,24 @@
 //! `GET /recommendations?run_id=&since=`: the caller's stored recommendations.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Query, payload::Json};
+use poem_openapi::{
+    Enum, Object, OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 use uuid::Uuid;
 
-use super::{Recommendation, RecommendationCategory};
+use super::{Recommendation, RecommendationCategory, analysis};
 use crate::{
     auth::Auth,
+    engine::{self, Category},
     error::ApiError,
     http::ApiTags,
     model::{ColumnType, Filter, ListQuery, crud},
+    runs::CombatRun,
     state::AppState,
 };
 
@@ -60,11 +68,141 @@ pub struct RecommendationList {
     pub recommendations: Vec<RecommendationView>,
 }
 
-/// Stored recommendations for the companion.
+/// How far the percentiles can be trusted, by the number of similar runs
+/// (RECOMMENDATIONS.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum SampleConfidence {
+    /// Fewer than 10 similar runs.
+    Low,
+    /// 10 to 49.
+    Medium,
+    /// 50 or more.
+    High,
+}
+
+impl From<engine::Confidence> for SampleConfidence {
+    fn from(c: engine::Confidence) -> Self {
+        match c {
+            engine::Confidence::Low => Self::Low,
+            engine::Confidence::Medium => Self::Medium,
+            engine::Confidence::High => Self::High,
+        }
+    }
+}
+
+/// `GET /runs/{run_id}/recommendations` and `/runs/{run_id}/percentiles`.
+#[derive(Debug, Clone, Object)]
+pub struct RunAnalysis {
+    /// The run analysed.
+    pub run_id: Uuid,
+    /// By priority, at most 10 (always empty from `/percentiles`).
+    pub recommendations: Vec<RecommendationView>,
+    /// Percentile (0–1) of the run among its similar runs, per category (`damage_dealt`,
+    /// `damage_taken`, `healing_done`, `buff_uptime`, `debuff_uptime`, `mechanic_execution`,
+    /// `resource_efficiency`) and `overall` (weighted for the run's role).
+    pub percentiles: BTreeMap<String, f64>,
+    /// Number of similar runs: same content and difficulty, CP within ±200, group size within
+    /// ±1, the 1,000 most recent.
+    pub sample_size: u64,
+    /// `low` under 10 similar runs, `medium` under 50, else `high`.
+    pub confidence: SampleConfidence,
+}
+
+fn percentile_map(p: &engine::Percentiles) -> BTreeMap<String, f64> {
+    let mut out: BTreeMap<String, f64> = Category::ALL
+        .iter()
+        .filter_map(|c| {
+            let key = serde_json::to_value(c).ok()?.as_str()?.to_owned();
+            Some((key, p.by_category.get(*c)))
+        })
+        .collect();
+    out.insert("overall".into(), p.overall);
+    out
+}
+
+fn answer(
+    run: &CombatRun,
+    p: &engine::Percentiles,
+    recommendations: Vec<Recommendation>,
+) -> Json<RunAnalysis> {
+    Json(RunAnalysis {
+        run_id: run.run_id,
+        recommendations: recommendations
+            .into_iter()
+            .map(RecommendationView::from)
+            .collect(),
+        percentiles: percentile_map(p),
+        sample_size: p.sample_size as u64,
+        confidence: p.confidence.into(),
+    })
+}
+
+/// Recommendations and percentiles per run, and the stored ones for the companion.
 pub struct RecommendationsApi;
 
 #[OpenApi(tag = "ApiTags::Recommendations")]
 impl RecommendationsApi {
+    /// Recommendations for one of your runs
+    ///
+    /// The first call computes them (RECOMMENDATIONS.md: percentiles against similar runs,
+    /// the build compared with top performers of the same content) and stores them; later
+    /// calls return the stored ones, with percentiles computed afresh. `regenerate=true`
+    /// recomputes and replaces the stored ones in one transaction. Nothing is recommended
+    /// when no category is below the median. Another user's run answers 404.
+    #[oai(path = "/runs/:run_id/recommendations", method = "get")]
+    async fn for_run(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// The run.
+        run_id: Path<Uuid>,
+        /// Recompute and replace the stored recommendations.
+        #[oai(default)]
+        regenerate: Query<bool>,
+    ) -> Result<Json<RunAnalysis>, ApiError> {
+        let d = state.db.dialect;
+        let run: CombatRun =
+            crud::get_for(&state, Some(auth.principal()), run_id.0.to_value(d)).await?;
+        let player = analysis::player_of(&run);
+        let similar = analysis::similar_scores(&state.db, &run).await?;
+        let percentiles = analysis::percentiles_of(&player, &similar);
+        if !regenerate.0 {
+            let stored = analysis::stored(&state.db, run.run_id).await?;
+            if !stored.is_empty() {
+                return Ok(answer(&run, &percentiles, stored));
+            }
+        }
+        let computed = analysis::compute(&state, &player, similar, &run).await?;
+        let rows = analysis::rows_for(&run, &computed.recommendations);
+        let stored = analysis::store(&state.db, &run, rows, regenerate.0).await?;
+        Ok(answer(&run, &percentiles, stored))
+    }
+
+    /// Percentiles of one of your runs
+    ///
+    /// The same answer as `/recommendations` without computing or reading recommendations
+    /// (`recommendations` is empty). Another user's run answers 404.
+    #[oai(path = "/runs/:run_id/percentiles", method = "get")]
+    async fn percentiles(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        /// The run.
+        run_id: Path<Uuid>,
+    ) -> Result<Json<RunAnalysis>, ApiError> {
+        let d = state.db.dialect;
+        let run: CombatRun =
+            crud::get_for(&state, Some(auth.principal()), run_id.0.to_value(d)).await?;
+        let player = analysis::player_of(&run);
+        let similar = analysis::similar_scores(&state.db, &run).await?;
+        Ok(answer(
+            &run,
+            &analysis::percentiles_of(&player, &similar),
+            Vec::new(),
+        ))
+    }
+
     /// Your stored recommendations
     ///
     /// Optionally for one run (`run_id`) or computed since a time (`since`, RFC 3339). At most

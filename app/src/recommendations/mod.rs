@@ -1,7 +1,10 @@
-//! Stored recommendations (API contract, "Recommendations"). The engine issue computes and
-//! stores them; `GET /recommendations` serves the caller's stored ones to the companion.
+//! Recommendations (API contract, "Recommendations"): computed per run by the engine
+//! (`crate::engine`) from what [`analysis`] reads, stored, and served per run and to the
+//! companion (`GET /recommendations`).
 
+pub mod analysis;
 pub mod api;
+pub mod catalog;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;

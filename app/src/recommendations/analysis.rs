@@ -1,0 +1,324 @@
+//! One run's analysis: what the engine (`crate::engine`) needs, read in a fixed number of
+//! statements whatever the table size, and its recommendations stored in one transaction.
+//!
+//! Statements per call: the run itself, the similar-run pool (≤ 1,000 scores), and the stored
+//! recommendations; when computing, also the top-performer candidates (≤ 1,000 builds) and,
+//! on a cache miss, the set/skill catalog (2), then one transaction replacing the stored rows.
+
+use std::sync::Arc;
+
+use rbs::Value;
+use uuid::Uuid;
+
+use super::{Recommendation, RecommendationCategory, catalog::Catalog};
+use crate::{
+    db::{Db, Dialect},
+    engine::{
+        self, Advice, Analysis, ContributionScores, PeerRun, Percentiles, PlayerRun,
+        RecommendationKind,
+        constants::{MAX_SIMILAR_RUNS, MAX_TOP_CANDIDATES},
+    },
+    error::{ApiError, AppError},
+    model::{ColumnType, Filter, ListQuery, column::json_from_value, crud, policy::Scope},
+    runs::{CombatRun, dto},
+    state::AppState,
+};
+
+/// Above this many runs in the two pools together, the engine runs on Tokio's blocking pool
+/// so a large analysis never stalls the async workers.
+const BLOCKING_THRESHOLD: usize = 256;
+
+/// The engine's view of a build snapshot: class names as the feature database spells them,
+/// both bars' skills together.
+fn engine_build(b: &dto::BuildSnapshot) -> engine::BuildSnapshot {
+    let name = |c: &crate::eso::EsoClass| {
+        serde_json::to_value(c)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    };
+    engine::BuildSnapshot {
+        class: name(&b.player_class),
+        subclass: b.subclass.as_ref().map(name),
+        sets: b.sets.clone(),
+        skills: b
+            .skills_front
+            .iter()
+            .chain(&b.skills_back)
+            .cloned()
+            .collect(),
+    }
+}
+
+fn engine_scores(s: &dto::ContributionScores) -> ContributionScores {
+    ContributionScores {
+        damage_dealt: s.damage_dealt,
+        damage_taken: s.damage_taken,
+        healing_done: s.healing_done,
+        buff_uptime: s.buff_uptime,
+        debuff_uptime: s.debuff_uptime,
+        mechanic_execution: s.mechanic_execution,
+        resource_efficiency: s.resource_efficiency,
+    }
+}
+
+fn uptimes(u: &[dto::Uptime]) -> Vec<engine::Uptime> {
+    u.iter()
+        .map(|u| engine::Uptime {
+            name: u.name.clone(),
+            uptime: u.uptime,
+        })
+        .collect()
+}
+
+/// The engine's input for a stored run (scores recomputed if the row has none).
+pub fn player_of(run: &CombatRun) -> PlayerRun {
+    let scores = run.contribution_scores.clone().map_or_else(
+        || engine_scores(&crate::runs::scores_of(&run.metrics, run.duration_sec)),
+        |s| engine_scores(&s),
+    );
+    let m = &run.metrics;
+    PlayerRun {
+        scores,
+        dps: m.dps,
+        hps: m.hps,
+        build: engine_build(&run.build_snapshot),
+        buff_uptime: uptimes(&m.buff_uptime),
+        dot_uptime: uptimes(&m.dot_uptime),
+        time_dead: m.time_dead,
+        deaths: u32::try_from(m.deaths).unwrap_or(u32::MAX),
+        duration_sec: run.duration_sec,
+        healing_done: m.healing_done as f64,
+        overhealing: m.overhealing as f64,
+    }
+}
+
+fn text(v: &str) -> Value {
+    Value::String(v.to_owned())
+}
+
+fn column(row: &rbs::value::map::ValueMap, name: &str) -> Value {
+    row.get(&Value::String(name.into())).clone()
+}
+
+/// The similar-run pool of `run` (RECOMMENDATIONS.md §3, the rule of
+/// [`engine::is_similar`]): same content and difficulty, CP within ±200, group size within
+/// ±1, not the run itself, the 1,000 most recent; only their scores are read.
+///
+/// # Errors
+/// Database errors.
+pub async fn similar_scores(db: &Db, run: &CombatRun) -> Result<Vec<ContributionScores>, AppError> {
+    let d = db.dialect;
+    let cp = i64::from(run.cp_level);
+    let group = i64::from(run.group_size);
+    let sql = format!(
+        "SELECT contribution_scores FROM combat_runs WHERE content_name = ? AND difficulty = ? \
+         AND cp_level BETWEEN ? AND ? AND group_size BETWEEN ? AND ? AND run_id <> ? \
+         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {MAX_SIMILAR_RUNS}"
+    );
+    let args = vec![
+        text(&run.content_name),
+        crate::model::column::enum_to_value(&run.difficulty, d),
+        Value::I64(cp - engine::constants::SIMILAR_CP_WINDOW),
+        Value::I64(cp + engine::constants::SIMILAR_CP_WINDOW),
+        Value::I64(group - engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
+        Value::I64(group + engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
+        run.run_id.to_value(d),
+    ];
+    Ok(crate::runs::queries::rows(db, &sql, args)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()
+        })
+        .collect())
+}
+
+/// Top-performer candidates for `run` (§4): successful runs of the same content and
+/// difficulty, not the run itself, the 1,000 most recent, with their scores and builds.
+///
+/// # Errors
+/// Database errors.
+pub async fn top_candidates(db: &Db, run: &CombatRun) -> Result<Vec<PeerRun>, AppError> {
+    let d = db.dialect;
+    let sql = format!(
+        "SELECT contribution_scores, build_snapshot FROM combat_runs WHERE content_name = ? \
+         AND difficulty = ? AND success = ? AND run_id <> ? AND contribution_scores IS NOT NULL \
+         ORDER BY timestamp DESC LIMIT {MAX_TOP_CANDIDATES}"
+    );
+    let args = vec![
+        text(&run.content_name),
+        crate::model::column::enum_to_value(&run.difficulty, d),
+        true.to_value(d),
+        run.run_id.to_value(d),
+    ];
+    Ok(crate::runs::queries::rows(db, &sql, args)
+        .await?
+        .iter()
+        .filter_map(|r| {
+            let scores =
+                json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()?;
+            let build = json_from_value::<dto::BuildSnapshot>(column(r, "build_snapshot")).ok()?;
+            Some(PeerRun {
+                scores,
+                success: true,
+                build: engine_build(&build),
+            })
+        })
+        .collect())
+}
+
+/// The set/skill catalog, from the feature cache.
+///
+/// # Errors
+/// Database errors while loading it.
+pub async fn catalog(state: &AppState) -> Result<Arc<Catalog>, ApiError> {
+    let db = state.db.clone();
+    state
+        .features
+        .catalog
+        .get_or_load((), async move { Ok(Arc::new(Catalog::load(&db).await?)) })
+        .await
+}
+
+/// Percentiles of `run` against `pool` (§3), its role inferred from its own scores (§2).
+pub fn percentiles_of(run: &PlayerRun, pool: &[ContributionScores]) -> Percentiles {
+    let role = engine::infer_role(&run.scores, run.dps, run.hps);
+    engine::percentiles(&run.scores, role, pool)
+}
+
+/// Runs the engine for `run` against freshly read pools.
+///
+/// # Errors
+/// Database errors.
+pub async fn compute(
+    state: &AppState,
+    run: &PlayerRun,
+    similar: Vec<ContributionScores>,
+    row: &CombatRun,
+) -> Result<Analysis, ApiError> {
+    let top = top_candidates(&state.db, row).await?;
+    let catalog = catalog(state).await?;
+    if similar.len() + top.len() <= BLOCKING_THRESHOLD {
+        return Ok(engine::analyse(run, &similar, &top, catalog.as_ref()));
+    }
+    let run = run.clone();
+    tokio::task::spawn_blocking(move || engine::analyse(&run, &similar, &top, catalog.as_ref()))
+        .await
+        .map_err(|e| ApiError::from(AppError::Internal(anyhow::anyhow!("analysis task: {e}"))))
+}
+
+/// The stored recommendations of run `run_id`, by priority (unscoped: check the run's owner
+/// first).
+///
+/// # Errors
+/// Database errors.
+pub async fn stored(db: &Db, run_id: Uuid) -> Result<Vec<Recommendation>, ApiError> {
+    let q = ListQuery {
+        filters: vec![Filter::Eq("run_id", run_id.to_value(db.dialect))],
+        sort: Some("priority".into()),
+        limit: 100,
+        offset: 0,
+    };
+    // The caller checked that the run is theirs.
+    Ok(crud::list::<Recommendation>(db, &Scope::All, &q)
+        .await?
+        .items)
+}
+
+fn category(kind: RecommendationKind) -> RecommendationCategory {
+    match kind {
+        RecommendationKind::Gear => RecommendationCategory::Gear,
+        RecommendationKind::Skill => RecommendationCategory::Skill,
+        RecommendationKind::Execution => RecommendationCategory::Execution,
+        RecommendationKind::Build => RecommendationCategory::Build,
+    }
+}
+
+/// The rows `advice` becomes for `run`.
+pub fn rows_for(run: &CombatRun, advice: &[Advice]) -> Vec<Recommendation> {
+    let now = crate::model::column::truncate_to_millis(chrono::Utc::now());
+    advice
+        .iter()
+        .map(|a| Recommendation {
+            recommendation_id: Uuid::new_v4(),
+            player_id: run.player_id,
+            run_id: run.run_id,
+            category: category(a.kind),
+            priority: i32::from(a.priority),
+            current_state: a.current_state.clone(),
+            recommended_change: a.recommended_change.clone(),
+            expected_improvement: a.expected_improvement.clone(),
+            reasoning: a.reasoning.clone(),
+            confidence: a.confidence,
+            created_at: now,
+        })
+        .collect()
+}
+
+/// Statement locking the run's row for the rest of the transaction, so two concurrent
+/// computations for one run queue instead of both storing. PostgreSQL: `FOR UPDATE`. SQLite
+/// locks the whole database on the first write, so the transaction writes first (a no-op
+/// `UPDATE`): reading first and then writing could not wait for a concurrent writer
+/// (`SQLITE_BUSY` at once, whatever the busy timeout).
+fn lock_run(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "SELECT run_id FROM combat_runs WHERE run_id = ? FOR UPDATE",
+        Dialect::Sqlite => "UPDATE combat_runs SET run_id = run_id WHERE run_id = ?",
+    }
+}
+
+/// Stores `rows` as the recommendations of `run` in one transaction. With `replace`, the
+/// stored ones are deleted first; without, a set stored meanwhile by a concurrent call wins
+/// and is returned instead (so every first call answers the same ids).
+///
+/// # Errors
+/// Database errors (nothing is half-written: the transaction rolls back).
+pub async fn store(
+    db: &Db,
+    run: &CombatRun,
+    rows: Vec<Recommendation>,
+    replace: bool,
+) -> Result<Vec<Recommendation>, ApiError> {
+    let d = db.dialect;
+    let tx = db.rb.acquire_begin().await.map_err(AppError::from)?;
+    let written = async {
+        tx.exec(lock_run(d), vec![run.run_id.to_value(d)]).await?;
+        if !replace {
+            let existing = tx
+                .query(
+                    "SELECT count(*) AS n FROM recommendations WHERE run_id = ?",
+                    vec![run.run_id.to_value(d)],
+                )
+                .await?;
+            let n: Vec<serde_json::Value> = rbatis::decode(existing)?;
+            if n.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) > 0 {
+                return Ok::<_, AppError>(false);
+            }
+        }
+        tx.exec(
+            "DELETE FROM recommendations WHERE run_id = ?",
+            vec![run.run_id.to_value(d)],
+        )
+        .await?;
+        for r in &rows {
+            crud::insert_with(&tx, d, r).await?;
+        }
+        Ok(true)
+    }
+    .await;
+    match written {
+        Ok(true) => {
+            tx.commit().await.map_err(AppError::from)?;
+            Ok(rows)
+        }
+        Ok(false) => {
+            let _ = tx.rollback().await;
+            stored(db, run.run_id).await
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e.into())
+        }
+    }
+}
