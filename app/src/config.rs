@@ -13,12 +13,13 @@
 //! Secrets are held in [`SecretString`] and serialize as `"[redacted]"`, so printing the
 //! effective configuration (`ebo config check`) never shows them.
 
-use std::{fmt, path::Path};
+use std::{fmt, net::IpAddr, path::Path};
 
 use figment::{
     Figment,
     providers::{Env, Format, Toml},
 };
+use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -106,6 +107,18 @@ pub struct ServerSettings {
     pub request_body_limit_bytes: usize,
     /// Responses at least this many bytes are compressed (gzip or br) when the client accepts it.
     pub compression_min_bytes: usize,
+    /// Peers (IP addresses or CIDR blocks, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` header is
+    /// believed. The client address is the right-most `X-Forwarded-For` entry that is not itself
+    /// a trusted proxy; from any other peer the header is ignored. Empty (the default): the TCP
+    /// peer is the client. Accepts a list or a comma-separated string.
+    #[serde(deserialize_with = "ip_nets")]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Host names this service answers to (`api.example.com`, `api.example.com:8443`, or
+    /// `*.example.com` for any subdomain); requests naming another `Host` get 400. The port is
+    /// ignored unless the entry names one. Empty (the default): any host. The root probes answer
+    /// whatever the host, so load balancers can reach them by address.
+    #[serde(deserialize_with = "string_or_list")]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `[database]`: connection, pool and migrations.
@@ -280,6 +293,8 @@ impl Default for ServerSettings {
             shutdown_timeout_secs: 30,
             request_body_limit_bytes: 1024 * 1024,
             compression_min_bytes: 1024,
+            trusted_proxies: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -420,6 +435,14 @@ impl Settings {
         }
         if s.request_body_limit_bytes == 0 {
             out.push("server.request_body_limit_bytes must be greater than 0".into());
+        }
+        for h in &s.allowed_hosts {
+            let name = h.strip_prefix("*.").unwrap_or(h);
+            if name.is_empty() || h.contains(['/', '@', ' ']) || name.contains('*') {
+                out.push(format!(
+                    "server.allowed_hosts entries must be host names such as api.example.com, api.example.com:8443 or *.example.com (got {h:?})"
+                ));
+            }
         }
         let d = &self.database;
         if crate::db::Dialect::from_url(&d.url).is_none() {
@@ -570,6 +593,25 @@ fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
     })
 }
 
+/// Like [`string_or_list`], each entry an IP address (`10.1.2.3`, `::1`) or a CIDR block
+/// (`10.0.0.0/8`); a single address becomes a one-address block.
+fn ip_nets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    string_or_list(d)?
+        .iter()
+        .map(|s| {
+            let s = s.trim();
+            s.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "{s:?} is not an IP address or CIDR block (e.g. 10.0.0.0/8)"
+                    ))
+                })
+        })
+        .collect()
+}
+
 impl fmt::Display for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -643,6 +685,35 @@ mod tests {
         let mut s = production();
         s.auth.jwt_secret = SecretString::from("short");
         assert!(s.problems()[0].contains("5 characters"));
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_blocks_as_a_list_or_a_string() {
+        let s: Settings =
+            toml::from_str("[server]\ntrusted_proxies = \"10.1.2.3/8, 127.0.0.1 ,::1\"").unwrap();
+        let got: Vec<String> = s
+            .server
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got, ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]);
+        let s: Settings = toml::from_str("[server]\ntrusted_proxies = [\"192.0.2.0/24\"]").unwrap();
+        assert_eq!(s.server.trusted_proxies.len(), 1);
+        let err = toml::from_str::<Settings>("[server]\ntrusted_proxies = [\"proxy.local\"]")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("not an IP address or CIDR block"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_must_be_host_names() {
+        let mut s = Settings::default();
+        s.server.allowed_hosts = vec!["api.example.com".into(), "*.example.com".into()];
+        assert!(s.problems().is_empty());
+        s.server.allowed_hosts = vec!["https://api.example.com/".into(), "a.*.com".into()];
+        assert_eq!(s.problems().len(), 2, "{:?}", s.problems());
     }
 
     #[test]

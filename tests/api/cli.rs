@@ -70,6 +70,7 @@ async fn config_check_with_a_good_production_config_passes_and_redacts_secrets()
                 "https://app.example.com,https://admin.example.com",
             ),
             ("DATABASE_URL", "postgres://ebo:s3cr3t-Pa55@db:5432/ebo"),
+            ("EBO_SERVER__TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1"),
         ],
     )
     .await;
@@ -83,6 +84,10 @@ async fn config_check_with_a_good_production_config_passes_and_redacts_secrets()
         out.contains("jwt_secret = \"[redacted]\"")
             && out.contains("postgres://ebo:***@db:5432/ebo"),
         "{out}"
+    );
+    assert!(
+        out.contains("\"10.0.0.0/8\"") && out.contains("\"192.0.2.1/32\""),
+        "comma-separated EBO_SERVER__TRUSTED_PROXIES parsed: {out}"
     );
     assert!(
         out.contains("https://admin.example.com"),

@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod allowed_hosts;
 mod auth;
 mod builds;
 mod cli;
@@ -20,3 +21,4 @@ mod resilience;
 mod runs;
 mod sync;
 mod tokens;
+mod trusted_proxies;

@@ -1,7 +1,9 @@
 //! The HTTP surface: the OpenAPI service (every versioned API combined), the docs pages,
 //! root endpoints, and the middleware stack in the order of `DESIGN.md`'s request path.
 
+pub mod allowed_hosts;
 pub mod body_limit;
+pub mod client_ip;
 pub mod compression;
 pub mod json;
 pub mod problem;
@@ -94,6 +96,20 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         .server(settings.server.api_prefix.clone())
 }
 
+/// The root paths reached by infrastructure (load balancers, orchestrators) rather than API
+/// clients: exempt from `server.allowed_hosts`.
+pub const INFRASTRUCTURE_PATHS: [&str; 3] = ["/health", "/health/live", "/health/ready"];
+
+/// The outermost middleware's settings.
+fn request_context(settings: &Settings) -> request_context::RequestContext {
+    request_context::RequestContext {
+        expose_internal: settings.expose_internal_errors(),
+        hsts: settings.environment != Environment::Development,
+        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
+        trusted_proxies: settings.server.trusted_proxies.clone().into(),
+    }
+}
+
 /// The whole application endpoint with its middleware, ready to serve.
 pub fn app(state: AppState) -> impl Endpoint + 'static {
     let settings = state.settings.clone();
@@ -134,11 +150,11 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     }
     let cors_enabled = any_origin || !settings.cors.allowed_origins.is_empty();
 
-    let context = request_context::RequestContext {
-        expose_internal: settings.expose_internal_errors(),
-        hsts: settings.environment != Environment::Development,
-        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
-    };
+    let context = request_context(&settings);
+    let hosts = allowed_hosts::AllowedHosts::new(
+        &settings.server.allowed_hosts,
+        INFRASTRUCTURE_PATHS.map(String::from).to_vec(),
+    );
     route
         .with(body_limit::BodyLimit {
             max_bytes: settings.server.request_body_limit_bytes,
@@ -149,6 +165,7 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             limits: state.limits.clone(),
             prefix: prefix_for_limits,
         })
+        .with_if(hosts.is_active(), hosts)
         .with(compression::Compression {
             min_bytes: settings.server.compression_min_bytes,
         })

@@ -1,9 +1,10 @@
 //! Rate limits (governor, GCRA): per client IP for every API request, by bucket — `auth`
 //! (register, login, change-password), `refresh`, `default` — and per account for the auth
-//! bucket (checked by the handlers). API responses carry `X-RateLimit-Limit`,
-//! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the bucket is full again);
-//! refusals are 429 in the uniform body with `Retry-After` (seconds). The counters live in this
-//! instance; the operations issue moves them to Redis.
+//! bucket (checked by the handlers). The client IP is the one [`super::client_ip`] resolved, so
+//! `X-Forwarded-For` counts only from `server.trusted_proxies`. API responses carry
+//! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the
+//! bucket is full again); refusals are 429 in the uniform body with `Retry-After` (seconds). The
+//! counters live in this instance; the operations issue moves them to Redis.
 
 use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
@@ -18,6 +19,7 @@ use poem::{
     http::{HeaderValue, StatusCode},
 };
 
+use super::client_ip::ClientIp;
 use crate::{config::RateLimitSettings, error::ApiError};
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
@@ -224,10 +226,12 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let Some(rest) = req.uri().path().strip_prefix(self.cfg.prefix.as_str()) else {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         };
-        let ip = req
-            .remote_addr()
-            .as_socket_addr()
-            .map(std::net::SocketAddr::ip);
+        // The address `RequestContext` resolved (trusted proxies applied), else the TCP peer.
+        let ip = req.data::<ClientIp>().map(|c| c.0).or_else(|| {
+            req.remote_addr()
+                .as_socket_addr()
+                .map(std::net::SocketAddr::ip)
+        });
         let decision = ip.and_then(|ip| self.cfg.limits.check_ip(bucket_for(rest), ip));
         if let Some(d) = decision.filter(|d| d.retry_after.is_some()) {
             return Ok(d.refusal());
