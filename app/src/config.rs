@@ -13,7 +13,11 @@
 //! Secrets are held in [`SecretString`] and serialize as `"[redacted]"`, so printing the
 //! effective configuration (`ebo config check`) never shows them.
 
-use std::{fmt, net::IpAddr, path::Path};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::Path,
+};
 
 use figment::{
     Figment,
@@ -89,6 +93,8 @@ pub struct Settings {
     pub docs: DocsSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The Prometheus `/metrics` endpoint.
+    pub metrics: MetricsSettings,
 }
 
 /// `[server]`: listener and HTTP behaviour.
@@ -115,8 +121,8 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<IpNet>,
     /// Host names this service answers to (`api.example.com`, `api.example.com:8443`, or
     /// `*.example.com` for any subdomain); requests naming another `Host` get 400. The port is
-    /// ignored unless the entry names one. Empty (the default): any host. The root probes answer
-    /// whatever the host, so load balancers can reach them by address.
+    /// ignored unless the entry names one. Empty (the default): any host. The root probes and
+    /// `/metrics` answer whatever the host, so load balancers can reach them by address.
     #[serde(deserialize_with = "string_or_list")]
     pub allowed_hosts: Vec<String>,
 }
@@ -257,6 +263,31 @@ pub struct DocsSettings {
     pub enabled: bool,
 }
 
+/// `[metrics]`: the Prometheus text-format endpoint `GET /metrics`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Serve `/metrics` and record request metrics.
+    pub enabled: bool,
+    /// Serve `/metrics` on this separate address (e.g. `127.0.0.1:9100`) instead of the public
+    /// listener; port 0 picks a free one. Unset (the default): on the public listener.
+    pub bind: Option<SocketAddr>,
+    /// When set, scrapes must send `Authorization: Bearer <token>` (else 401). Never logged or
+    /// printed. Production refuses `/metrics` on the public listener without one.
+    #[serde(serialize_with = "serialize_redacted_option")]
+    pub token: Option<SecretString>,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: None,
+            token: None,
+        }
+    }
+}
+
 /// `[log]`: logging.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -280,6 +311,7 @@ impl Default for Settings {
             cors: CorsSettings::default(),
             docs: DocsSettings::default(),
             log: LogSettings::default(),
+            metrics: MetricsSettings::default(),
         }
     }
 }
@@ -444,6 +476,27 @@ impl Settings {
                 ));
             }
         }
+        let m = &self.metrics;
+        if m.token
+            .as_ref()
+            .is_some_and(|t| t.expose_secret().trim().is_empty())
+        {
+            out.push("metrics.token must not be empty (leave it unset for no token)".into());
+        }
+        if let Some(b) = m.bind.filter(|_| m.enabled)
+            && b.port() != 0
+            && b.port() == s.port
+        {
+            let host = s.host.parse::<IpAddr>().ok();
+            let overlaps =
+                host.is_none_or(|h| h == b.ip() || h.is_unspecified()) || b.ip().is_unspecified();
+            if overlaps {
+                out.push(format!(
+                    "metrics.bind {b} overlaps the public listener {}:{}; pick another port or leave it unset",
+                    s.host, s.port
+                ));
+            }
+        }
         let d = &self.database;
         if crate::db::Dialect::from_url(&d.url).is_none() {
             out.push(format!(
@@ -533,6 +586,11 @@ impl Settings {
                     "database.url uses a well-known default password; use a real credential".into(),
                 );
             }
+            if m.enabled && m.bind.is_none() && m.token.is_none() {
+                out.push(
+                    "metrics are served on the public listener without a token; set metrics.token (EBO_METRICS__TOKEN), or metrics.bind to a private address, or metrics.enabled = false".into(),
+                );
+            }
         }
         out
     }
@@ -568,6 +626,16 @@ pub fn redact_url(url: &str) -> String {
 
 fn serialize_redacted<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str("[redacted]")
+}
+
+fn serialize_redacted_option<S: Serializer>(
+    v: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("[redacted]"),
+        None => s.serialize_none(),
+    }
 }
 
 fn serialize_redacted_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
@@ -633,6 +701,7 @@ mod tests {
         };
         s.auth.jwt_secret = SecretString::from("a".repeat(40));
         s.cors.allowed_origins = vec!["https://app.example.com".into()];
+        s.metrics.token = Some(SecretString::from("b".repeat(40)));
         s
     }
 
@@ -688,6 +757,33 @@ mod tests {
     }
 
     #[test]
+    fn public_metrics_need_a_token_in_production() {
+        let mut s = production();
+        s.metrics.token = None;
+        let p = s.problems();
+        assert!(p.len() == 1 && p[0].contains("metrics.token"), "{p:?}");
+        s.metrics.bind = Some(SocketAddr::from(([10, 0, 0, 5], 9100)));
+        assert!(
+            s.problems().is_empty(),
+            "a separate listener is the operator's network"
+        );
+        s.metrics.bind = None;
+        s.metrics.enabled = false;
+        assert!(s.problems().is_empty());
+    }
+
+    #[test]
+    fn metrics_bind_must_not_overlap_the_public_listener() {
+        let mut s = Settings::default();
+        s.metrics.bind = Some(SocketAddr::from(([0, 0, 0, 0], 8000)));
+        assert!(s.problems()[0].contains("overlaps"), "{:?}", s.problems());
+        s.metrics.bind = Some(SocketAddr::from(([127, 0, 0, 1], 9100)));
+        assert!(s.problems().is_empty());
+        s.metrics.token = Some(SecretString::from(" "));
+        assert!(s.problems()[0].contains("must not be empty"));
+    }
+
+    #[test]
     fn trusted_proxies_accept_addresses_and_blocks_as_a_list_or_a_string() {
         let s: Settings =
             toml::from_str("[server]\ntrusted_proxies = \"10.1.2.3/8, 127.0.0.1 ,::1\"").unwrap();
@@ -725,9 +821,12 @@ mod tests {
         assert_eq!(redact_url("sqlite://data/ebo.db"), "sqlite://data/ebo.db");
         let mut s = Settings::default();
         s.database.url = "postgres://u:hunter2@h/db".into();
+        s.metrics.token = Some(SecretString::from("scrape-me-s3cret"));
         let text = s.to_redacted_toml().unwrap_or_default();
         assert!(
-            !text.contains("hunter2") && !text.contains(DEFAULT_JWT_SECRET),
+            !text.contains("hunter2")
+                && !text.contains(DEFAULT_JWT_SECRET)
+                && !text.contains("scrape-me-s3cret"),
             "{text}"
         );
         assert!(text.contains("[redacted]"));

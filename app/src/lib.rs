@@ -15,6 +15,7 @@ pub mod eso;
 pub mod features;
 pub mod health;
 pub mod http;
+pub mod metrics;
 pub mod model;
 pub mod recommendations;
 pub mod registry;

@@ -21,6 +21,8 @@ use crate::{
 pub struct Application {
     acceptor: TcpAcceptor,
     addr: SocketAddr,
+    /// The separate metrics listener (`metrics.bind`), when configured.
+    metrics: Option<(TcpAcceptor, SocketAddr)>,
     state: AppState,
 }
 
@@ -72,25 +74,15 @@ impl Application {
                 "migrations applied at start"
             );
         }
-        let addr = format!("{}:{}", settings.server.host, settings.server.port);
-        let listener = tokio::net::TcpListener::bind(&addr)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: addr.clone(),
-                source,
-            })?;
-        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
-            addr: addr.clone(),
-            source,
-        })?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| StartupError::Bind {
-                addr: addr.clone(),
-                source: std::io::Error::other("no local address"),
-            })?;
+        let (acceptor, addr) = bind(&format!(
+            "{}:{}",
+            settings.server.host, settings.server.port
+        ))
+        .await?;
+        let metrics = match settings.metrics.bind.filter(|_| settings.metrics.enabled) {
+            Some(at) => Some(bind(&at.to_string()).await?),
+            None => None,
+        };
         let auth = Arc::new(AuthState::new(&settings.auth)?);
         let limits = Arc::new(RateLimits::new(&settings.rate_limit));
         rate_limit::spawn_shrinker(limits.clone());
@@ -100,16 +92,11 @@ impl Application {
         let features = Arc::new(crate::features::cache::FeatureCache::new(
             &settings.features,
         ));
-        let state = AppState {
-            settings: Arc::new(settings),
-            db,
-            auth,
-            limits,
-            features,
-        };
+        let state = AppState::new(settings, db, auth, limits, features);
         Ok(Self {
             acceptor,
             addr,
+            metrics,
             state,
         })
     }
@@ -119,30 +106,87 @@ impl Application {
         self.addr
     }
 
+    /// The separate metrics listener's bound address, when `metrics.bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, a)| *a)
+    }
+
     /// The shared state (database handle, settings).
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests finish
-    /// for up to `server.shutdown_timeout_secs`, and drops the pool.
+    /// Serves (the public listener, and the metrics listener when configured) until `shutdown`
+    /// completes, then stops accepting, lets in-flight requests finish for up to
+    /// `server.shutdown_timeout_secs`, and drops the pool.
     ///
     /// # Errors
-    /// I/O errors of the server.
+    /// I/O errors of either server (the other one is then stopped too).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let timeout = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
+        let timeout = Some(Duration::from_secs(
+            self.state.settings.server.shutdown_timeout_secs,
+        ));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let signalled = move || {
+            let mut rx = stopped.clone();
+            async move {
+                let _ = rx.wait_for(|s| *s).await;
+            }
+        };
         tracing::info!(addr = %self.addr, "listening");
-        let endpoint = http::app(self.state.clone());
-        let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(timeout))
-            .await;
+        let main = Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
+            http::app(self.state.clone()),
+            signalled(),
+            timeout,
+        );
+        let side_state = self.state.clone();
+        let side = async move {
+            match self.metrics {
+                Some((acceptor, addr)) => {
+                    tracing::info!(%addr, "metrics listening");
+                    Server::new_with_acceptor(acceptor)
+                        .run_with_graceful_shutdown(
+                            http::metrics_app(side_state),
+                            signalled(),
+                            timeout,
+                        )
+                        .await
+                }
+                None => Ok(()),
+            }
+        };
+        let servers = async { tokio::try_join!(main, side).map(|_| ()) };
+        tokio::pin!(servers, shutdown);
+        let result = tokio::select! {
+            r = &mut servers => r,
+            () = &mut shutdown => {
+                let _ = stop.send(true);
+                servers.await
+            }
+        };
         drop(self.state);
         tracing::info!("server stopped; database pool closed");
         result
     }
+}
+
+/// Binds `addr` (`host:port`; port 0 picks a free one) and reports the real address.
+async fn bind(addr: &str) -> Result<(TcpAcceptor, SocketAddr), StartupError> {
+    let failed = |source| StartupError::Bind {
+        addr: addr.to_owned(),
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(failed)?;
+    let acceptor = TcpAcceptor::from_tokio(listener).map_err(failed)?;
+    let bound = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| failed(std::io::Error::other("no local address")))?;
+    Ok((acceptor, bound))
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

@@ -3,8 +3,12 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::sessions::AuthState, config::Settings, db::Db, features::cache::FeatureCache,
+    auth::sessions::AuthState,
+    config::Settings,
+    db::Db,
+    features::cache::FeatureCache,
     http::rate_limit::RateLimits,
+    metrics::{Metrics, sources::Sources},
 };
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
@@ -20,4 +24,32 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Feature database caches.
     pub features: Arc<FeatureCache>,
+    /// The Prometheus registry (`/metrics`).
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// The state over these parts, with a metrics registry reading the pool, the caches and
+    /// the limiters.
+    pub fn new(
+        settings: Settings,
+        db: Db,
+        auth: Arc<AuthState>,
+        limits: Arc<RateLimits>,
+        features: Arc<FeatureCache>,
+    ) -> Self {
+        let metrics = Arc::new(Metrics::new(Sources {
+            db: db.clone(),
+            features: features.clone(),
+            limits: limits.clone(),
+        }));
+        Self {
+            settings: Arc::new(settings),
+            db,
+            auth,
+            limits,
+            features,
+            metrics,
+        }
+    }
 }

@@ -1,5 +1,5 @@
 //! `server.allowed_hosts` over HTTP: another `Host` gets 400 in the uniform body; listed hosts,
-//! and the probes whatever the host, are served.
+//! and the infrastructure paths whatever the host, are served.
 
 use crate::helpers::{TestApp, assert_error_body, spawn_app, spawn_app_with};
 
@@ -47,9 +47,9 @@ async fn listed_hosts_are_served() {
 }
 
 #[tokio::test]
-async fn probes_answer_whatever_the_host() {
+async fn probes_and_metrics_answer_whatever_the_host() {
     let app = restricted().await;
-    for path in ["/health", "/health/live", "/health/ready"] {
+    for path in ["/health", "/health/live", "/health/ready", "/metrics"] {
         let r = get_as(&app, path, "10.0.0.7:8000").await;
         assert_eq!(r.status(), 200, "{path}");
     }

@@ -14,6 +14,7 @@ mod health;
 mod http_errors;
 mod http_headers;
 mod insights;
+mod metrics;
 mod migrations;
 mod openapi;
 mod query_counts;

@@ -28,6 +28,7 @@ use crate::{
         ApiTags,
         json::{JsonBody, MaybeJson},
     },
+    metrics::LoginFailure,
     model::{ColumnType, column::truncate_to_millis, crud, validate},
     state::AppState,
 };
@@ -165,9 +166,11 @@ impl AuthApi {
             .map_err(internal)?;
         let Some(user) = user.filter(|_| ok) else {
             tracing::info!("login failed");
+            state.metrics.login_failed(LoginFailure::InvalidCredentials);
             return Err(unauthorized("Invalid email or password"));
         };
         if !user.is_active {
+            state.metrics.login_failed(LoginFailure::AccountDisabled);
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "This account is disabled",

@@ -1,7 +1,7 @@
 //! `server.allowed_hosts`: requests whose `Host` (or HTTP/2 `:authority`) is not listed answer
 //! 400 in the uniform error body, so a forged host can never reach a handler (links, caches,
-//! logs). Infrastructure paths (the root probes) are exempt: load balancers reach them by
-//! address.
+//! logs). Infrastructure paths (the root probes, `/metrics`) are exempt: load balancers and
+//! scrapers reach them by address.
 
 use std::sync::Arc;
 

@@ -3,10 +3,19 @@
 //! bucket (checked by the handlers). The client IP is the one [`super::client_ip`] resolved, so
 //! `X-Forwarded-For` counts only from `server.trusted_proxies`. API responses carry
 //! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the
-//! bucket is full again); refusals are 429 in the uniform body with `Retry-After` (seconds). The
-//! counters live in this instance; the operations issue moves them to Redis.
+//! bucket is full again); refusals are 429 in the uniform body with `Retry-After` (seconds) and
+//! are counted per bucket for `/metrics`. The counters live in this instance; the operations
+//! issue moves them to Redis.
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use governor::{
     Quota, RateLimiter,
@@ -84,7 +93,13 @@ pub struct RateLimits {
     refresh_ip: Keyed<IpAddr>,
     default_ip: Keyed<IpAddr>,
     limits: [u32; 3],
+    /// Refusals by [`REFUSAL_BUCKETS`] index.
+    refused: [AtomicU64; 4],
 }
+
+/// The names under which refusals are counted: the three per-IP buckets and the per-account
+/// auth limit.
+pub const REFUSAL_BUCKETS: [&str; 4] = ["auth", "refresh", "default", "account"];
 
 impl std::fmt::Debug for RateLimits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -139,7 +154,26 @@ impl RateLimits {
                 s.refresh_per_minute,
                 s.default_per_minute,
             ],
+            refused: Default::default(),
         }
+    }
+
+    fn count(&self, d: Decision, index: usize) -> Decision {
+        if d.retry_after.is_some()
+            && let Some(c) = self.refused.get(index)
+        {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+        d
+    }
+
+    /// Requests refused so far, per [`REFUSAL_BUCKETS`] name.
+    pub fn refusals(&self) -> [(&'static str, u64); 4] {
+        let mut out = REFUSAL_BUCKETS.map(|name| (name, 0));
+        for (slot, c) in out.iter_mut().zip(&self.refused) {
+            slot.1 = c.load(Ordering::Relaxed);
+        }
+        out
     }
 
     /// Counts one request from `ip` in `bucket`.
@@ -148,9 +182,9 @@ impl RateLimits {
             return None;
         }
         Some(match bucket {
-            Bucket::Auth => decide(&self.auth_ip, &ip, self.limits[0]),
-            Bucket::Refresh => decide(&self.refresh_ip, &ip, self.limits[1]),
-            Bucket::Default => decide(&self.default_ip, &ip, self.limits[2]),
+            Bucket::Auth => self.count(decide(&self.auth_ip, &ip, self.limits[0]), 0),
+            Bucket::Refresh => self.count(decide(&self.refresh_ip, &ip, self.limits[1]), 1),
+            Bucket::Default => self.count(decide(&self.default_ip, &ip, self.limits[2]), 2),
         })
     }
 
@@ -162,7 +196,10 @@ impl RateLimits {
         if !self.enabled {
             return Ok(());
         }
-        let d = decide(&self.auth_account, &account.to_lowercase(), self.limits[0]);
+        let d = self.count(
+            decide(&self.auth_account, &account.to_lowercase(), self.limits[0]),
+            3,
+        );
         match d.retry_after {
             Some(s) => Err(ApiError::TooManyRequests(
                 poem_openapi::payload::Json(crate::error::ErrorBody::new(
