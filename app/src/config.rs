@@ -95,6 +95,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// The Prometheus `/metrics` endpoint.
     pub metrics: MetricsSettings,
+    /// Optional Redis shared by several instances.
+    pub redis: RedisSettings,
 }
 
 /// `[server]`: listener and HTTP behaviour.
@@ -288,6 +290,30 @@ impl Default for MetricsSettings {
     }
 }
 
+/// `[redis]`: the Redis that several instances share. Unset `url` (the default): everything stays
+/// in this instance, which is fully correct for a single instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://[:password@]host:6379[/db]` (plain TCP: no TLS support is built in). With it, rate-limit counters, the access-token denylist and
+    /// cache-invalidation messages go through Redis. Set it with `EBO_REDIS__URL`; the
+    /// password is redacted whenever the configuration is printed.
+    #[serde(serialize_with = "serialize_redacted_url_option")]
+    pub url: Option<String>,
+    /// Prefix of every key and channel name, so several deployments (or parallel tests) can
+    /// share one Redis.
+    pub key_prefix: String,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "ebo:".into(),
+        }
+    }
+}
+
 /// `[log]`: logging.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -312,6 +338,7 @@ impl Default for Settings {
             docs: DocsSettings::default(),
             log: LogSettings::default(),
             metrics: MetricsSettings::default(),
+            redis: RedisSettings::default(),
         }
     }
 }
@@ -463,6 +490,14 @@ impl Settings {
             out.push(format!(
                 "server.api_prefix must start with '/' and not end with one (got {:?})",
                 s.api_prefix
+            ));
+        }
+        if let Some(url) = &self.redis.url
+            && !url.starts_with("redis://")
+        {
+            out.push(format!(
+                "redis.url must start with redis:// (got {:?})",
+                redact_url(url)
             ));
         }
         if s.request_body_limit_bytes == 0 {
@@ -634,6 +669,16 @@ fn serialize_redacted_option<S: Serializer>(
 ) -> Result<S::Ok, S::Error> {
     match v {
         Some(_) => s.serialize_str("[redacted]"),
+        None => s.serialize_none(),
+    }
+}
+
+fn serialize_redacted_url_option<S: Serializer>(
+    url: &Option<String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(u) => s.serialize_str(&redact_url(u)),
         None => s.serialize_none(),
     }
 }
@@ -822,13 +867,28 @@ mod tests {
         let mut s = Settings::default();
         s.database.url = "postgres://u:hunter2@h/db".into();
         s.metrics.token = Some(SecretString::from("scrape-me-s3cret"));
+        s.redis.url = Some("redis://:redis-pw-9@cache:6379/0".into());
         let text = s.to_redacted_toml().unwrap_or_default();
         assert!(
             !text.contains("hunter2")
                 && !text.contains(DEFAULT_JWT_SECRET)
-                && !text.contains("scrape-me-s3cret"),
+                && !text.contains("scrape-me-s3cret")
+                && !text.contains("redis-pw-9"),
             "{text}"
         );
         assert!(text.contains("[redacted]"));
+        assert!(text.contains("redis://:***@cache:6379/0"), "{text}");
+    }
+
+    #[test]
+    fn a_redis_url_needs_the_redis_scheme() {
+        let mut s = Settings::default();
+        s.redis.url = Some("http://:pw@cache:6379".into());
+        let p = s.problems();
+        assert!(
+            p.iter()
+                .any(|m| m.contains("redis.url") && !m.contains("pw@")),
+            "{p:?}"
+        );
     }
 }

@@ -7,6 +7,7 @@ extern crate self as app;
 pub mod auth;
 pub mod builds;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod db;
 pub mod engine;

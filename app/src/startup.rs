@@ -10,6 +10,7 @@ use poem::{
 
 use crate::{
     auth::sessions::AuthState,
+    cluster::{Cluster, bus},
     config::Settings,
     db::{Db, migrate},
     http,
@@ -44,6 +45,9 @@ pub enum StartupError {
     /// JWT key files could not be loaded.
     #[error(transparent)]
     Keys(#[from] crate::auth::token::KeyError),
+    /// `redis.url` does not parse.
+    #[error("invalid redis.url: {0}")]
+    Redis(String),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -83,16 +87,29 @@ impl Application {
             Some(at) => Some(bind(&at.to_string()).await?),
             None => None,
         };
-        let auth = Arc::new(AuthState::new(&settings.auth)?);
-        let limits = Arc::new(RateLimits::new(&settings.rate_limit));
+        let cluster = Cluster::from_settings(&settings.redis)
+            .map_err(|e| StartupError::Redis(e.to_string()))?;
+        if let Some(c) = &cluster {
+            c.start().await;
+        }
+        let auth = Arc::new(AuthState::new(&settings.auth)?.with_cluster(cluster.clone()));
+        let limits = Arc::new(RateLimits::new(&settings.rate_limit).with_cluster(cluster.clone()));
         rate_limit::spawn_shrinker(limits.clone());
         crate::features::sample::load_if_empty(&db, &settings)
             .await
             .map_err(StartupError::Sample)?;
-        let features = Arc::new(crate::features::cache::FeatureCache::new(
-            &settings.features,
-        ));
-        let state = AppState::new(settings, db, auth, limits, features);
+        let features = Arc::new(
+            crate::features::cache::FeatureCache::new(&settings.features)
+                .with_cluster(cluster.clone()),
+        );
+        if let Some(c) = &cluster {
+            let targets = bus::Targets {
+                auth: auth.clone(),
+                features: features.clone(),
+            };
+            bus::spawn_subscriber(c.clone(), targets).await;
+        }
+        let state = AppState::new(settings, db, auth, limits, features, cluster);
         Ok(Self {
             acceptor,
             addr,

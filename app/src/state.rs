@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::sessions::AuthState,
+    cluster::Cluster,
     config::Settings,
     db::Db,
     features::cache::FeatureCache,
@@ -26,22 +27,27 @@ pub struct AppState {
     pub features: Arc<FeatureCache>,
     /// The Prometheus registry (`/metrics`).
     pub metrics: Arc<Metrics>,
+    /// The shared Redis, when `[redis]` names one.
+    pub cluster: Option<Arc<Cluster>>,
 }
 
 impl AppState {
     /// The state over these parts, with a metrics registry reading the pool, the caches and
-    /// the limiters.
+    /// the limiters and
+    /// the Redis link.
     pub fn new(
         settings: Settings,
         db: Db,
         auth: Arc<AuthState>,
         limits: Arc<RateLimits>,
         features: Arc<FeatureCache>,
+        cluster: Option<Arc<Cluster>>,
     ) -> Self {
         let metrics = Arc::new(Metrics::new(Sources {
             db: db.clone(),
             features: features.clone(),
             limits: limits.clone(),
+            cluster: cluster.clone(),
         }));
         Self {
             settings: Arc::new(settings),
@@ -50,6 +56,7 @@ impl AppState {
             limits,
             features,
             metrics,
+            cluster,
         }
     }
 }

@@ -18,6 +18,7 @@ mod metrics;
 mod migrations;
 mod openapi;
 mod query_counts;
+mod redis;
 mod resilience;
 mod runs;
 mod sync;

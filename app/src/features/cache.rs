@@ -1,7 +1,8 @@
 //! The feature database's in-process TTL caches (moka): features by id, gear sets by id, and
 //! list/search/updates results by their normalised query. Concurrent misses of one key load
 //! once (`try_get_with`); errors are not cached. Admin writes invalidate what they affect at
-//! once in this instance. Hits, misses and entry counts feed `/metrics`.
+//! once in this instance and, with `[redis]`, on every other instance through
+//! [`crate::cluster::bus`]. Hits, misses and entry counts feed `/metrics`.
 
 use std::{
     future::Future,
@@ -15,7 +16,14 @@ use std::{
 
 use moka::future::Cache;
 
-use crate::{config::FeatureSettings, error::ApiError};
+use crate::{
+    cluster::{
+        Cluster,
+        bus::{self, Event},
+    },
+    config::FeatureSettings,
+    error::ApiError,
+};
 
 /// One named cache with hit/miss counters.
 pub struct Counted<K, V> {
@@ -100,6 +108,8 @@ pub struct FeatureCache {
     pub sets: Counted<String, Option<crate::http::json::JsonBytes<super::models::GearSetView>>>,
     /// List, search and updates answers by normalised query.
     pub lists: Counted<String, super::dto::ListAnswer>,
+    /// Where edits are announced to the other instances, when Redis is configured.
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl FeatureCache {
@@ -109,18 +119,51 @@ impl FeatureCache {
             features: Counted::new("features", s),
             sets: Counted::new("sets", s),
             lists: Counted::new("lists", s),
+            cluster: None,
         }
     }
 
-    /// After a write to feature `id`: drop it and every list.
+    /// These caches, announcing edits to the other instances through `cluster`.
+    #[must_use]
+    pub fn with_cluster(mut self, cluster: Option<Arc<Cluster>>) -> Self {
+        self.cluster = cluster;
+        self
+    }
+
+    /// After a write to feature `id`: drop it and every list, here and (through Redis) on
+    /// every other instance.
     pub async fn feature_changed(&self, id: &str) {
+        self.drop_feature(id).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::Feature(id.to_owned())).await;
+        }
+    }
+
+    /// After a write to gear set `id`: drop it and every list, here and (through Redis) on
+    /// every other instance.
+    pub async fn set_changed(&self, id: &str) {
+        self.drop_set(id).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::Set(id.to_owned())).await;
+        }
+    }
+
+    /// Drops feature `id` and every list in this instance only.
+    pub async fn drop_feature(&self, id: &str) {
         self.features.invalidate(&id.to_owned()).await;
         self.lists.invalidate_all();
     }
 
-    /// After a write to gear set `id`: drop it and every list.
-    pub async fn set_changed(&self, id: &str) {
+    /// Drops gear set `id` and every list in this instance only.
+    pub async fn drop_set(&self, id: &str) {
         self.sets.invalidate(&id.to_owned()).await;
+        self.lists.invalidate_all();
+    }
+
+    /// Drops every entry of every cache in this instance.
+    pub fn drop_all(&self) {
+        self.features.invalidate_all();
+        self.sets.invalidate_all();
         self.lists.invalidate_all();
     }
 

@@ -1,6 +1,7 @@
 //! Figures other modules count themselves, read at each scrape: SQL statements
 //! ([`Db::statement_count`]), feature-cache hits, misses and entries
-//! ([`FeatureCache::stats`]) and rate-limit refusals ([`RateLimits::refusals`]).
+//! ([`FeatureCache::stats`]), rate-limit refusals ([`RateLimits::refusals`]) and, with
+//! `[redis]`, whether Redis answers ([`Cluster::is_up`]).
 
 use std::sync::Arc;
 
@@ -10,7 +11,9 @@ use prometheus_client::{
     metrics::{MetricType, counter::ConstCounter, gauge::ConstGauge},
 };
 
-use crate::{db::Db, features::cache::FeatureCache, http::rate_limit::RateLimits};
+use crate::{
+    cluster::Cluster, db::Db, features::cache::FeatureCache, http::rate_limit::RateLimits,
+};
 
 /// The modules whose own counters `/metrics` reports.
 #[derive(Debug, Clone)]
@@ -21,6 +24,8 @@ pub struct Sources {
     pub features: Arc<FeatureCache>,
     /// The rate limiters.
     pub limits: Arc<RateLimits>,
+    /// The Redis link, when configured.
+    pub cluster: Option<Arc<Cluster>>,
 }
 
 /// One labelled family of constant values under `name`.
@@ -90,6 +95,14 @@ impl Collector for Sources {
                 .refusals()
                 .map(|(bucket, n)| (bucket, ConstCounter::new(n))),
         )?;
+        if let Some(c) = &self.cluster {
+            ConstGauge::new(i64::from(c.is_up())).encode(encoder.encode_descriptor(
+                "redis_up",
+                "1 while the shared Redis answers, 0 while this instance falls back to its own counters and caches",
+                None,
+                MetricType::Gauge,
+            )?)?;
+        }
         Ok(())
     }
 }
