@@ -13,12 +13,17 @@
 //! Secrets are held in [`SecretString`] and serialize as `"[redacted]"`, so printing the
 //! effective configuration (`ebo config check`) never shows them.
 
-use std::{fmt, path::Path};
+use std::{
+    fmt,
+    net::{IpAddr, SocketAddr},
+    path::Path,
+};
 
 use figment::{
     Figment,
     providers::{Env, Format, Toml},
 };
+use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -88,6 +93,10 @@ pub struct Settings {
     pub docs: DocsSettings,
     /// Logging.
     pub log: LogSettings,
+    /// The Prometheus `/metrics` endpoint.
+    pub metrics: MetricsSettings,
+    /// Optional Redis shared by several instances.
+    pub redis: RedisSettings,
 }
 
 /// `[server]`: listener and HTTP behaviour.
@@ -106,6 +115,18 @@ pub struct ServerSettings {
     pub request_body_limit_bytes: usize,
     /// Responses at least this many bytes are compressed (gzip or br) when the client accepts it.
     pub compression_min_bytes: usize,
+    /// Peers (IP addresses or CIDR blocks, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` header is
+    /// believed. The client address is the right-most `X-Forwarded-For` entry that is not itself
+    /// a trusted proxy; from any other peer the header is ignored. Empty (the default): the TCP
+    /// peer is the client. Accepts a list or a comma-separated string.
+    #[serde(deserialize_with = "ip_nets")]
+    pub trusted_proxies: Vec<IpNet>,
+    /// Host names this service answers to (`api.example.com`, `api.example.com:8443`, or
+    /// `*.example.com` for any subdomain); requests naming another `Host` get 400. The port is
+    /// ignored unless the entry names one. Empty (the default): any host. The root probes and
+    /// `/metrics` answer whatever the host, so load balancers can reach them by address.
+    #[serde(deserialize_with = "string_or_list")]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// `[database]`: connection, pool and migrations.
@@ -244,6 +265,55 @@ pub struct DocsSettings {
     pub enabled: bool,
 }
 
+/// `[metrics]`: the Prometheus text-format endpoint `GET /metrics`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MetricsSettings {
+    /// Serve `/metrics` and record request metrics.
+    pub enabled: bool,
+    /// Serve `/metrics` on this separate address (e.g. `127.0.0.1:9100`) instead of the public
+    /// listener; port 0 picks a free one. Unset (the default): on the public listener.
+    pub bind: Option<SocketAddr>,
+    /// When set, scrapes must send `Authorization: Bearer <token>` (else 401). Never logged or
+    /// printed. Production refuses `/metrics` on the public listener without one.
+    #[serde(serialize_with = "serialize_redacted_option")]
+    pub token: Option<SecretString>,
+}
+
+impl Default for MetricsSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            bind: None,
+            token: None,
+        }
+    }
+}
+
+/// `[redis]`: the Redis that several instances share. Unset `url` (the default): everything stays
+/// in this instance, which is fully correct for a single instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RedisSettings {
+    /// `redis://[:password@]host:6379[/db]` (plain TCP: no TLS support is built in). With it, rate-limit counters, the access-token denylist and
+    /// cache-invalidation messages go through Redis. Set it with `EBO_REDIS__URL`; the
+    /// password is redacted whenever the configuration is printed.
+    #[serde(serialize_with = "serialize_redacted_url_option")]
+    pub url: Option<String>,
+    /// Prefix of every key and channel name, so several deployments (or parallel tests) can
+    /// share one Redis.
+    pub key_prefix: String,
+}
+
+impl Default for RedisSettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            key_prefix: "ebo:".into(),
+        }
+    }
+}
+
 /// `[log]`: logging.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -267,6 +337,8 @@ impl Default for Settings {
             cors: CorsSettings::default(),
             docs: DocsSettings::default(),
             log: LogSettings::default(),
+            metrics: MetricsSettings::default(),
+            redis: RedisSettings::default(),
         }
     }
 }
@@ -280,6 +352,8 @@ impl Default for ServerSettings {
             shutdown_timeout_secs: 30,
             request_body_limit_bytes: 1024 * 1024,
             compression_min_bytes: 1024,
+            trusted_proxies: Vec::new(),
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -418,8 +492,45 @@ impl Settings {
                 s.api_prefix
             ));
         }
+        if let Some(url) = &self.redis.url
+            && !url.starts_with("redis://")
+        {
+            out.push(format!(
+                "redis.url must start with redis:// (got {:?})",
+                redact_url(url)
+            ));
+        }
         if s.request_body_limit_bytes == 0 {
             out.push("server.request_body_limit_bytes must be greater than 0".into());
+        }
+        for h in &s.allowed_hosts {
+            let name = h.strip_prefix("*.").unwrap_or(h);
+            if name.is_empty() || h.contains(['/', '@', ' ']) || name.contains('*') {
+                out.push(format!(
+                    "server.allowed_hosts entries must be host names such as api.example.com, api.example.com:8443 or *.example.com (got {h:?})"
+                ));
+            }
+        }
+        let m = &self.metrics;
+        if m.token
+            .as_ref()
+            .is_some_and(|t| t.expose_secret().trim().is_empty())
+        {
+            out.push("metrics.token must not be empty (leave it unset for no token)".into());
+        }
+        if let Some(b) = m.bind.filter(|_| m.enabled)
+            && b.port() != 0
+            && b.port() == s.port
+        {
+            let host = s.host.parse::<IpAddr>().ok();
+            let overlaps =
+                host.is_none_or(|h| h == b.ip() || h.is_unspecified()) || b.ip().is_unspecified();
+            if overlaps {
+                out.push(format!(
+                    "metrics.bind {b} overlaps the public listener {}:{}; pick another port or leave it unset",
+                    s.host, s.port
+                ));
+            }
         }
         let d = &self.database;
         if crate::db::Dialect::from_url(&d.url).is_none() {
@@ -510,6 +621,11 @@ impl Settings {
                     "database.url uses a well-known default password; use a real credential".into(),
                 );
             }
+            if m.enabled && m.bind.is_none() && m.token.is_none() {
+                out.push(
+                    "metrics are served on the public listener without a token; set metrics.token (EBO_METRICS__TOKEN), or metrics.bind to a private address, or metrics.enabled = false".into(),
+                );
+            }
         }
         out
     }
@@ -547,6 +663,26 @@ fn serialize_redacted<S: Serializer>(_: &SecretString, s: S) -> Result<S::Ok, S:
     s.serialize_str("[redacted]")
 }
 
+fn serialize_redacted_option<S: Serializer>(
+    v: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(_) => s.serialize_str("[redacted]"),
+        None => s.serialize_none(),
+    }
+}
+
+fn serialize_redacted_url_option<S: Serializer>(
+    url: &Option<String>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match url {
+        Some(u) => s.serialize_str(&redact_url(u)),
+        None => s.serialize_none(),
+    }
+}
+
 fn serialize_redacted_url<S: Serializer>(url: &str, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&redact_url(url))
 }
@@ -570,6 +706,25 @@ fn string_or_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Err
     })
 }
 
+/// Like [`string_or_list`], each entry an IP address (`10.1.2.3`, `::1`) or a CIDR block
+/// (`10.0.0.0/8`); a single address becomes a one-address block.
+fn ip_nets<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    string_or_list(d)?
+        .iter()
+        .map(|s| {
+            let s = s.trim();
+            s.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "{s:?} is not an IP address or CIDR block (e.g. 10.0.0.0/8)"
+                    ))
+                })
+        })
+        .collect()
+}
+
 impl fmt::Display for Environment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -591,6 +746,7 @@ mod tests {
         };
         s.auth.jwt_secret = SecretString::from("a".repeat(40));
         s.cors.allowed_origins = vec!["https://app.example.com".into()];
+        s.metrics.token = Some(SecretString::from("b".repeat(40)));
         s
     }
 
@@ -646,6 +802,62 @@ mod tests {
     }
 
     #[test]
+    fn public_metrics_need_a_token_in_production() {
+        let mut s = production();
+        s.metrics.token = None;
+        let p = s.problems();
+        assert!(p.len() == 1 && p[0].contains("metrics.token"), "{p:?}");
+        s.metrics.bind = Some(SocketAddr::from(([10, 0, 0, 5], 9100)));
+        assert!(
+            s.problems().is_empty(),
+            "a separate listener is the operator's network"
+        );
+        s.metrics.bind = None;
+        s.metrics.enabled = false;
+        assert!(s.problems().is_empty());
+    }
+
+    #[test]
+    fn metrics_bind_must_not_overlap_the_public_listener() {
+        let mut s = Settings::default();
+        s.metrics.bind = Some(SocketAddr::from(([0, 0, 0, 0], 8000)));
+        assert!(s.problems()[0].contains("overlaps"), "{:?}", s.problems());
+        s.metrics.bind = Some(SocketAddr::from(([127, 0, 0, 1], 9100)));
+        assert!(s.problems().is_empty());
+        s.metrics.token = Some(SecretString::from(" "));
+        assert!(s.problems()[0].contains("must not be empty"));
+    }
+
+    #[test]
+    fn trusted_proxies_accept_addresses_and_blocks_as_a_list_or_a_string() {
+        let s: Settings =
+            toml::from_str("[server]\ntrusted_proxies = \"10.1.2.3/8, 127.0.0.1 ,::1\"").unwrap();
+        let got: Vec<String> = s
+            .server
+            .trusted_proxies
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(got, ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]);
+        let s: Settings = toml::from_str("[server]\ntrusted_proxies = [\"192.0.2.0/24\"]").unwrap();
+        assert_eq!(s.server.trusted_proxies.len(), 1);
+        let err = toml::from_str::<Settings>("[server]\ntrusted_proxies = [\"proxy.local\"]")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("not an IP address or CIDR block"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_must_be_host_names() {
+        let mut s = Settings::default();
+        s.server.allowed_hosts = vec!["api.example.com".into(), "*.example.com".into()];
+        assert!(s.problems().is_empty());
+        s.server.allowed_hosts = vec!["https://api.example.com/".into(), "a.*.com".into()];
+        assert_eq!(s.problems().len(), 2, "{:?}", s.problems());
+    }
+
+    #[test]
     fn redaction_hides_passwords_and_secrets() {
         assert_eq!(
             redact_url("postgres://u:hunter2@h/db"),
@@ -654,11 +866,29 @@ mod tests {
         assert_eq!(redact_url("sqlite://data/ebo.db"), "sqlite://data/ebo.db");
         let mut s = Settings::default();
         s.database.url = "postgres://u:hunter2@h/db".into();
+        s.metrics.token = Some(SecretString::from("scrape-me-s3cret"));
+        s.redis.url = Some("redis://:redis-pw-9@cache:6379/0".into());
         let text = s.to_redacted_toml().unwrap_or_default();
         assert!(
-            !text.contains("hunter2") && !text.contains(DEFAULT_JWT_SECRET),
+            !text.contains("hunter2")
+                && !text.contains(DEFAULT_JWT_SECRET)
+                && !text.contains("scrape-me-s3cret")
+                && !text.contains("redis-pw-9"),
             "{text}"
         );
         assert!(text.contains("[redacted]"));
+        assert!(text.contains("redis://:***@cache:6379/0"), "{text}");
+    }
+
+    #[test]
+    fn a_redis_url_needs_the_redis_scheme() {
+        let mut s = Settings::default();
+        s.redis.url = Some("http://:pw@cache:6379".into());
+        let p = s.problems();
+        assert!(
+            p.iter()
+                .any(|m| m.contains("redis.url") && !m.contains("pw@")),
+            "{p:?}"
+        );
     }
 }

@@ -10,6 +10,7 @@ use poem::{
 
 use crate::{
     auth::sessions::AuthState,
+    cluster::{Cluster, bus},
     config::Settings,
     db::{Db, migrate},
     http,
@@ -21,6 +22,8 @@ use crate::{
 pub struct Application {
     acceptor: TcpAcceptor,
     addr: SocketAddr,
+    /// The separate metrics listener (`metrics.bind`), when configured.
+    metrics: Option<(TcpAcceptor, SocketAddr)>,
     state: AppState,
 }
 
@@ -42,6 +45,9 @@ pub enum StartupError {
     /// JWT key files could not be loaded.
     #[error(transparent)]
     Keys(#[from] crate::auth::token::KeyError),
+    /// `redis.url` does not parse.
+    #[error("invalid redis.url: {0}")]
+    Redis(String),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -72,45 +78,42 @@ impl Application {
                 "migrations applied at start"
             );
         }
-        let addr = format!("{}:{}", settings.server.host, settings.server.port);
-        let listener = tokio::net::TcpListener::bind(&addr)
-            .await
-            .map_err(|source| StartupError::Bind {
-                addr: addr.clone(),
-                source,
-            })?;
-        let acceptor = TcpAcceptor::from_tokio(listener).map_err(|source| StartupError::Bind {
-            addr: addr.clone(),
-            source,
-        })?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| StartupError::Bind {
-                addr: addr.clone(),
-                source: std::io::Error::other("no local address"),
-            })?;
-        let auth = Arc::new(AuthState::new(&settings.auth)?);
-        let limits = Arc::new(RateLimits::new(&settings.rate_limit));
+        let (acceptor, addr) = bind(&format!(
+            "{}:{}",
+            settings.server.host, settings.server.port
+        ))
+        .await?;
+        let metrics = match settings.metrics.bind.filter(|_| settings.metrics.enabled) {
+            Some(at) => Some(bind(&at.to_string()).await?),
+            None => None,
+        };
+        let cluster = Cluster::from_settings(&settings.redis)
+            .map_err(|e| StartupError::Redis(e.to_string()))?;
+        if let Some(c) = &cluster {
+            c.start().await;
+        }
+        let auth = Arc::new(AuthState::new(&settings.auth)?.with_cluster(cluster.clone()));
+        let limits = Arc::new(RateLimits::new(&settings.rate_limit).with_cluster(cluster.clone()));
         rate_limit::spawn_shrinker(limits.clone());
         crate::features::sample::load_if_empty(&db, &settings)
             .await
             .map_err(StartupError::Sample)?;
-        let features = Arc::new(crate::features::cache::FeatureCache::new(
-            &settings.features,
-        ));
-        let state = AppState {
-            settings: Arc::new(settings),
-            db,
-            auth,
-            limits,
-            features,
-            dps_distributions: Arc::default(),
-        };
+        let features = Arc::new(
+            crate::features::cache::FeatureCache::new(&settings.features)
+                .with_cluster(cluster.clone()),
+        );
+        if let Some(c) = &cluster {
+            let targets = bus::Targets {
+                auth: auth.clone(),
+                features: features.clone(),
+            };
+            bus::spawn_subscriber(c.clone(), targets).await;
+        }
+        let state = AppState::new(settings, db, auth, limits, features, cluster);
         Ok(Self {
             acceptor,
             addr,
+            metrics,
             state,
         })
     }
@@ -120,30 +123,87 @@ impl Application {
         self.addr
     }
 
+    /// The separate metrics listener's bound address, when `metrics.bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(_, a)| *a)
+    }
+
     /// The shared state (database handle, settings).
     pub fn state(&self) -> &AppState {
         &self.state
     }
 
-    /// Serves until `shutdown` completes, then stops accepting, lets in-flight requests finish
-    /// for up to `server.shutdown_timeout_secs`, and drops the pool.
+    /// Serves (the public listener, and the metrics listener when configured) until `shutdown`
+    /// completes, then stops accepting, lets in-flight requests finish for up to
+    /// `server.shutdown_timeout_secs`, and drops the pool.
     ///
     /// # Errors
-    /// I/O errors of the server.
+    /// I/O errors of either server (the other one is then stopped too).
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let timeout = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
+        let timeout = Some(Duration::from_secs(
+            self.state.settings.server.shutdown_timeout_secs,
+        ));
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let signalled = move || {
+            let mut rx = stopped.clone();
+            async move {
+                let _ = rx.wait_for(|s| *s).await;
+            }
+        };
         tracing::info!(addr = %self.addr, "listening");
-        let endpoint = http::app(self.state.clone());
-        let result = Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(timeout))
-            .await;
+        let main = Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
+            http::app(self.state.clone()),
+            signalled(),
+            timeout,
+        );
+        let side_state = self.state.clone();
+        let side = async move {
+            match self.metrics {
+                Some((acceptor, addr)) => {
+                    tracing::info!(%addr, "metrics listening");
+                    Server::new_with_acceptor(acceptor)
+                        .run_with_graceful_shutdown(
+                            http::metrics_app(side_state),
+                            signalled(),
+                            timeout,
+                        )
+                        .await
+                }
+                None => Ok(()),
+            }
+        };
+        let servers = async { tokio::try_join!(main, side).map(|_| ()) };
+        tokio::pin!(servers, shutdown);
+        let result = tokio::select! {
+            r = &mut servers => r,
+            () = &mut shutdown => {
+                let _ = stop.send(true);
+                servers.await
+            }
+        };
         drop(self.state);
         tracing::info!("server stopped; database pool closed");
         result
     }
+}
+
+/// Binds `addr` (`host:port`; port 0 picks a free one) and reports the real address.
+async fn bind(addr: &str) -> Result<(TcpAcceptor, SocketAddr), StartupError> {
+    let failed = |source| StartupError::Bind {
+        addr: addr.to_owned(),
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(failed)?;
+    let acceptor = TcpAcceptor::from_tokio(listener).map_err(failed)?;
+    let bound = acceptor
+        .local_addr()
+        .first()
+        .and_then(|a| a.as_socket_addr().copied())
+        .ok_or_else(|| failed(std::io::Error::other("no local address")))?;
+    Ok((acceptor, bound))
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

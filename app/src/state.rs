@@ -3,8 +3,14 @@
 use std::sync::Arc;
 
 use crate::{
-    auth::sessions::AuthState, config::Settings, db::Db, features::cache::FeatureCache,
-    http::rate_limit::RateLimits, runs::distribution::DpsDistributions,
+    auth::sessions::AuthState,
+    cluster::Cluster,
+    config::Settings,
+    db::Db,
+    features::cache::FeatureCache,
+    http::rate_limit::RateLimits,
+    metrics::{Metrics, sources::Sources},
+    runs::distribution::DpsDistributions,
 };
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
@@ -22,4 +28,38 @@ pub struct AppState {
     pub features: Arc<FeatureCache>,
     /// DPS distributions per content and difficulty (the percentile trend).
     pub dps_distributions: Arc<DpsDistributions>,
+    /// The Prometheus registry (`/metrics`).
+    pub metrics: Arc<Metrics>,
+    /// The shared Redis, when `[redis]` names one.
+    pub cluster: Option<Arc<Cluster>>,
+}
+
+impl AppState {
+    /// The state over these parts, with a metrics registry reading the pool, the caches, the
+    /// limiters and the Redis link.
+    pub fn new(
+        settings: Settings,
+        db: Db,
+        auth: Arc<AuthState>,
+        limits: Arc<RateLimits>,
+        features: Arc<FeatureCache>,
+        cluster: Option<Arc<Cluster>>,
+    ) -> Self {
+        let metrics = Arc::new(Metrics::new(Sources {
+            db: db.clone(),
+            features: features.clone(),
+            limits: limits.clone(),
+            cluster: cluster.clone(),
+        }));
+        Self {
+            settings: Arc::new(settings),
+            db,
+            auth,
+            limits,
+            features,
+            dps_distributions: Arc::default(),
+            metrics,
+            cluster,
+        }
+    }
 }

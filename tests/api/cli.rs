@@ -48,11 +48,12 @@ async fn config_check_reports_every_production_problem_at_once() {
     assert!(!o.status.success());
     let err = stderr(&o);
     for needle in [
-        "4 problem(s)",
+        "5 problem(s)",
         "jwt_secret",
         "debug",
         "'*'",
         "default password",
+        "metrics.token",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
@@ -70,19 +71,28 @@ async fn config_check_with_a_good_production_config_passes_and_redacts_secrets()
                 "https://app.example.com,https://admin.example.com",
             ),
             ("DATABASE_URL", "postgres://ebo:s3cr3t-Pa55@db:5432/ebo"),
+            ("EBO_METRICS__TOKEN", "scrape-Token-9f8e7d"),
+            ("EBO_SERVER__TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1"),
         ],
     )
     .await;
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(
-        !out.contains(GOOD_SECRET) && !out.contains("s3cr3t-Pa55"),
+        !out.contains(GOOD_SECRET)
+            && !out.contains("s3cr3t-Pa55")
+            && !out.contains("scrape-Token-9f8e7d"),
         "secrets leaked:\n{out}"
     );
     assert!(
         out.contains("jwt_secret = \"[redacted]\"")
+            && out.contains("token = \"[redacted]\"")
             && out.contains("postgres://ebo:***@db:5432/ebo"),
         "{out}"
+    );
+    assert!(
+        out.contains("\"10.0.0.0/8\"") && out.contains("\"192.0.2.1/32\""),
+        "comma-separated EBO_SERVER__TRUSTED_PROXIES parsed: {out}"
     );
     assert!(
         out.contains("https://admin.example.com"),

@@ -110,6 +110,8 @@ impl Drop for TestDatabase {
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
+    /// `http://<metrics.bind>` when the app serves metrics on a separate listener (not proxied).
+    pub metrics_address: Option<String>,
     /// HTTP client without compression or redirects, so tests see raw responses.
     pub client: reqwest::Client,
     /// The database handle the app uses.
@@ -160,6 +162,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("application builds");
     let (proxy_addr, recorded) = recording_proxy(application.local_addr()).await;
     let address = format!("http://{proxy_addr}");
+    let metrics_address = application.metrics_addr().map(|a| format!("http://{a}"));
     let db = application.state().db.clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until_stopped(async {
@@ -172,6 +175,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("client");
     TestApp {
         address,
+        metrics_address,
         client,
         db,
         settings,

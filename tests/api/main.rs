@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod allowed_hosts;
 mod auth;
 mod builds;
 mod cli;
@@ -13,11 +14,14 @@ mod health;
 mod http_errors;
 mod http_headers;
 mod insights;
+mod metrics;
 mod migrations;
 mod openapi;
 mod query_counts;
 mod recommendations;
+mod redis;
 mod resilience;
 mod runs;
 mod sync;
 mod tokens;
+mod trusted_proxies;

@@ -28,6 +28,7 @@ use crate::{
         ApiTags,
         json::{JsonBody, MaybeJson},
     },
+    metrics::LoginFailure,
     model::{ColumnType, column::truncate_to_millis, crud, validate},
     state::AppState,
 };
@@ -80,7 +81,7 @@ impl AuthApi {
         body: JsonBody<RegisterRequest>,
     ) -> Result<Registered, ApiError> {
         let b = body.0;
-        state.limits.check_account(&b.email)?;
+        state.limits.check_account(&b.email).await?;
         let mut errors = check_policy("password", &b.password);
         if let Err(m) = validate::email(&b.email) {
             errors.insert(0, FieldError::new("email", m));
@@ -155,7 +156,7 @@ impl AuthApi {
             }
             LoginRequest::Form(f) => (f.0.username, f.0.password),
         };
-        state.limits.check_account(&login)?;
+        state.limits.check_account(&login).await?;
         let user = store::user_by_login(&state.db, &login).await?;
         let ok = state
             .auth
@@ -165,9 +166,11 @@ impl AuthApi {
             .map_err(internal)?;
         let Some(user) = user.filter(|_| ok) else {
             tracing::info!("login failed");
+            state.metrics.login_failed(LoginFailure::InvalidCredentials);
             return Err(unauthorized("Invalid email or password"));
         };
         if !user.is_active {
+            state.metrics.login_failed(LoginFailure::AccountDisabled);
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
                 "This account is disabled",
@@ -297,7 +300,7 @@ impl AuthApi {
         body: JsonBody<ChangePasswordRequest>,
     ) -> Result<NoContent, ApiError> {
         let p = auth.principal();
-        state.limits.check_account(&p.user_id.to_string())?;
+        state.limits.check_account(&p.user_id.to_string()).await?;
         let b = body.0;
         let Some(current) = b.current_password.or(b.password) else {
             return Err(ApiError::validation(vec![FieldError::new(

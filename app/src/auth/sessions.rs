@@ -1,5 +1,10 @@
 //! Sessions: issuing token pairs, refresh rotation with reuse detection, logout, ending every
 //! session of a user, the access-token denylist and the per-user auth state cache.
+//!
+//! With `[redis]`, a logout also writes `{prefix}deny:{jti}` (expiring with the token) and every
+//! authenticated request checks it, so a logout holds on every instance at once; logouts and
+//! user-state changes are also announced over [`crate::cluster::bus`], so other instances drop
+//! their cached state (and keep the logout locally should Redis go away later).
 
 use std::{
     sync::Arc,
@@ -18,6 +23,10 @@ use super::{
     token::{JwtKeys, KeyError, TokenError},
 };
 use crate::{
+    cluster::{
+        Cluster,
+        bus::{self, Event},
+    },
     config::AuthSettings,
     db::Db,
     error::AppError,
@@ -85,6 +94,7 @@ pub struct AuthState {
     pub settings: AuthSettings,
     denylist: Cache<String, Instant>,
     users: Cache<Uuid, Option<UserAuth>>,
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl std::fmt::Debug for AuthState {
@@ -113,20 +123,74 @@ impl AuthState {
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(30))
                 .build(),
+            cluster: None,
         })
     }
 
-    /// Refuses the access token `jti` until its expiry (`exp`, Unix seconds).
+    /// This state, sharing the denylist and user-state invalidations through `cluster`.
+    #[must_use]
+    pub fn with_cluster(mut self, cluster: Option<Arc<Cluster>>) -> Self {
+        self.cluster = cluster;
+        self
+    }
+
+    /// Refuses the access token `jti` until its expiry (`exp`, Unix seconds) plus a minute,
+    /// here and, through Redis, on every instance.
     pub async fn deny(&self, jti: &str, exp: i64) {
-        let secs = u64::try_from(exp - Utc::now().timestamp() + 60).unwrap_or(0);
+        self.deny_locally(jti, exp).await;
+        let Some(c) = &self.cluster else {
+            return;
+        };
+        let ttl_ms = deny_secs(exp).saturating_mul(1000).max(1);
+        let key = c.key(&format!("deny:{jti}"));
+        let _: Option<()> = c
+            .run(|mut conn| async move {
+                redis::cmd("SET")
+                    .arg(&key)
+                    .arg(1)
+                    .arg("PX")
+                    .arg(ttl_ms)
+                    .query_async(&mut conn)
+                    .await
+            })
+            .await;
+        bus::publish(
+            c,
+            &Event::Deny {
+                jti: jti.to_owned(),
+                exp,
+            },
+        )
+        .await;
+    }
+
+    /// Refuses `jti` in this instance only (see [`AuthState::deny`]).
+    pub async fn deny_locally(&self, jti: &str, exp: i64) {
         self.denylist
-            .insert(jti.to_owned(), Instant::now() + Duration::from_secs(secs))
+            .insert(
+                jti.to_owned(),
+                Instant::now() + Duration::from_secs(deny_secs(exp)),
+            )
             .await;
     }
 
-    /// Whether `jti` was logged out.
+    /// Whether `jti` was logged out: in this instance, or (with Redis up) on any instance.
     pub async fn is_denied(&self, jti: &str) -> bool {
-        self.denylist.get(jti).await.is_some()
+        if self.denylist.get(jti).await.is_some() {
+            return true;
+        }
+        let Some(c) = &self.cluster else {
+            return false;
+        };
+        let key = c.key(&format!("deny:{jti}"));
+        c.run(|mut conn| async move {
+            redis::cmd("EXISTS")
+                .arg(&key)
+                .query_async::<bool>(&mut conn)
+                .await
+        })
+        .await
+        .unwrap_or(false)
     }
 
     /// The user's auth state, cached for 30 s (invalidated on every change made here).
@@ -146,9 +210,23 @@ impl AuthState {
         Ok(state)
     }
 
-    /// Forgets the cached state of `id` after a change.
+    /// Forgets the cached state of `id` after a change, here and (through Redis) on every
+    /// instance.
     pub async fn forget_user(&self, id: Uuid) {
+        self.drop_user(id).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::User(id)).await;
+        }
+    }
+
+    /// Forgets the cached state of `id` in this instance only.
+    pub async fn drop_user(&self, id: Uuid) {
         self.users.invalidate(&id).await;
+    }
+
+    /// Forgets every cached user state in this instance.
+    pub fn drop_all_users(&self) {
+        self.users.invalidate_all();
     }
 
     /// Issues a new pair for `user` in `family` (a new login when `None`), storing the refresh
@@ -256,6 +334,11 @@ impl AuthState {
         self.forget_user(user.id).await;
         Ok(())
     }
+}
+
+/// Seconds a logged-out token stays refused: its remaining life plus a minute of clock skew.
+fn deny_secs(exp: i64) -> u64 {
+    u64::try_from(exp - Utc::now().timestamp() + 60).unwrap_or(0)
 }
 
 /// Shared handle.

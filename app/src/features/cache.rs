@@ -1,8 +1,9 @@
 //! The feature database's in-process TTL caches (moka): features by id, gear sets by id,
 //! list/search/updates results by their normalised query, and the recommendation engine's
 //! set and skill catalog. Concurrent misses of one key load once (`try_get_with`); errors are
-//! not cached. Admin writes invalidate what they affect at once in this instance. Hits,
-//! misses and entry counts feed `/metrics`.
+//! not cached. Admin writes invalidate what they affect at once in this instance and, with
+//! `[redis]`, on every other instance through [`crate::cluster::bus`]. Hits, misses and entry
+//! counts feed `/metrics`.
 
 use std::{
     future::Future,
@@ -16,7 +17,14 @@ use std::{
 
 use moka::future::Cache;
 
-use crate::{config::FeatureSettings, error::ApiError};
+use crate::{
+    cluster::{
+        Cluster,
+        bus::{self, Event},
+    },
+    config::FeatureSettings,
+    error::ApiError,
+};
 
 /// One named cache with hit/miss counters.
 pub struct Counted<K, V> {
@@ -103,6 +111,8 @@ pub struct FeatureCache {
     pub lists: Counted<String, super::dto::ListAnswer>,
     /// Every set and skill by id and name, for the recommendation engine (one key: `()`).
     pub catalog: Counted<(), Arc<crate::recommendations::catalog::Catalog>>,
+    /// Where edits are announced to the other instances, when Redis is configured.
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl FeatureCache {
@@ -113,21 +123,54 @@ impl FeatureCache {
             sets: Counted::new("sets", s),
             lists: Counted::new("lists", s),
             catalog: Counted::new("catalog", s),
+            cluster: None,
         }
     }
 
-    /// After a write to feature `id`: drop it and every list.
+    /// These caches, announcing edits to the other instances through `cluster`.
+    #[must_use]
+    pub fn with_cluster(mut self, cluster: Option<Arc<Cluster>>) -> Self {
+        self.cluster = cluster;
+        self
+    }
+
+    /// After a write to feature `id`: drop it and every list, here and (through Redis) on
+    /// every other instance.
     pub async fn feature_changed(&self, id: &str) {
+        self.drop_feature(id).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::Feature(id.to_owned())).await;
+        }
+    }
+
+    /// After a write to gear set `id`: drop it and every list, here and (through Redis) on
+    /// every other instance.
+    pub async fn set_changed(&self, id: &str) {
+        self.drop_set(id).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::Set(id.to_owned())).await;
+        }
+    }
+
+    /// Drops feature `id` and every list in this instance only.
+    pub async fn drop_feature(&self, id: &str) {
         self.features.invalidate(&id.to_owned()).await;
         self.lists.invalidate_all();
         self.catalog.invalidate_all();
     }
 
-    /// After a write to gear set `id`: drop it and every list.
-    pub async fn set_changed(&self, id: &str) {
+    /// Drops gear set `id` and every list in this instance only.
+    pub async fn drop_set(&self, id: &str) {
         self.sets.invalidate(&id.to_owned()).await;
         self.lists.invalidate_all();
         self.catalog.invalidate_all();
+    }
+
+    /// Drops every entry of every cache in this instance.
+    pub fn drop_all(&self) {
+        self.features.invalidate_all();
+        self.sets.invalidate_all();
+        self.lists.invalidate_all();
     }
 
     /// Figures of every cache.

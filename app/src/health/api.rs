@@ -56,6 +56,17 @@ pub struct ReadinessCheck {
     pub detail: String,
 }
 
+/// The shared Redis in `/health/ready` (present only when `redis.url` is set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum RedisStatus {
+    /// `PING` answered: limits, logouts and invalidations are shared.
+    Up,
+    /// It did not: this instance serves on its own counters and caches. Not a readiness
+    /// failure, since every request is still answered correctly for this instance.
+    Degraded,
+}
+
 /// `GET /health/ready`.
 #[derive(Debug, Object)]
 pub struct Readiness {
@@ -63,6 +74,12 @@ pub struct Readiness {
     pub status: String,
     /// Each check and its outcome.
     pub checks: Vec<ReadinessCheck>,
+    /// `up` or `degraded` when Redis is configured; absent otherwise.
+    #[oai(skip_serializing_if_is_none)]
+    pub redis: Option<RedisStatus>,
+    /// Human-readable remarks that do not make the instance unready (e.g. Redis degraded).
+    #[oai(skip_serializing_if_is_empty)]
+    pub notes: Vec<String>,
 }
 
 /// Readiness answer.
@@ -102,7 +119,8 @@ impl HealthApi {
     /// Readiness probe
     ///
     /// 200 when the database answers within 2 s and every migration is applied, else 503
-    /// with the failing checks.
+    /// with the failing checks. With Redis configured, `redis` says `up` or `degraded`; an
+    /// unreachable Redis is a note, never a 503.
     #[oai(path = "/health/ready", method = "get")]
     async fn ready(&self, state: Data<&AppState>) -> ReadinessResponse {
         ready_response(&state).await
@@ -129,6 +147,15 @@ async fn health_summary(state: &AppState) -> Health {
 async fn ready_response(state: &AppState) -> ReadinessResponse {
     let checks = readiness(state).await;
     let ok = checks.iter().all(|c| c.ok);
+    let mut notes = Vec::new();
+    let redis = match &state.cluster {
+        Some(c) if c.ping().await => Some(RedisStatus::Up),
+        Some(_) => {
+            notes.push("redis: degraded (unreachable); rate limits, logouts and cache invalidations are per instance until it answers".to_owned());
+            Some(RedisStatus::Degraded)
+        }
+        None => None,
+    };
     let body = Readiness {
         status: if ok { "ready" } else { "not_ready" }.into(),
         checks: checks
@@ -139,6 +166,8 @@ async fn ready_response(state: &AppState) -> ReadinessResponse {
                 detail: c.detail,
             })
             .collect(),
+        redis,
+        notes,
     };
     if ok {
         ReadinessResponse::Ready(Json(body))

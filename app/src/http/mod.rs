@@ -1,12 +1,16 @@
 //! The HTTP surface: the OpenAPI service (every versioned API combined), the docs pages,
 //! root endpoints, and the middleware stack in the order of `DESIGN.md`'s request path.
 
+pub mod allowed_hosts;
 pub mod body_limit;
+pub mod client_ip;
 pub mod compression;
 pub mod json;
 pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
+
+use std::sync::Arc;
 
 use poem::{
     Endpoint, EndpointExt, IntoEndpoint, Route, get, handler,
@@ -14,12 +18,12 @@ use poem::{
     middleware::Cors,
     web::{Data, Json},
 };
-use poem_openapi::{OpenApiService, Tags};
+use poem_openapi::{OpenApi, OpenApiService, Tags};
 
 use crate::{
     auth, builds,
     config::{Environment, Settings},
-    features, health, recommendations, runs,
+    features, health, metrics, recommendations, runs,
     state::AppState,
     sync,
 };
@@ -94,6 +98,38 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
         .server(settings.server.api_prefix.clone())
 }
 
+/// The root paths reached by infrastructure (load balancers, orchestrators, scrapers) rather
+/// than API clients: exempt from `server.allowed_hosts`.
+pub const INFRASTRUCTURE_PATHS: [&str; 4] =
+    ["/health", "/health/live", "/health/ready", "/metrics"];
+
+/// Whether `/metrics` is served on the public listener (enabled, and no `metrics.bind`).
+fn public_metrics(settings: &Settings) -> bool {
+    settings.metrics.enabled && settings.metrics.bind.is_none()
+}
+
+/// The outermost middleware's settings.
+fn request_context(settings: &Settings) -> request_context::RequestContext {
+    request_context::RequestContext {
+        expose_internal: settings.expose_internal_errors(),
+        hsts: settings.environment != Environment::Development,
+        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
+        trusted_proxies: settings.server.trusted_proxies.clone().into(),
+    }
+}
+
+/// The endpoint of the separate metrics listener (`metrics.bind`): `GET /metrics` only, with
+/// request ids and the uniform error body.
+pub fn metrics_app(state: AppState) -> impl Endpoint + 'static {
+    let context = request_context(&state.settings);
+    Route::new()
+        .at("/metrics", get(metrics::endpoint::scrape))
+        .catch_all_error(|e| async move { problem::error_response(e) })
+        .data(state)
+        .with(context)
+        .into_endpoint()
+}
+
 /// The whole application endpoint with its middleware, ready to serve.
 pub fn app(state: AppState) -> impl Endpoint + 'static {
     let settings = state.settings.clone();
@@ -106,12 +142,22 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
         .at("/health/live", get(health::api::root_live))
         .at("/health/ready", get(health::api::root_ready))
         .at("/.well-known/jwks.json", get(jwks));
+    if public_metrics(&settings) {
+        route = route.at("/metrics", get(metrics::endpoint::scrape));
+    }
     if settings.docs.enabled {
         route = route
             .at("/api/openapi.json", api.spec_endpoint())
             .nest("/api/docs", api.swagger_ui())
             .nest("/api/redoc", api.redoc());
     }
+    let route_names = metrics::track::RouteNames::new(
+        &prefix,
+        Apis::meta()
+            .into_iter()
+            .flat_map(|api| api.paths)
+            .map(|p| p.path),
+    );
     let route = route.nest(prefix, api);
 
     let mut cors = Cors::new().max_age(settings.cors.max_age_secs as i32);
@@ -134,10 +180,14 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     }
     let cors_enabled = any_origin || !settings.cors.allowed_origins.is_empty();
 
-    let context = request_context::RequestContext {
-        expose_internal: settings.expose_internal_errors(),
-        hsts: settings.environment != Environment::Development,
-        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
+    let context = request_context(&settings);
+    let hosts = allowed_hosts::AllowedHosts::new(
+        &settings.server.allowed_hosts,
+        INFRASTRUCTURE_PATHS.map(String::from).to_vec(),
+    );
+    let track = metrics::track::TrackRequests {
+        metrics: state.metrics.clone(),
+        routes: Arc::new(route_names),
     };
     route
         .with(body_limit::BodyLimit {
@@ -149,11 +199,13 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             limits: state.limits.clone(),
             prefix: prefix_for_limits,
         })
+        .with_if(hosts.is_active(), hosts)
         .with(compression::Compression {
             min_bytes: settings.server.compression_min_bytes,
         })
         .with_if(cors_enabled, cors)
         .data(state)
+        .with_if(settings.metrics.enabled, track)
         .with(context)
         .into_endpoint()
 }
@@ -175,6 +227,7 @@ async fn root(state: Data<&AppState>) -> Json<serde_json::Value> {
             "health": "/health",
             "liveness": "/health/live",
             "readiness": "/health/ready",
+            "metrics": public_metrics(&state.settings).then_some("/metrics"),
             "api": prefix,
         }
     }))

@@ -3,7 +3,7 @@
 //! they are.
 
 use poem::{
-    IntoResponse, Response,
+    IntoResponse, PathPattern, Response,
     error::{MethodNotAllowedError, NotFoundError},
     http::{StatusCode, header},
     web::Json,
@@ -15,8 +15,18 @@ use poem_openapi::error::{
 use super::request_context::expose_internal_errors;
 use crate::error::{ErrorBody, FieldError};
 
-/// The uniform response for `err`.
+/// The uniform response for `err`. The matched route's pattern, when the router set one, stays
+/// on the response for the request metrics.
 pub fn error_response(err: poem::Error) -> Response {
+    let pattern = err.data::<PathPattern>().cloned();
+    let mut resp = uniform(err);
+    if let Some(p) = pattern {
+        resp.set_data(p);
+    }
+    resp
+}
+
+fn uniform(err: poem::Error) -> Response {
     if err.is_from_response() {
         // Built from a response (an ApiError or a handler's own): keep it if it is JSON.
         let resp = err.into_response();

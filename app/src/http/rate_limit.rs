@@ -1,11 +1,22 @@
 //! Rate limits (governor, GCRA): per client IP for every API request, by bucket — `auth`
 //! (register, login, change-password), `refresh`, `default` — and per account for the auth
-//! bucket (checked by the handlers). API responses carry `X-RateLimit-Limit`,
-//! `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the bucket is full again);
-//! refusals are 429 in the uniform body with `Retry-After` (seconds). The counters live in this
-//! instance; the operations issue moves them to Redis.
+//! bucket (checked by the handlers). The client IP is the one [`super::client_ip`] resolved, so
+//! `X-Forwarded-For` counts only from `server.trusted_proxies`. API responses carry
+//! `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until the
+//! bucket is full again); refusals are 429 in the uniform body with `Retry-After` (seconds) and
+//! are counted per bucket for `/metrics`. The counters live in this instance, or with `[redis]`
+//! in Redis ([`crate::cluster::limiter`], the same GCRA), so a limit holds across every
+//! instance; while Redis is down each instance falls back to its own counters.
 
-use std::{net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
+use std::{
+    net::IpAddr,
+    num::NonZeroU32,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use governor::{
     Quota, RateLimiter,
@@ -18,7 +29,15 @@ use poem::{
     http::{HeaderValue, StatusCode},
 };
 
-use crate::{config::RateLimitSettings, error::ApiError};
+use super::client_ip::ClientIp;
+use crate::{
+    cluster::{
+        Cluster,
+        limiter::{Gcra, SharedLimiter},
+    },
+    config::RateLimitSettings,
+    error::ApiError,
+};
 
 type Keyed<K> = RateLimiter<K, DefaultKeyedStateStore<K>, DefaultClock, StateInformationMiddleware>;
 
@@ -82,13 +101,22 @@ pub struct RateLimits {
     refresh_ip: Keyed<IpAddr>,
     default_ip: Keyed<IpAddr>,
     limits: [u32; 3],
+    /// Refusals by [`REFUSAL_BUCKETS`] index.
+    refused: [AtomicU64; 4],
+    /// The shared counters, when Redis is configured.
+    shared: Option<(Arc<Cluster>, SharedLimiter)>,
 }
+
+/// The names under which refusals are counted: the three per-IP buckets and the per-account
+/// auth limit.
+pub const REFUSAL_BUCKETS: [&str; 4] = ["auth", "refresh", "default", "account"];
 
 impl std::fmt::Debug for RateLimits {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RateLimits")
             .field("enabled", &self.enabled)
             .field("limits", &self.limits)
+            .field("shared", &self.shared.is_some())
             .finish()
     }
 }
@@ -96,6 +124,18 @@ impl std::fmt::Debug for RateLimits {
 fn keyed<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Keyed<K> {
     let n = NonZeroU32::new(per_minute.max(1)).unwrap_or(NonZeroU32::MIN);
     RateLimiter::keyed(Quota::per_minute(n)).with_middleware::<StateInformationMiddleware>()
+}
+
+impl Decision {
+    fn from_shared(g: Gcra, limit: u32) -> Self {
+        let secs = |ms: u64| ms.div_ceil(1000);
+        Self {
+            limit,
+            remaining: g.remaining,
+            reset_secs: secs(g.reset_ms),
+            retry_after: (!g.allowed).then(|| secs(g.retry_ms).max(1)),
+        }
+    }
 }
 
 fn decide<K: std::hash::Hash + Eq + Clone>(rl: &Keyed<K>, key: &K, limit: u32) -> Decision {
@@ -137,30 +177,81 @@ impl RateLimits {
                 s.refresh_per_minute,
                 s.default_per_minute,
             ],
+            refused: Default::default(),
+            shared: None,
         }
     }
 
-    /// Counts one request from `ip` in `bucket`.
-    pub fn check_ip(&self, bucket: Bucket, ip: IpAddr) -> Option<Decision> {
+    /// These limits, counted in Redis (falling back to this instance's counters while it is
+    /// down) when `cluster` is set.
+    #[must_use]
+    pub fn with_cluster(mut self, cluster: Option<Arc<Cluster>>) -> Self {
+        self.shared = cluster.map(|c| (c, SharedLimiter::default()));
+        self
+    }
+
+    /// The shared decision for `key` in bucket `name`, `None` without Redis or while it is down.
+    async fn shared(&self, name: &str, key: &str, limit: u32) -> Option<Decision> {
+        let (cluster, limiter) = self.shared.as_ref()?;
+        let key = cluster.key(&format!("rl:{name}:{key}"));
+        let g = limiter.check(cluster, &key, limit).await?;
+        Some(Decision::from_shared(g, limit))
+    }
+
+    fn count(&self, d: Decision, index: usize) -> Decision {
+        if d.retry_after.is_some()
+            && let Some(c) = self.refused.get(index)
+        {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
+        d
+    }
+
+    /// Requests refused so far, per [`REFUSAL_BUCKETS`] name.
+    pub fn refusals(&self) -> [(&'static str, u64); 4] {
+        let mut out = REFUSAL_BUCKETS.map(|name| (name, 0));
+        for (slot, c) in out.iter_mut().zip(&self.refused) {
+            slot.1 = c.load(Ordering::Relaxed);
+        }
+        out
+    }
+
+    /// Counts one request from `ip` in `bucket`; `None` when rate limiting is off.
+    pub async fn check_ip(&self, bucket: Bucket, ip: IpAddr) -> Option<Decision> {
         if !self.enabled {
             return None;
         }
-        Some(match bucket {
-            Bucket::Auth => decide(&self.auth_ip, &ip, self.limits[0]),
-            Bucket::Refresh => decide(&self.refresh_ip, &ip, self.limits[1]),
-            Bucket::Default => decide(&self.default_ip, &ip, self.limits[2]),
-        })
+        let (index, local) = match bucket {
+            Bucket::Auth => (0, &self.auth_ip),
+            Bucket::Refresh => (1, &self.refresh_ip),
+            Bucket::Default => (2, &self.default_ip),
+        };
+        let limit = self.limits[index];
+        let d = match self
+            .shared(REFUSAL_BUCKETS[index], &ip.to_string(), limit)
+            .await
+        {
+            Some(d) => d,
+            None => decide(local, &ip, limit),
+        };
+        Some(self.count(d, index))
     }
 
     /// Counts one auth attempt against `account` (lower-cased login or user id).
     ///
     /// # Errors
     /// 429 with `Retry-After` when the account's limit is spent.
-    pub fn check_account(&self, account: &str) -> Result<(), ApiError> {
+    pub async fn check_account(&self, account: &str) -> Result<(), ApiError> {
         if !self.enabled {
             return Ok(());
         }
-        let d = decide(&self.auth_account, &account.to_lowercase(), self.limits[0]);
+        let account = account.to_lowercase();
+        let limit = self.limits[0];
+        let d = match self.shared("account", &account, limit).await {
+            Some(d) => d,
+            None => decide(&self.auth_account, &account, limit),
+        };
+        let d = self.count(d, 3);
         match d.retry_after {
             Some(s) => Err(ApiError::TooManyRequests(
                 poem_openapi::payload::Json(crate::error::ErrorBody::new(
@@ -224,11 +315,16 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let Some(rest) = req.uri().path().strip_prefix(self.cfg.prefix.as_str()) else {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         };
-        let ip = req
-            .remote_addr()
-            .as_socket_addr()
-            .map(std::net::SocketAddr::ip);
-        let decision = ip.and_then(|ip| self.cfg.limits.check_ip(bucket_for(rest), ip));
+        // The address `RequestContext` resolved (trusted proxies applied), else the TCP peer.
+        let ip = req.data::<ClientIp>().map(|c| c.0).or_else(|| {
+            req.remote_addr()
+                .as_socket_addr()
+                .map(std::net::SocketAddr::ip)
+        });
+        let decision = match ip {
+            Some(ip) => self.cfg.limits.check_ip(bucket_for(rest), ip).await,
+            None => None,
+        };
         if let Some(d) = decision.filter(|d| d.retry_after.is_some()) {
             return Ok(d.refusal());
         }

@@ -1,7 +1,10 @@
-//! The outermost middleware: request id, request span, timing, security headers, and the
-//! uniform error body for every failure that reaches it (framework errors included).
+//! The outermost middleware: request id, client address, request span, timing, security
+//! headers, and the uniform error body for every failure that reaches it (framework errors
+//! included).
 
-use std::time::Instant;
+use std::{sync::Arc, time::Instant};
+
+use ipnet::IpNet;
 
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response, Result,
@@ -10,7 +13,7 @@ use poem::{
 use tracing::Instrument;
 use uuid::Uuid;
 
-use super::problem;
+use super::{client_ip, problem};
 
 /// Per-request facts reachable from anywhere inside the request's task.
 #[derive(Debug, Clone)]
@@ -49,6 +52,8 @@ pub struct RequestContext {
     pub hsts: bool,
     /// Path prefixes served with [`DOCS_CSP`] instead of [`API_CSP`].
     pub docs_prefixes: Vec<String>,
+    /// `server.trusted_proxies`: peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Arc<[IpNet]>,
 }
 
 impl<E: Endpoint> Middleware<E> for RequestContext {
@@ -81,13 +86,26 @@ pub fn sanitize_request_id(raw: Option<&HeaderValue>) -> Option<String> {
 impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
     type Output = Response;
 
-    async fn call(&self, req: Request) -> Result<Self::Output> {
+    async fn call(&self, mut req: Request) -> Result<Self::Output> {
         let started = Instant::now();
         let id = sanitize_request_id(req.headers().get("x-request-id"))
             .unwrap_or_else(|| Uuid::new_v4().to_string());
         let path = req.uri().path().to_owned();
         let method = req.method().clone();
-        let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
+        let client = client_ip::resolve(&req, &self.cfg.trusted_proxies);
+        if let Some(ip) = client {
+            req.set_data(client_ip::ClientIp(ip));
+        }
+        let span = tracing::info_span!(
+            "request",
+            request_id = %id,
+            method = %method,
+            path = %path,
+            client_ip = tracing::field::Empty,
+        );
+        if let Some(ip) = client {
+            span.record("client_ip", tracing::field::display(ip));
+        }
         let info = RequestInfo {
             id: id.clone(),
             expose_internal: self.cfg.expose_internal,

@@ -118,13 +118,7 @@ async fn main() {
         },
     ));
     let features = Arc::new(app::features::cache::FeatureCache::new(&settings.features));
-    let state = AppState {
-        settings: Arc::new(settings),
-        db: db.clone(),
-        auth: auth.clone(),
-        limits,
-        features,
-    };
+    let state = AppState::new(settings, db.clone(), auth.clone(), limits, features, None);
 
     let user = uuid::Uuid::new_v4();
     let other = uuid::Uuid::new_v4();
