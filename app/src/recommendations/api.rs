@@ -138,6 +138,27 @@ fn answer(
     })
 }
 
+/// The caller's run `run_id` (404 for anyone else's), the engine's view of it, and its
+/// similar-run pool.
+async fn load_run(
+    state: &AppState,
+    auth: &Auth,
+    run_id: Uuid,
+) -> Result<
+    (
+        CombatRun,
+        engine::PlayerRun,
+        Vec<engine::ContributionScores>,
+    ),
+    ApiError,
+> {
+    let d = state.db.dialect;
+    let run: CombatRun = crud::get_for(state, Some(auth.principal()), run_id.to_value(d)).await?;
+    let player = analysis::player_of(&run);
+    let similar = analysis::similar_scores(&state.db, &run).await?;
+    Ok((run, player, similar))
+}
+
 /// Recommendations and percentiles per run, and the stored ones for the companion.
 pub struct RecommendationsApi;
 
@@ -161,11 +182,7 @@ impl RecommendationsApi {
         #[oai(default)]
         regenerate: Query<bool>,
     ) -> Result<Json<RunAnalysis>, ApiError> {
-        let d = state.db.dialect;
-        let run: CombatRun =
-            crud::get_for(&state, Some(auth.principal()), run_id.0.to_value(d)).await?;
-        let player = analysis::player_of(&run);
-        let similar = analysis::similar_scores(&state.db, &run).await?;
+        let (run, player, similar) = load_run(&state, &auth, run_id.0).await?;
         let percentiles = analysis::percentiles_of(&player, &similar);
         if !regenerate.0 {
             let stored = analysis::stored(&state.db, run.run_id).await?;
@@ -191,11 +208,7 @@ impl RecommendationsApi {
         /// The run.
         run_id: Path<Uuid>,
     ) -> Result<Json<RunAnalysis>, ApiError> {
-        let d = state.db.dialect;
-        let run: CombatRun =
-            crud::get_for(&state, Some(auth.principal()), run_id.0.to_value(d)).await?;
-        let player = analysis::player_of(&run);
-        let similar = analysis::similar_scores(&state.db, &run).await?;
+        let (run, player, similar) = load_run(&state, &auth, run_id.0).await?;
         Ok(answer(
             &run,
             &analysis::percentiles_of(&player, &similar),
