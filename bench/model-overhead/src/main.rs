@@ -124,6 +124,7 @@ async fn main() {
         auth: auth.clone(),
         limits,
         features,
+        dps_distributions: Default::default(),
     };
 
     let user = uuid::Uuid::new_v4();
