@@ -286,7 +286,7 @@ async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
 }
 
 fn openapi(settings: &Settings, output: Option<PathBuf>) -> ExitCode {
-    let spec = http::api_service(settings).spec();
+    let spec = http::spec::document(settings);
     match output {
         None => {
             println!("{spec}");

@@ -99,6 +99,12 @@ pub enum ApiError {
     /// Conflicts with the current state (for example a duplicate).
     #[oai(status = 409)]
     Conflict(Json<ErrorBody>),
+    /// The request body is larger than `server.request_body_limit_bytes`.
+    #[oai(status = 413)]
+    PayloadTooLarge(Json<ErrorBody>),
+    /// The body's `Content-Type` is missing or not one this operation accepts.
+    #[oai(status = 415)]
+    UnsupportedMediaType(Json<ErrorBody>),
     /// The request is well-formed but invalid; `errors` names each field.
     #[oai(status = 422)]
     Unprocessable(Json<ErrorBody>),
@@ -146,6 +152,8 @@ impl ApiError {
             Self::Forbidden(b) => (403, b),
             Self::NotFound(b) => (404, b),
             Self::Conflict(b) => (409, b),
+            Self::PayloadTooLarge(b) => (413, b),
+            Self::UnsupportedMediaType(b) => (415, b),
             Self::Unprocessable(b) => (422, b),
             Self::TooManyRequests(b, _) => (429, b),
             Self::Internal(b) => (500, b),
@@ -175,6 +183,8 @@ impl ApiError {
             403 => Self::Forbidden(body),
             404 => Self::NotFound(body),
             409 => Self::Conflict(body),
+            413 => Self::PayloadTooLarge(body),
+            415 => Self::UnsupportedMediaType(body),
             422 => Self::Unprocessable(body),
             429 => Self::TooManyRequests(body, 60),
             503 => Self::Unavailable(body),

@@ -9,6 +9,7 @@ pub mod json;
 pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
+pub mod spec;
 
 use std::sync::Arc;
 
@@ -147,7 +148,10 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     }
     if settings.docs.enabled {
         route = route
-            .at("/api/openapi.json", api.spec_endpoint())
+            .at(
+                "/api/openapi.json",
+                spec_endpoint(spec::document(&settings)),
+            )
             .nest("/api/docs", api.swagger_ui())
             .nest("/api/redoc", api.redoc());
     }
@@ -208,6 +212,15 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
         .with_if(settings.metrics.enabled, track)
         .with(context)
         .into_endpoint()
+}
+
+/// `GET /api/openapi.json`: the document of [`spec::document`], built once at start.
+fn spec_endpoint(document: String) -> impl Endpoint + 'static {
+    poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json")
+            .body(document.clone())
+    })
 }
 
 /// `GET /`: what this service is and where to look.

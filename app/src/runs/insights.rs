@@ -259,7 +259,8 @@ impl InsightsApi {
         Ok(Json(Comparison {
             dps_diff,
             dps_diff_percent: if a.dps > 0.0 {
-                (dps_diff / a.dps * 1000.0).round() / 10.0
+                // A tiny `a.dps` against a large `b.dps` overflows; JSON has no infinity.
+                queries::finite((dps_diff / a.dps * 1000.0).round() / 10.0)
             } else {
                 0.0
             },

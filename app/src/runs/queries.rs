@@ -66,9 +66,21 @@ pub async fn rows(
     })
 }
 
-/// A number from a row (aggregates come back as integers, floats or text).
+/// A number from a row (aggregates come back as integers, floats or text), always finite:
+/// see [`finite`].
 pub fn num(row: &rbs::value::map::ValueMap, col: &str) -> f64 {
-    f64::from_value(row.get(&Value::String(col.into())).clone()).unwrap_or(0.0)
+    finite(f64::from_value(row.get(&Value::String(col.into())).clone()).unwrap_or(0.0))
+}
+
+/// `x`, saturated at `±f64::MAX`, with NaN as 0. Each stored DPS is finite, but the sum behind
+/// an `avg()` of values near `f64::MAX` overflows to infinity, which JSON cannot carry: the
+/// field would vanish from the response and break its schema (found by schemathesis).
+pub fn finite(x: f64) -> f64 {
+    if x.is_nan() {
+        0.0
+    } else {
+        x.clamp(f64::MIN, f64::MAX)
+    }
 }
 
 /// A text from a row.
@@ -115,4 +127,17 @@ pub async fn latest_per_character(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::finite;
+
+    #[test]
+    fn overflowed_aggregates_saturate_instead_of_leaving_json() {
+        assert_eq!(finite(f64::INFINITY), f64::MAX);
+        assert_eq!(finite(f64::NEG_INFINITY), f64::MIN);
+        assert_eq!(finite(f64::NAN), 0.0);
+        assert_eq!(finite(1.5), 1.5);
+    }
 }

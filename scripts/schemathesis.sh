@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Fuzz the live service against its own OpenAPI document with schemathesis.
+#
+# Starts the release binary (`ebo serve`) on a throwaway SQLite database, creates an
+# administrator and a user, and runs schemathesis over every operation of
+# /api/openapi.json with a bearer token, checking that no response is a 5xx, that every
+# status code, content type, header and body is the one the spec documents. Exits non-zero
+# on any failure (and prints the reproduction schemathesis gives).
+#
+# Usage: scripts/schemathesis.sh [extra schemathesis arguments...]
+#
+# Environment:
+#   FUZZ_MAX_EXAMPLES  test cases per operation and phase (default 20; CI uses 5)
+#   FUZZ_SEED          random seed, for a reproducible run (default: a new one)
+#   FUZZ_WORKERS       concurrent schemathesis workers (default 2)
+#   FUZZ_PHASES        schemathesis phases (default examples,coverage,fuzzing,stateful)
+#   FUZZ_BIN           a built `ebo` binary (default: cargo build --release, then
+#                      ${CARGO_TARGET_DIR:-target}/release/ebo)
+#   FUZZ_REPORT_DIR    where the JUnit/NDJSON reports go (default target/schemathesis)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
+WORKERS="${FUZZ_WORKERS:-2}"
+PHASES="${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}"
+REPORT_DIR="${FUZZ_REPORT_DIR:-target/schemathesis}"
+SCHEMATHESIS_VERSION="4.32.5"
+CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
+
+VENV=target/fuzz-venv
+if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  echo "==> installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+BIN="${FUZZ_BIN:-}"
+if [ -z "$BIN" ]; then
+  cargo build --quiet --release -p app --bin ebo
+  BIN="${CARGO_TARGET_DIR:-target}/release/ebo"
+fi
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+BASE="http://127.0.0.1:$PORT"
+export DATABASE_URL="sqlite://$WORK/fuzz.db"
+export EBO_SERVER__PORT="$PORT"
+export EBO_RATE_LIMIT__ENABLED=false
+export EBO_LOG__LEVEL="${EBO_LOG__LEVEL:-warn}"
+export EBO_AUTH__BCRYPT_COST=4
+# Long-lived tokens: a long run must not turn into a run of 401s halfway.
+export EBO_AUTH__ACCESS_TOKEN_TTL_SECS=86400
+export EBO_AUTH__REFRESH_TOKEN_TTL_SECS=172800
+unset EBO_CONFIG
+
+PASSWORD="Fuzz-Passw0rd-$RANDOM"
+"$BIN" migrate >/dev/null
+printf '%s\n' "$PASSWORD" |
+  "$BIN" user create-admin --email fuzz-admin@example.com --username fuzz-admin --password-stdin >/dev/null
+
+"$BIN" serve >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 100); do
+  if curl -fsS "$BASE/health/ready" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    echo "FATAL: ebo serve exited" >&2
+    cat "$WORK/server.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+
+# token LOGIN: an access token for LOGIN.
+token() {
+  curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])'
+}
+curl -fsS -X POST "$BASE/api/v1/auth/register" -H 'content-type: application/json' \
+  -d "{\"email\":\"fuzz-user@example.com\",\"username\":\"fuzz-user\",\"password\":\"$PASSWORD\"}" >/dev/null
+ADMIN_TOKEN="$(token fuzz-admin)"
+USER_TOKEN="$(token fuzz-user)"
+
+mkdir -p "$REPORT_DIR"
+SEED_ARGS=()
+if [ -n "${FUZZ_SEED:-}" ]; then SEED_ARGS=(--seed "$FUZZ_SEED"); fi
+
+# run NAME TOKEN ARGS...: one schemathesis pass, its NDJSON events kept for the count.
+run() {
+  local name=$1 token=$2; shift 2
+  echo "==> schemathesis: $name"
+  "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" \
+    --url "$BASE/api/v1" \
+    -H "Authorization: Bearer $token" \
+    --checks "$CHECKS" \
+    --phases "$PHASES" \
+    --max-examples "$MAX_EXAMPLES" \
+    --workers "$WORKERS" \
+    --generation-database none \
+    --suppress-health-check all \
+    --no-color \
+    --report junit,ndjson \
+    --report-junit-path "$REPORT_DIR/$name.xml" \
+    --report-ndjson-path "$REPORT_DIR/$name.ndjson" \
+    "${SEED_ARGS[@]}" "$@"
+}
+
+status=0
+# Every operation as the administrator, except logout (it would end the session this run
+# uses), which gets its own pass with the plain user's token.
+run admin "$ADMIN_TOKEN" --exclude-path-regex '/auth/logout$' "$@" || status=$?
+run logout "$USER_TOKEN" --include-path-regex '/auth/logout$' "$@" || status=$?
+
+if [ "$status" -ne 0 ]; then
+  echo "FAILED: schemathesis found problems (reports in $REPORT_DIR; server log below)" >&2
+  tail -n 50 "$WORK/server.log" >&2
+  exit "$status"
+fi
+echo "schemathesis: no failures (reports in $REPORT_DIR)"
