@@ -77,8 +77,8 @@ pub struct Readiness {
     /// `up` or `degraded` when Redis is configured; absent otherwise.
     #[oai(skip_serializing_if_is_none)]
     pub redis: Option<RedisStatus>,
-    /// Human-readable remarks that do not make the instance unready (e.g. Redis degraded).
-    #[oai(skip_serializing_if_is_empty)]
+    /// Human-readable remarks that do not make the instance unready (e.g. Redis degraded);
+    /// always present, empty when there is nothing to say (the schema requires it).
     pub notes: Vec<String>,
 }
 
