@@ -10,6 +10,7 @@ use crate::{
     features::cache::FeatureCache,
     http::rate_limit::RateLimits,
     metrics::{Metrics, sources::Sources},
+    recommendations::analysis::SimilarPools,
     runs::distribution::DpsDistributions,
 };
 
@@ -28,6 +29,8 @@ pub struct AppState {
     pub features: Arc<FeatureCache>,
     /// DPS distributions per content and difficulty (the percentile trend).
     pub dps_distributions: Arc<DpsDistributions>,
+    /// Similar-run pools per content, difficulty, CP level and group size (recommendations).
+    pub similar_pools: Arc<SimilarPools>,
     /// The Prometheus registry (`/metrics`).
     pub metrics: Arc<Metrics>,
     /// The shared Redis, when `[redis]` names one.
@@ -58,6 +61,7 @@ impl AppState {
             limits,
             features,
             dps_distributions: Arc::default(),
+            similar_pools: Arc::default(),
             metrics,
             cluster,
         }

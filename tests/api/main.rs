@@ -9,6 +9,7 @@ mod allowed_hosts;
 mod auth;
 mod builds;
 mod cli;
+mod faults;
 mod features;
 mod health;
 mod http_errors;

@@ -29,7 +29,7 @@ use crate::{
     },
     config::AuthSettings,
     db::Db,
-    error::AppError,
+    error::{AppError, DbErrorKind, classify_db_error},
     model::{column::truncate_to_millis, crud},
 };
 
@@ -94,8 +94,15 @@ pub struct AuthState {
     pub settings: AuthSettings,
     denylist: Cache<String, Instant>,
     users: Cache<Uuid, Option<UserAuth>>,
+    /// The last state read from the database, kept [`LAST_KNOWN_TTL`] for database outages.
+    last_known: Cache<Uuid, Option<UserAuth>>,
     cluster: Option<Arc<Cluster>>,
 }
+
+/// How long a user's last state read from the database may stand in for it while the
+/// database is unreachable, so signed-in users keep reading cached data (features) through a
+/// short outage. Changes made here still take effect at once: they invalidate both caches.
+pub const LAST_KNOWN_TTL: Duration = Duration::from_secs(600);
 
 impl std::fmt::Debug for AuthState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -122,6 +129,10 @@ impl AuthState {
             users: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(30))
+                .build(),
+            last_known: Cache::builder()
+                .max_capacity(100_000)
+                .time_to_live(LAST_KNOWN_TTL)
                 .build(),
             cluster: None,
         })
@@ -193,20 +204,34 @@ impl AuthState {
         .unwrap_or(false)
     }
 
-    /// The user's auth state, cached for 30 s (invalidated on every change made here).
+    /// The user's auth state, cached for 30 s (invalidated on every change made here). While
+    /// the database is unreachable, the last state read in the past [`LAST_KNOWN_TTL`] stands
+    /// in for it.
     ///
     /// # Errors
-    /// Database errors.
+    /// Database errors (when no last-known state exists for an unreachable database).
     pub async fn user_auth(&self, db: &Db, id: Uuid) -> Result<Option<UserAuth>, AppError> {
         if let Some(hit) = self.users.get(&id).await {
             return Ok(hit);
         }
-        let state = store::user_by_id(db, id).await?.map(|u| UserAuth {
-            role: u.role,
-            is_active: u.is_active,
-            token_version: u.token_version,
-        });
+        let state = match store::user_by_id(db, id).await {
+            Ok(user) => user.map(|u| UserAuth {
+                role: u.role,
+                is_active: u.is_active,
+                token_version: u.token_version,
+            }),
+            Err(AppError::Db(e))
+                if classify_db_error(&e.to_string()) == DbErrorKind::Unavailable =>
+            {
+                return match self.last_known.get(&id).await {
+                    Some(known) => Ok(known),
+                    None => Err(AppError::Db(e)),
+                };
+            }
+            Err(e) => return Err(e),
+        };
         self.users.insert(id, state).await;
+        self.last_known.insert(id, state).await;
         Ok(state)
     }
 
@@ -222,11 +247,13 @@ impl AuthState {
     /// Forgets the cached state of `id` in this instance only.
     pub async fn drop_user(&self, id: Uuid) {
         self.users.invalidate(&id).await;
+        self.last_known.invalidate(&id).await;
     }
 
     /// Forgets every cached user state in this instance.
     pub fn drop_all_users(&self) {
         self.users.invalidate_all();
+        self.last_known.invalidate_all();
     }
 
     /// Issues a new pair for `user` in `family` (a new login when `None`), storing the refresh

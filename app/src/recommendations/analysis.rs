@@ -1,11 +1,14 @@
 //! One run's analysis: what the engine (`crate::engine`) needs, read in a fixed number of
 //! statements whatever the table size, and its recommendations stored in one transaction.
 //!
-//! Statements per call: the run itself, the similar-run pool (≤ 1,000 scores), and the stored
+//! Statements per call: the run itself, the similar-run pool (≤ 1,000 scores; cached for
+//! [`POOL_TTL`] per content, difficulty, CP level and group size), and the stored
 //! recommendations; when computing, also the top-performer candidates (≤ 1,000 builds) and,
 //! on a cache miss, the set/skill catalog (2), then one transaction replacing the stored rows.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+
+use moka::future::Cache;
 
 use rbs::Value;
 use uuid::Uuid;
@@ -103,18 +106,95 @@ fn column(row: &rbs::value::map::ValueMap, name: &str) -> Value {
 
 /// The similar-run pool of `run` (RECOMMENDATIONS.md §3, the rule of
 /// [`engine::is_similar`]): same content and difficulty, CP within ±200, group size within
-/// ±1, not the run itself, the 1,000 most recent; only their scores are read.
+/// ±1, not the run itself, the 1,000 most recent; only their scores are read. The pool comes
+/// from [`SimilarPools`], so it may be up to [`POOL_TTL`] old.
 ///
 /// # Errors
-/// Database errors.
-pub async fn similar_scores(db: &Db, run: &CombatRun) -> Result<Vec<ContributionScores>, AppError> {
+/// Database errors (503 while the database is unreachable).
+pub async fn similar_scores(
+    state: &AppState,
+    run: &CombatRun,
+) -> Result<Vec<ContributionScores>, ApiError> {
+    let pool = state.similar_pools.get(&state.db, run).await?;
+    Ok(pool
+        .iter()
+        .filter(|(id, _)| *id != run.run_id)
+        .take(MAX_SIMILAR_RUNS)
+        .map(|(_, s)| *s)
+        .collect())
+}
+
+/// How long a similar-run pool is reused before it is read again: a percentile may not yet
+/// count runs submitted in that window (the same trade as the DPS distributions behind the
+/// percentile trend).
+pub const POOL_TTL: Duration = Duration::from_secs(30);
+/// Largest number of pools kept (content × difficulty × CP level × group size).
+const POOL_CAPACITY: u64 = 10_000;
+
+/// `(content_name, difficulty, cp_level, group_size)`: runs sharing these share a pool.
+type PoolKey = (String, dto::Difficulty, i32, i32);
+
+/// The 1,001 most recent runs similar to a `(content, difficulty, CP level, group size)`, as
+/// `(run_id, scores)`, newest first: one more than the engine takes, so the pool still holds
+/// 1,000 once the asking run itself is left out. Cached per key for [`POOL_TTL`]; concurrent
+/// misses of one key read once. Each entry is at most ~56 KB.
+pub struct SimilarPools {
+    cache: Cache<PoolKey, Arc<Vec<(Uuid, ContributionScores)>>>,
+}
+
+impl std::fmt::Debug for SimilarPools {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimilarPools")
+            .field("entries", &self.cache.entry_count())
+            .finish()
+    }
+}
+
+impl Default for SimilarPools {
+    fn default() -> Self {
+        Self {
+            cache: Cache::builder()
+                .max_capacity(POOL_CAPACITY)
+                .time_to_live(POOL_TTL)
+                .build(),
+        }
+    }
+}
+
+impl SimilarPools {
+    /// The pool `run` belongs to (including `run` itself when it is among the most recent).
+    ///
+    /// # Errors
+    /// Database errors (not cached).
+    pub async fn get(
+        &self,
+        db: &Db,
+        run: &CombatRun,
+    ) -> Result<Arc<Vec<(Uuid, ContributionScores)>>, ApiError> {
+        let key = (
+            run.content_name.clone(),
+            run.difficulty,
+            run.cp_level,
+            run.group_size,
+        );
+        self.cache
+            .try_get_with(key, async {
+                read_pool(db, run).await.map(Arc::new).map_err(ApiError::from)
+            })
+            .await
+            .map_err(|e: Arc<ApiError>| e.copy())
+    }
+}
+
+async fn read_pool(db: &Db, run: &CombatRun) -> Result<Vec<(Uuid, ContributionScores)>, AppError> {
     let d = db.dialect;
     let cp = i64::from(run.cp_level);
     let group = i64::from(run.group_size);
     let sql = format!(
-        "SELECT contribution_scores FROM combat_runs WHERE content_name = ? AND difficulty = ? \
-         AND cp_level BETWEEN ? AND ? AND group_size BETWEEN ? AND ? AND run_id <> ? \
-         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {MAX_SIMILAR_RUNS}"
+        "SELECT run_id, contribution_scores FROM combat_runs WHERE content_name = ? \
+         AND difficulty = ? AND cp_level BETWEEN ? AND ? AND group_size BETWEEN ? AND ? \
+         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {}",
+        MAX_SIMILAR_RUNS + 1
     );
     let args = vec![
         text(&run.content_name),
@@ -123,13 +203,15 @@ pub async fn similar_scores(db: &Db, run: &CombatRun) -> Result<Vec<Contribution
         Value::I64(cp + engine::constants::SIMILAR_CP_WINDOW),
         Value::I64(group - engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
         Value::I64(group + engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
-        run.run_id.to_value(d),
     ];
     Ok(crate::runs::queries::rows(db, &sql, args)
         .await?
         .iter()
         .filter_map(|r| {
-            json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()
+            let id = Uuid::from_value(column(r, "run_id")).ok()?;
+            let scores =
+                json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()?;
+            Some((id, scores))
         })
         .collect())
 }

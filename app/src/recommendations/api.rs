@@ -155,7 +155,7 @@ async fn load_run(
     let d = state.db.dialect;
     let run: CombatRun = crud::get_for(state, Some(auth.principal()), run_id.to_value(d)).await?;
     let player = analysis::player_of(&run);
-    let similar = analysis::similar_scores(&state.db, &run).await?;
+    let similar = analysis::similar_scores(state, &run).await?;
     Ok((run, player, similar))
 }
 

@@ -1,0 +1,609 @@
+//! Faults proved with real processes: the built `ebo` binary (`CARGO_BIN_EXE_ebo-e2e serve`) on
+//! loopback, under load from this test.
+//!
+//! - A PostgreSQL server is stopped and started again under load. It is a server of the
+//!   machine's own PostgreSQL installation, but a cluster of this test's (`initdb` into a
+//!   temporary folder, its own port), so stopping it cannot break the tests running beside it.
+//! - SIGTERM under load: every request the server had before the signal completes normally and
+//!   the process exits 0 within `server.shutdown_timeout_secs`.
+
+use std::{
+    path::PathBuf,
+    process::Stdio,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+use crate::helpers::{TestDatabase, assert_error_body, postgres_admin_url};
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// `ebo serve` as a child process, logging to a file, killed when dropped.
+struct Service {
+    child: Child,
+    base: String,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Service {
+    /// Starts `ebo serve` on a free port against `db_url` with test-friendly settings plus
+    /// `env`, and waits (≤ 60 s) until `/health/ready` answers 200.
+    async fn start(db_url: &str, env: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let port = free_port();
+        let log = dir.path().join("server.log");
+        let out = std::fs::File::create(&log).expect("log file");
+        let err = out.try_clone().expect("log file");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ebo-e2e"));
+        cmd.arg("serve").current_dir(dir.path());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("EBO_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env_remove("JWT_SECRET_KEY")
+            .env_remove("ALLOWED_ORIGINS")
+            .env("DATABASE_URL", db_url)
+            .env("EBO_SERVER__HOST", "127.0.0.1")
+            .env("EBO_SERVER__PORT", port.to_string())
+            .env("EBO_RATE_LIMIT__ENABLED", "false")
+            .env("EBO_AUTH__BCRYPT_COST", "4")
+            .env("EBO_LOG__LEVEL", "info");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("ebo serve starts");
+        let mut service = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+            _dir: dir,
+        };
+        let client = client();
+        let started = Instant::now();
+        loop {
+            if let Ok(r) = client.get(service.url("/health/ready")).send().await
+                && r.status() == 200
+            {
+                return service;
+            }
+            if let Ok(Some(status)) = service.child.try_wait() {
+                panic!("ebo serve exited with {status}:\n{}", service.log());
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "ebo serve not ready within 60 s:\n{}",
+                service.log()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn api(&self, path: &str) -> String {
+        format!("{}/api/v1{path}", self.base)
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Registers a user and returns its access token.
+    async fn sign_in(&self, client: &reqwest::Client, name: &str) -> String {
+        let password = "Fault-Passw0rd";
+        let r = client
+            .post(self.api("/auth/register"))
+            .json(&json!({"email": format!("{name}@example.com"), "username": name, "password": password}))
+            .send()
+            .await
+            .expect("register");
+        assert_eq!(r.status(), 201, "register: {}", r.text().await.unwrap_or_default());
+        let r = client
+            .post(self.api("/auth/login"))
+            .json(&json!({"username": name, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), 200);
+        let body: Value = r.json().await.expect("token body");
+        body["access_token"].as_str().expect("access token").to_owned()
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .expect("client")
+}
+
+/// One request made under load: what, when it started and ended, and how it went.
+#[derive(Debug, Clone)]
+struct Outcome {
+    what: &'static str,
+    started: Instant,
+    ended: Instant,
+    /// HTTP status, or `None` for a transport error.
+    status: Option<u16>,
+    body: Value,
+}
+
+type Outcomes = Arc<Mutex<Vec<Outcome>>>;
+
+async fn record(
+    outcomes: &Outcomes,
+    what: &'static str,
+    request: reqwest::RequestBuilder,
+) -> Option<Outcome> {
+    let started = Instant::now();
+    let (status, body) = match request.send().await {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            (Some(status), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+        Err(_) => (None, Value::Null),
+    };
+    let outcome = Outcome {
+        what,
+        started,
+        ended: Instant::now(),
+        status,
+        body,
+    };
+    outcomes
+        .lock()
+        .expect("outcomes lock")
+        .push(outcome.clone());
+    Some(outcome)
+}
+
+fn build_body(name: &str) -> Value {
+    json!({"name": name, "class": "Templar", "race": "Breton", "sets": [], "skills_front": [], "skills_back": []})
+}
+
+async fn wait_until(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        if check().await {
+            return started.elapsed();
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what} not within {limit:?}");
+}
+
+/// A PostgreSQL cluster of this test's own, made with the machine's `initdb` and run by the
+/// `postgres` system user (PostgreSQL refuses to run as root). Stopped and removed on drop.
+struct PgCluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+    as_postgres: bool,
+}
+
+impl PgCluster {
+    /// `None` when no PostgreSQL server installation is found (the caller decides whether
+    /// that fails the test).
+    async fn create() -> Option<Self> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+            .filter(|b| b.join("pg_ctl").exists() && b.join("initdb").exists())
+            .max()?;
+        let uid = Command::new("id").arg("-u").output().await.ok()?;
+        let as_postgres = String::from_utf8_lossy(&uid.stdout).trim() == "0";
+        let dir = tempfile::Builder::new()
+            .prefix("ebo-pg-")
+            .tempdir()
+            .expect("temp dir");
+        if as_postgres {
+            run(Command::new("chown").arg("postgres:postgres").arg(dir.path())).await;
+        }
+        let cluster = Self {
+            bin,
+            dir,
+            port: free_port(),
+            as_postgres,
+        };
+        let data = cluster.data();
+        run(cluster
+            .command("initdb")
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "-D"])
+            .arg(&data))
+        .await;
+        Some(cluster)
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn command(&self, program: &str) -> Command {
+        let path = self.bin.join(program);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            Command::new(path)
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    async fn start(&self) {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50",
+            self.port,
+            self.dir.path().display()
+        );
+        run(self
+            .command("pg_ctl")
+            .args(["-w", "-t", "30", "-o", &options, "-l"])
+            .arg(self.dir.path().join("server.log"))
+            .arg("-D")
+            .arg(self.data())
+            .arg("start"))
+        .await;
+    }
+
+    /// `pg_ctl stop -m fast`: open sessions are terminated, as in a real shutdown.
+    async fn stop(&self) {
+        run(self
+            .command("pg_ctl")
+            .args(["-w", "-t", "30", "-m", "fast", "-D"])
+            .arg(self.data())
+            .arg("stop"))
+        .await;
+    }
+}
+
+impl Drop for PgCluster {
+    fn drop(&mut self) {
+        let path = self.bin.join("pg_ctl");
+        let data = self.data();
+        let mut c = if self.as_postgres {
+            let mut c = std::process::Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(path);
+            c
+        } else {
+            std::process::Command::new(path)
+        };
+        let _ = c
+            .args(["-m", "immediate", "-D"])
+            .arg(&data)
+            .arg("stop")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+async fn run(cmd: &mut Command) {
+    let out = cmd.output().await.expect("command runs");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn in_window(o: &Outcome, from: Instant, to: Instant) -> bool {
+    o.started >= from && o.started <= to
+}
+
+#[tokio::test]
+async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_restart() {
+    if postgres_admin_url().is_none() {
+        eprintln!("note: runs in the PostgreSQL pass (TEST_DATABASE_URL)");
+        return;
+    }
+    let cluster = PgCluster::create()
+        .await
+        .expect("a PostgreSQL server installation under /usr/lib/postgresql");
+    cluster.start().await;
+    let service = Service::start(
+        &cluster.url(),
+        &[
+            ("EBO_DATABASE__ACQUIRE_TIMEOUT_SECS", "2"),
+            ("EBO_DATABASE__MAX_CONNECTIONS", "8"),
+        ],
+    )
+    .await;
+    let client = client();
+    let token = service.sign_in(&client, "fault-pg").await;
+    let auth = format!("Bearer {token}");
+
+    // Warm the feature cache: one feature by id and one list query.
+    let list: Value = client
+        .get(service.api("/features?category=Class&limit=50"))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .expect("features")
+        .json()
+        .await
+        .expect("features body");
+    let feature_id = list["features"][0]["feature_id"]
+        .as_str()
+        .expect("the built-in sample has class features")
+        .to_owned();
+    let by_id = service.api(&format!("/features/{feature_id}"));
+    assert_eq!(
+        client
+            .get(&by_id)
+            .header("authorization", &auth)
+            .send()
+            .await
+            .expect("feature")
+            .status(),
+        200
+    );
+
+    let outcomes: Outcomes = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut load = Vec::new();
+    for worker in 0..4 {
+        let (client, auth, outcomes, stop) =
+            (client.clone(), auth.clone(), outcomes.clone(), stop.clone());
+        let builds = service.api("/builds");
+        load.push(tokio::spawn(async move {
+            let mut i = 0;
+            while !stop.load(Ordering::SeqCst) {
+                i += 1;
+                let post = client
+                    .post(&builds)
+                    .header("authorization", &auth)
+                    .json(&build_body(&format!("w{worker}-{i}")));
+                record(&outcomes, "write", post).await;
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }));
+    }
+    for worker in 0..4 {
+        let (client, auth, outcomes, stop) =
+            (client.clone(), auth.clone(), outcomes.clone(), stop.clone());
+        let (by_id, list) = (
+            by_id.clone(),
+            service.api("/features?category=Class&limit=50"),
+        );
+        load.push(tokio::spawn(async move {
+            let mut i = 0_u32;
+            while !stop.load(Ordering::SeqCst) {
+                i += 1;
+                let url = if (i + worker) % 2 == 0 { &by_id } else { &list };
+                record(
+                    &outcomes,
+                    "cached feature read",
+                    client.get(url).header("authorization", &auth),
+                )
+                .await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let outage = Instant::now();
+    cluster.stop().await;
+    let stopped_in = outage.elapsed();
+    let ready_503 = wait_until("readiness 503", Duration::from_secs(5), async || {
+        client
+            .get(service.url("/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 503)
+    })
+    .await;
+    // Hold the outage for a while under load; liveness answers 200 throughout.
+    while outage.elapsed() < Duration::from_secs(4) {
+        let live = client
+            .get(service.url("/health/live"))
+            .send()
+            .await
+            .expect("liveness answers");
+        assert_eq!(live.status(), 200, "liveness during the outage");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let r = client
+        .get(service.api("/builds"))
+        .header("authorization", &auth)
+        .send()
+        .await
+        .expect("builds");
+    assert_eq!(r.status(), 503, "a database read during the outage");
+    assert_error_body(&r.json().await.expect("error body"), 503);
+
+    let restart = Instant::now();
+    cluster.start().await;
+    let recovered = wait_until("full service", Duration::from_secs(10), async || {
+        let ready = client
+            .get(service.url("/health/ready"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200);
+        ready
+            && client
+                .post(service.api("/builds"))
+                .header("authorization", &auth)
+                .json(&build_body("after the outage"))
+                .send()
+                .await
+                .is_ok_and(|r| r.status() == 201)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    stop.store(true, Ordering::SeqCst);
+    for task in load {
+        task.await.expect("load task");
+    }
+    let outcomes = outcomes.lock().expect("outcomes").clone();
+    eprintln!(
+        "pg stop took {stopped_in:?}; readiness 503 after {ready_503:?}; pg start took {:?}, full service {recovered:?} after it; {} requests",
+        restart.elapsed() - recovered,
+        outcomes.len()
+    );
+
+    // Cached feature reads answered 200 before, during and after the outage.
+    let reads: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.what == "cached feature read")
+        .collect();
+    let during_outage = reads
+        .iter()
+        .filter(|o| in_window(o, outage + stopped_in, restart))
+        .count();
+    assert!(during_outage >= 10, "feature reads made during the outage: {during_outage}");
+    for o in &reads {
+        assert_eq!(o.status, Some(200), "a cached feature read: {o:?}\n{}", service.log());
+    }
+    // Writes answered 201 or, while the database was away, 503 in the uniform body.
+    let writes: Vec<&Outcome> = outcomes.iter().filter(|o| o.what == "write").collect();
+    let refused: Vec<&&Outcome> = writes.iter().filter(|o| o.status == Some(503)).collect();
+    assert!(!refused.is_empty(), "some writes met the outage");
+    for o in &writes {
+        match o.status {
+            Some(201) => {}
+            Some(503) => assert_error_body(&o.body, 503),
+            _ => panic!("a write answered neither 201 nor 503: {o:?}\n{}", service.log()),
+        }
+    }
+    assert!(
+        writes
+            .iter()
+            .any(|o| o.status == Some(201) && o.started > restart),
+        "writes succeed again after the restart"
+    );
+    // Every write answered 201 is stored.
+    let mut checked = 0;
+    for o in writes.iter().filter(|o| o.status == Some(201)) {
+        let id = o.body["build_id"].as_str().expect("build_id");
+        let r = client
+            .get(service.api(&format!("/builds/{id}")))
+            .header("authorization", &auth)
+            .send()
+            .await
+            .expect("build");
+        assert_eq!(r.status(), 200, "build {id} answered 201 but is missing");
+        checked += 1;
+    }
+    eprintln!("{checked} writes answered 201, all present; {} answered 503", refused.len());
+}
+
+#[tokio::test]
+async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
+    let database = TestDatabase::create().await;
+    const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(20);
+    let mut service = Service::start(
+        &database.url,
+        &[
+            // Logins take tens of milliseconds each (bcrypt), so many are in flight at once.
+            ("EBO_AUTH__BCRYPT_COST", "8"),
+            (
+                "EBO_SERVER__SHUTDOWN_TIMEOUT_SECS",
+                &SHUTDOWN_TIMEOUT.as_secs().to_string(),
+            ),
+        ],
+    )
+    .await;
+    let client = client();
+    let token = service.sign_in(&client, "fault-term").await;
+    let auth = format!("Bearer {token}");
+
+    let outcomes: Outcomes = Arc::default();
+    let signalled = Arc::new(AtomicBool::new(false));
+    let mut load = Vec::new();
+    for worker in 0..12 {
+        let (client, auth, outcomes, signalled) = (
+            client.clone(),
+            auth.clone(),
+            outcomes.clone(),
+            signalled.clone(),
+        );
+        let (login, builds) = (service.api("/auth/login"), service.api("/builds"));
+        load.push(tokio::spawn(async move {
+            for i in 0.. {
+                let request = if (worker + i) % 2 == 0 {
+                    client
+                        .post(&login)
+                        .json(&json!({"username": "fault-term", "password": "Fault-Passw0rd"}))
+                } else {
+                    client
+                        .post(&builds)
+                        .header("authorization", &auth)
+                        .json(&build_body(&format!("t{worker}-{i}")))
+                };
+                let what = if (worker + i) % 2 == 0 { "login" } else { "write" };
+                let o = record(&outcomes, what, request).await;
+                // After the signal, stop at the first refused request.
+                if signalled.load(Ordering::SeqCst) && o.is_none_or(|o| o.status.is_none()) {
+                    break;
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    let pid = service.child.id().expect("a running child").to_string();
+    let signal_at = Instant::now();
+    run(Command::new("kill").args(["-TERM", &pid])).await;
+    signalled.store(true, Ordering::SeqCst);
+    let status = tokio::time::timeout(SHUTDOWN_TIMEOUT, service.child.wait())
+        .await
+        .unwrap_or_else(|_| panic!("no exit within {SHUTDOWN_TIMEOUT:?}:\n{}", service.log()))
+        .expect("exit status");
+    let exited_in = signal_at.elapsed();
+    for task in load {
+        let _ = tokio::time::timeout(Duration::from_secs(20), task).await;
+    }
+    assert!(status.success(), "exit status {status}:\n{}", service.log());
+
+    let outcomes = outcomes.lock().expect("outcomes").clone();
+    // Requests sent at least 50 ms before the signal had reached the server (loopback).
+    let accepted: Vec<&Outcome> = outcomes
+        .iter()
+        .filter(|o| o.started + Duration::from_millis(50) < signal_at)
+        .collect();
+    let in_flight = accepted.iter().filter(|o| o.ended > signal_at).count();
+    eprintln!(
+        "{} requests, {} sent before the signal, {in_flight} of them still in flight at it; exit 0 after {exited_in:?}",
+        outcomes.len(),
+        accepted.len()
+    );
+    assert!(in_flight >= 3, "the signal met requests in flight ({in_flight})");
+    for o in accepted {
+        let normal = match o.what {
+            "login" => Some(200),
+            _ => Some(201),
+        };
+        assert_eq!(o.status, normal, "{o:?}\n{}", service.log());
+    }
+    assert!(
+        service.log().contains("SIGTERM received"),
+        "the log says why it stopped"
+    );
+}
