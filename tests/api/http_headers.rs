@@ -127,6 +127,30 @@ async fn cors_allows_configured_origins_only() {
     );
 }
 
+/// Browsers send `Origin` on same-origin POSTs too (Swagger UI's Authorize on `/api/docs`):
+/// such a request reaches the handler instead of CORS's 403; a foreign page's is still refused.
+#[tokio::test]
+async fn same_origin_requests_are_not_refused_as_cors() {
+    let app =
+        spawn_app_with(|s| s.cors.allowed_origins = vec!["https://app.example.com".into()]).await;
+    let login = |origin: &'static str, site: &'static str| {
+        app.request(Method::POST, &app.api("/auth/login"))
+            .header("origin", origin)
+            .header("sec-fetch-site", site)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=password&username=nobody&password=Wrong-passw0rd")
+            .send()
+    };
+    // The handler answers (401: no such user), not the CORS layer.
+    let own = login("http://127.0.0.1:8000", "same-origin").await.unwrap();
+    assert_eq!(own.status(), 401);
+    let foreign = login("https://evil.example", "cross-site").await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    // Only `same-origin` lifts the check.
+    let unmarked = login("https://evil.example", "none").await.unwrap();
+    assert_eq!(unmarked.status(), 403);
+}
+
 #[tokio::test]
 async fn large_responses_are_compressed_small_ones_not() {
     let app = spawn_app().await;

@@ -9,6 +9,7 @@ pub mod json;
 pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
+pub mod same_origin;
 pub mod spec;
 
 use std::sync::Arc;
@@ -208,6 +209,7 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             min_bytes: settings.server.compression_min_bytes,
         })
         .with_if(cors_enabled, cors)
+        .with_if(cors_enabled, same_origin::SameOriginIsNotCors)
         .data(state)
         .with_if(settings.metrics.enabled, track)
         .with(context)
