@@ -118,7 +118,12 @@ impl Service {
             .send()
             .await
             .expect("register");
-        assert_eq!(r.status(), 201, "register: {}", r.text().await.unwrap_or_default());
+        assert_eq!(
+            r.status(),
+            201,
+            "register: {}",
+            r.text().await.unwrap_or_default()
+        );
         let r = client
             .post(self.api("/auth/login"))
             .json(&json!({"username": name, "password": password}))
@@ -127,7 +132,10 @@ impl Service {
             .expect("login");
         assert_eq!(r.status(), 200);
         let body: Value = r.json().await.expect("token body");
-        body["access_token"].as_str().expect("access token").to_owned()
+        body["access_token"]
+            .as_str()
+            .expect("access token")
+            .to_owned()
     }
 }
 
@@ -218,7 +226,10 @@ impl PgCluster {
             .tempdir()
             .expect("temp dir");
         if as_postgres {
-            run(Command::new("chown").arg("postgres:postgres").arg(dir.path())).await;
+            run(Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(dir.path()))
+            .await;
         }
         let cluster = Self {
             bin,
@@ -229,7 +240,16 @@ impl PgCluster {
         let data = cluster.data();
         run(cluster
             .command("initdb")
-            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "-D"])
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "-D",
+            ])
             .arg(&data))
         .await;
         Some(cluster)
@@ -477,9 +497,17 @@ async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_rest
         .iter()
         .filter(|o| in_window(o, outage + stopped_in, restart))
         .count();
-    assert!(during_outage >= 10, "feature reads made during the outage: {during_outage}");
+    assert!(
+        during_outage >= 10,
+        "feature reads made during the outage: {during_outage}"
+    );
     for o in &reads {
-        assert_eq!(o.status, Some(200), "a cached feature read: {o:?}\n{}", service.log());
+        assert_eq!(
+            o.status,
+            Some(200),
+            "a cached feature read: {o:?}\n{}",
+            service.log()
+        );
     }
     // Writes answered 201 or, while the database was away, 503 in the uniform body.
     let writes: Vec<&Outcome> = outcomes.iter().filter(|o| o.what == "write").collect();
@@ -489,7 +517,10 @@ async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_rest
         match o.status {
             Some(201) => {}
             Some(503) => assert_error_body(&o.body, 503),
-            _ => panic!("a write answered neither 201 nor 503: {o:?}\n{}", service.log()),
+            _ => panic!(
+                "a write answered neither 201 nor 503: {o:?}\n{}",
+                service.log()
+            ),
         }
     }
     assert!(
@@ -511,7 +542,10 @@ async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_rest
         assert_eq!(r.status(), 200, "build {id} answered 201 but is missing");
         checked += 1;
     }
-    eprintln!("{checked} writes answered 201, all present; {} answered 503", refused.len());
+    eprintln!(
+        "{checked} writes answered 201, all present; {} answered 503",
+        refused.len()
+    );
 }
 
 #[tokio::test]
@@ -557,7 +591,11 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
                         .header("authorization", &auth)
                         .json(&build_body(&format!("t{worker}-{i}")))
                 };
-                let what = if (worker + i) % 2 == 0 { "login" } else { "write" };
+                let what = if (worker + i) % 2 == 0 {
+                    "login"
+                } else {
+                    "write"
+                };
                 let o = record(&outcomes, what, request).await;
                 // After the signal, stop at the first refused request.
                 if signalled.load(Ordering::SeqCst) && o.is_none_or(|o| o.status.is_none()) {
@@ -594,7 +632,10 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
         outcomes.len(),
         accepted.len()
     );
-    assert!(in_flight >= 3, "the signal met requests in flight ({in_flight})");
+    assert!(
+        in_flight >= 3,
+        "the signal met requests in flight ({in_flight})"
+    );
     for o in accepted {
         let normal = match o.what {
             "login" => Some(200),

@@ -66,7 +66,7 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
         .keys
         .verify_access(&bearer.token)
         .map_err(|e| unauthorized(&e.to_string()))?;
-    if auth.is_denied(&claims.jti).await {
+    if auth.is_denied(&claims.jti, claims.iat).await {
         return Err(unauthorized("logged out"));
     }
     let user = auth

@@ -117,6 +117,7 @@ pub async fn spawn_subscriber(cluster: Arc<Cluster>, targets: Targets) {
         let mut ready = Some(ready);
         loop {
             let result = subscribe(&cluster, &targets, &mut ready).await;
+            cluster.set_listening(false);
             if let Some(tx) = ready.take() {
                 let _ = tx.send(());
             }
@@ -145,6 +146,7 @@ async fn subscribe(
         .await
         .map_err(|_| redis::RedisError::from(std::io::Error::other("connect timed out")))??;
     pubsub.subscribe(channel(cluster)).await?;
+    cluster.set_listening(true);
     // Anything published while we were not listening is lost: start from empty caches.
     targets.drop_everything();
     if let Some(tx) = ready.take() {

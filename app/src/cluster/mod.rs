@@ -15,7 +15,7 @@ use std::{
     future::Future,
     sync::{
         Arc,
-        atomic::{AtomicBool, Ordering},
+        atomic::{AtomicBool, AtomicI64, Ordering},
     },
     time::Duration,
 };
@@ -39,6 +39,9 @@ pub struct Cluster {
     conn: ConnectionManager,
     prefix: String,
     up: AtomicBool,
+    /// Unix milliseconds since which the invalidation subscription has listened without a
+    /// break; 0 while it is not listening.
+    listening_since_ms: AtomicI64,
     url: String,
 }
 
@@ -74,6 +77,7 @@ impl Cluster {
             conn,
             prefix: s.key_prefix.clone(),
             up: AtomicBool::new(false),
+            listening_since_ms: AtomicI64::new(0),
             url: redact_url(url),
         })))
     }
@@ -140,6 +144,24 @@ impl Cluster {
                 None
             }
         }
+    }
+
+    /// Whether this instance's subscription has listened without a break since before Unix
+    /// second `since`: every event published after `since` has then reached it (or is in
+    /// flight on its connection), so what those events carry need not be asked of Redis.
+    pub fn heard_everything_since(&self, since: i64) -> bool {
+        let from = self.listening_since_ms.load(Ordering::Acquire);
+        from > 0 && self.is_up() && from <= since.saturating_mul(1000)
+    }
+
+    /// Records that the subscription listens from now on (`true`) or stopped (`false`).
+    pub(crate) fn set_listening(&self, listening: bool) {
+        let now = if listening {
+            chrono::Utc::now().timestamp_millis().max(1)
+        } else {
+            0
+        };
+        self.listening_since_ms.store(now, Ordering::Release);
     }
 
     /// A fresh client for the pub/sub connection.

@@ -179,7 +179,10 @@ impl SimilarPools {
         );
         self.cache
             .try_get_with(key, async {
-                read_pool(db, run).await.map(Arc::new).map_err(ApiError::from)
+                read_pool(db, run)
+                    .await
+                    .map(Arc::new)
+                    .map_err(ApiError::from)
             })
             .await
             .map_err(|e: Arc<ApiError>| e.copy())
