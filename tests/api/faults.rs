@@ -415,7 +415,11 @@ async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_rest
             let mut i = 0_u32;
             while !stop.load(Ordering::SeqCst) {
                 i += 1;
-                let url = if (i + worker) % 2 == 0 { &by_id } else { &list };
+                let url = if (i + worker).is_multiple_of(2) {
+                    &by_id
+                } else {
+                    &list
+                };
                 record(
                     &outcomes,
                     "cached feature read",
@@ -571,7 +575,7 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
     let outcomes: Outcomes = Arc::default();
     let signalled = Arc::new(AtomicBool::new(false));
     let mut load = Vec::new();
-    for worker in 0..12 {
+    for worker in 0..12_u32 {
         let (client, auth, outcomes, signalled) = (
             client.clone(),
             auth.clone(),
@@ -580,8 +584,9 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
         );
         let (login, builds) = (service.api("/auth/login"), service.api("/builds"));
         load.push(tokio::spawn(async move {
-            for i in 0.. {
-                let request = if (worker + i) % 2 == 0 {
+            for i in 0_u32.. {
+                let login_now = (worker + i).is_multiple_of(2);
+                let request = if login_now {
                     client
                         .post(&login)
                         .json(&json!({"username": "fault-term", "password": "Fault-Passw0rd"}))
@@ -591,11 +596,7 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
                         .header("authorization", &auth)
                         .json(&build_body(&format!("t{worker}-{i}")))
                 };
-                let what = if (worker + i) % 2 == 0 {
-                    "login"
-                } else {
-                    "write"
-                };
+                let what = if login_now { "login" } else { "write" };
                 let o = record(&outcomes, what, request).await;
                 // After the signal, stop at the first refused request.
                 if signalled.load(Ordering::SeqCst) && o.is_none_or(|o| o.status.is_none()) {

@@ -457,3 +457,60 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// Forwards loopback connections to `upstream`; `cut()` drops every connection and refuses
+/// new ones (accept, then close), `restore()` forwards again.
+pub struct TcpProxy {
+    /// `127.0.0.1:<port>` to connect to instead of the upstream.
+    pub addr: String,
+    down: Arc<std::sync::atomic::AtomicBool>,
+    kill: Arc<tokio::sync::Notify>,
+}
+
+impl TcpProxy {
+    /// Listens on a free loopback port, forwarding to `upstream` (`host:port`).
+    pub async fn start(upstream: String) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let down = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let kill = Arc::new(tokio::sync::Notify::new());
+        let (d, k) = (down.clone(), kill.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if d.load(std::sync::atomic::Ordering::SeqCst) {
+                    drop(inbound);
+                    continue;
+                }
+                let (upstream, k) = (upstream.clone(), k.clone());
+                tokio::spawn(async move {
+                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    tokio::select! {
+                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
+                        () = k.notified() => {}
+                    }
+                });
+            }
+        });
+        Self { addr, down, kill }
+    }
+
+    /// Drops every forwarded connection and refuses new ones.
+    pub fn cut(&self) {
+        self.down.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.kill.notify_waiters();
+    }
+
+    /// Forwards new connections again.
+    pub fn restore(&self) {
+        self.down.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// `scheme://user@host:port/db` → `host:port`.
+pub fn host_port(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
+    rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
+}

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app_with};
+use crate::helpers::{TcpProxy, TestApp, host_port, spawn_app_with};
 
 /// The Redis URL, or `None` (after a notice) when it is unreachable outside CI.
 async fn redis_url() -> Option<String> {
@@ -243,4 +243,84 @@ async fn ready_reports_redis_up_when_it_answers() {
     assert_eq!(body["notes"], serde_json::json!([]), "{body}");
     let metrics = a.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("ebo_redis_up 1"), "{metrics}");
+}
+
+/// Polls `/health/ready` of `app` until its `redis` field reads `want` (≤ `limit`).
+async fn wait_for_redis(app: &TestApp, want: &str, limit: Duration) -> Duration {
+    let started = Instant::now();
+    loop {
+        let body: Value = app.get("/health/ready").await.json().await.unwrap();
+        if body["redis"] == want {
+            return started.elapsed();
+        }
+        assert!(
+            started.elapsed() < limit,
+            "redis not {want} within {limit:?}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() {
+    let Some(url) = redis_url().await else { return };
+    let proxy = TcpProxy::start(host_port(&url)).await;
+    let through_proxy = url.replacen(&host_port(&url), &proxy.addr, 1);
+    let (a, b) = two_instances(&through_proxy, 100_000).await;
+    wait_for_redis(&a, "up", Duration::from_secs(5)).await;
+    let user = a.user().await;
+
+    proxy.cut();
+    let took = wait_for_redis(&a, "degraded", Duration::from_secs(5)).await;
+    eprintln!("readiness said degraded {took:?} after the cut");
+    for app in [&a, &b] {
+        for _ in 0..5 {
+            let r = app
+                .as_user(&user, Method::GET, FEATURE)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 200, "reads go on while Redis is away");
+        }
+        assert_eq!(app.get("/health/ready").await.status(), 200);
+    }
+
+    proxy.restore();
+    for app in [&a, &b] {
+        let took = wait_for_redis(app, "up", Duration::from_secs(10)).await;
+        eprintln!("redis up again {took:?} after the restore");
+    }
+    // Sharing works again, through the re-established subscription too: a token issued after
+    // both instances listen again is refused on B within a second of its logout on A.
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let fresh = a.user().await;
+    let r = b
+        .as_user(&fresh, Method::GET, FEATURE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = a
+        .as_user(&fresh, Method::POST, "/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let started = Instant::now();
+    loop {
+        let status = b
+            .as_user(&fresh, Method::GET, FEATURE)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 401 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "B still accepted the logged-out token 1 s after Redis came back (status {status})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -3,72 +3,14 @@
 //! runs through a loopback TCP proxy the test can cut and restore (PostgreSQL only: an embedded
 //! SQLite file cannot go away).
 
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use tokio::{net::TcpListener, sync::Notify};
 
-use crate::helpers::{assert_error_body, postgres_admin_url, spawn_app_with};
-
-/// Forwards loopback connections to `upstream`; `cut()` drops every connection and refuses
-/// new ones (accept, then close), `restore()` forwards again.
-struct Proxy {
-    addr: String,
-    down: Arc<AtomicBool>,
-    kill: Arc<Notify>,
-}
-
-impl Proxy {
-    async fn start(upstream: String) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap().to_string();
-        let down = Arc::new(AtomicBool::new(false));
-        let kill = Arc::new(Notify::new());
-        let (d, k) = (down.clone(), kill.clone());
-        tokio::spawn(async move {
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                if d.load(Ordering::SeqCst) {
-                    drop(inbound);
-                    continue;
-                }
-                let (upstream, k) = (upstream.clone(), k.clone());
-                tokio::spawn(async move {
-                    let Ok(mut outbound) = tokio::net::TcpStream::connect(upstream).await else {
-                        return;
-                    };
-                    tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound) => {}
-                        () = k.notified() => {}
-                    }
-                });
-            }
-        });
-        Self { addr, down, kill }
-    }
-
-    fn cut(&self) {
-        self.down.store(true, Ordering::SeqCst);
-        self.kill.notify_waiters();
-    }
-
-    fn restore(&self) {
-        self.down.store(false, Ordering::SeqCst);
-    }
-}
-
-/// `postgres://user@host:port/db` → host:port.
-fn host_port(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
-    rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
-}
+use crate::helpers::{
+    TcpProxy as Proxy, assert_error_body, host_port, postgres_admin_url, spawn_app_with,
+};
 
 async fn wait_for(what: &str, limit: Duration, mut check: impl AsyncFnMut() -> bool) -> Duration {
     let started = Instant::now();

@@ -4,7 +4,7 @@
 //!
 //! Messages are lost while Redis is down, so each (re)subscription first drops every cached
 //! feature, set, list and user state of this instance; the subscriber re-subscribes in a loop
-//! with backoff (1 s doubling to 30 s).
+//! with backoff (1 s doubling to [`MAX_BACKOFF`]).
 
 use std::{sync::Arc, time::Duration};
 
@@ -13,6 +13,10 @@ use uuid::Uuid;
 
 use super::Cluster;
 use crate::{auth::sessions::AuthState, features::cache::FeatureCache};
+
+/// Longest wait between two subscription attempts: how long after Redis returns an instance
+/// may still miss other instances' invalidations (readiness says so meanwhile).
+pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
 /// One invalidation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +133,7 @@ pub async fn spawn_subscriber(cluster: Arc<Cluster>, targets: Targets) {
                 Err(e) => tracing::debug!(error = %e, "redis subscription failed"),
             }
             tokio::time::sleep(backoff).await;
-            backoff = (backoff * 2).min(Duration::from_secs(30));
+            backoff = (backoff * 2).min(MAX_BACKOFF);
         }
     });
     let _ = tokio::time::timeout(super::CALL_TIMEOUT * 3, first).await;

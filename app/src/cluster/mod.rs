@@ -154,6 +154,11 @@ impl Cluster {
         from > 0 && self.is_up() && from <= since.saturating_mul(1000)
     }
 
+    /// Whether the invalidation subscription is listening now.
+    pub fn is_listening(&self) -> bool {
+        self.listening_since_ms.load(Ordering::Acquire) > 0
+    }
+
     /// Records that the subscription listens from now on (`true`) or stopped (`false`).
     pub(crate) fn set_listening(&self, listening: bool) {
         let now = if listening {

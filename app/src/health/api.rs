@@ -149,10 +149,18 @@ async fn ready_response(state: &AppState) -> ReadinessResponse {
     let ok = checks.iter().all(|c| c.ok);
     let mut notes = Vec::new();
     let redis = match &state.cluster {
-        Some(c) if c.ping().await => Some(RedisStatus::Up),
-        Some(_) => {
-            notes.push("redis: degraded (unreachable); rate limits, logouts and cache invalidations are per instance until it answers".to_owned());
-            Some(RedisStatus::Degraded)
+        Some(c) => {
+            let answers = c.ping().await;
+            if answers && c.is_listening() {
+                Some(RedisStatus::Up)
+            } else {
+                notes.push(if answers {
+                    "redis: degraded (it answers, but the invalidation subscription is not listening yet); other instances' cache invalidations are missed until it re-subscribes".to_owned()
+                } else {
+                    "redis: degraded (unreachable); rate limits, logouts and cache invalidations are per instance until it answers".to_owned()
+                });
+                Some(RedisStatus::Degraded)
+            }
         }
         None => None,
     };

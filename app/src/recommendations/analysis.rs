@@ -53,18 +53,6 @@ fn engine_build(b: &dto::BuildSnapshot) -> engine::BuildSnapshot {
     }
 }
 
-fn engine_scores(s: &dto::ContributionScores) -> ContributionScores {
-    ContributionScores {
-        damage_dealt: s.damage_dealt,
-        damage_taken: s.damage_taken,
-        healing_done: s.healing_done,
-        buff_uptime: s.buff_uptime,
-        debuff_uptime: s.debuff_uptime,
-        mechanic_execution: s.mechanic_execution,
-        resource_efficiency: s.resource_efficiency,
-    }
-}
-
 fn uptimes(u: &[dto::Uptime]) -> Vec<engine::Uptime> {
     u.iter()
         .map(|u| engine::Uptime {
@@ -76,10 +64,13 @@ fn uptimes(u: &[dto::Uptime]) -> Vec<engine::Uptime> {
 
 /// The engine's input for a stored run (scores recomputed if the row has none).
 pub fn player_of(run: &CombatRun) -> PlayerRun {
-    let scores = run.contribution_scores.clone().map_or_else(
-        || engine_scores(&crate::runs::scores_of(&run.metrics, run.duration_sec)),
-        |s| engine_scores(&s),
-    );
+    let scores = match &run.contribution_scores {
+        Some(s) => s.into(),
+        None => crate::engine::contribution_scores(&crate::runs::engine_metrics(
+            &run.metrics,
+            run.duration_sec,
+        )),
+    };
     let m = &run.metrics;
     PlayerRun {
         scores,

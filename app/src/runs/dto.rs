@@ -215,6 +215,28 @@ pub struct ContributionScores {
     pub resource_efficiency: f64,
 }
 
+/// The same seven scores, field for field (the engine has its own type: it does no I/O and
+/// knows nothing of the API).
+macro_rules! convert_scores {
+    ($from:ty => $to:ty) => {
+        impl From<$from> for $to {
+            fn from(s: $from) -> Self {
+                Self {
+                    damage_dealt: s.damage_dealt,
+                    damage_taken: s.damage_taken,
+                    healing_done: s.healing_done,
+                    buff_uptime: s.buff_uptime,
+                    debuff_uptime: s.debuff_uptime,
+                    mechanic_execution: s.mechanic_execution,
+                    resource_efficiency: s.resource_efficiency,
+                }
+            }
+        }
+    };
+}
+convert_scores!(crate::engine::ContributionScores => ContributionScores);
+convert_scores!(&ContributionScores => crate::engine::ContributionScores);
+
 /// A stored run: the create body plus its id, owner, time and scores.
 #[derive(Debug, Clone, Object)]
 pub struct CombatRunResponse {

@@ -133,14 +133,5 @@ pub fn engine_metrics(m: &CombatMetrics, duration_sec: f64) -> crate::engine::Ru
 
 /// The contribution scores of a submitted run.
 pub fn scores_of(m: &CombatMetrics, duration_sec: f64) -> ContributionScores {
-    let s = crate::engine::contribution_scores(&engine_metrics(m, duration_sec));
-    ContributionScores {
-        damage_dealt: s.damage_dealt,
-        damage_taken: s.damage_taken,
-        healing_done: s.healing_done,
-        buff_uptime: s.buff_uptime,
-        debuff_uptime: s.debuff_uptime,
-        mechanic_execution: s.mechanic_execution,
-        resource_efficiency: s.resource_efficiency,
-    }
+    crate::engine::contribution_scores(&engine_metrics(m, duration_sec)).into()
 }
