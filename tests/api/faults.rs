@@ -6,6 +6,9 @@
 //!   temporary folder, its own port), so stopping it cannot break the tests running beside it.
 //! - SIGTERM under load: every request the server had before the signal completes normally and
 //!   the process exits 0 within `server.shutdown_timeout_secs`.
+//! - Two processes on one database and one Redis share the rate limit, logouts and cache
+//!   invalidations (`tests/api/redis.rs` covers the same with two in-process instances, and
+//!   Redis outages).
 
 use std::{
     path::PathBuf,
@@ -648,4 +651,145 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
         service.log().contains("SIGTERM received"),
         "the log says why it stopped"
     );
+}
+
+/// Logs `username` in and returns its access token.
+async fn login(
+    service: &Service,
+    client: &reqwest::Client,
+    username: &str,
+    password: &str,
+) -> String {
+    let r = client
+        .post(service.api("/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(r.status(), 200, "login of {username}");
+    let body: Value = r.json().await.expect("token body");
+    body["access_token"]
+        .as_str()
+        .expect("access token")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn two_processes_share_rate_limits_logouts_and_invalidations_through_redis() {
+    let Some(redis) = crate::redis::redis_url().await else {
+        return;
+    };
+    let database = TestDatabase::create().await;
+    let prefix = format!("ebo-proc-{}:", uuid::Uuid::new_v4().simple());
+    let shared = [
+        ("EBO_REDIS__URL", redis.as_str()),
+        ("EBO_REDIS__KEY_PREFIX", prefix.as_str()),
+        ("EBO_RATE_LIMIT__ENABLED", "true"),
+        ("EBO_RATE_LIMIT__DEFAULT_PER_MINUTE", "30"),
+        ("EBO_RATE_LIMIT__AUTH_PER_MINUTE", "1000"),
+        // Each phase below comes "from" a client address of its own (X-Forwarded-For from a
+        // trusted loopback proxy), so one phase's requests do not count against another's.
+        ("EBO_SERVER__TRUSTED_PROXIES", "127.0.0.1"),
+    ];
+    let a = Service::start(&database.url, &shared).await;
+    let b = Service::start(&database.url, &shared).await;
+    let out = crate::helpers::ebo_with_stdin(
+        &[
+            "user",
+            "create-admin",
+            "--email",
+            "proc-admin@example.com",
+            "--username",
+            "proc-admin",
+            "--password-stdin",
+        ],
+        &[("DATABASE_URL", database.url.as_str())],
+        "Fault-Passw0rd\n",
+    )
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let client = client();
+    let user = a.sign_in(&client, "proc-user").await;
+    let feature = "/features/SAMPLE_ARC_FATECARVER";
+    let get = |s: &Service, token: &str, client_ip: &str| {
+        client
+            .get(s.api(feature))
+            .header("authorization", format!("Bearer {token}"))
+            .header("x-forwarded-for", client_ip.to_owned())
+            .send()
+    };
+
+    // An admin's edit on A is seen by B's next read (B had it cached).
+    let admin = login(&a, &client, "proc-admin", "Fault-Passw0rd").await;
+    let reader = login(&b, &client, "proc-admin", "Fault-Passw0rd").await;
+    let before: Value = get(&b, &reader, "198.51.100.8")
+        .await
+        .expect("read")
+        .json()
+        .await
+        .expect("feature");
+    let mut changed = before.clone();
+    changed["name"] = json!("Fatecarver (edited on process A)");
+    if let Some(o) = changed.as_object_mut() {
+        o.remove("updated_at");
+    }
+    let r = client
+        .put(a.api(feature))
+        .header("authorization", format!("Bearer {admin}"))
+        .json(&changed)
+        .send()
+        .await
+        .expect("edit");
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap_or_default());
+    wait_until("B reads the edit", Duration::from_secs(1), async || {
+        let seen: Value = get(&b, &reader, "198.51.100.8")
+            .await
+            .expect("read")
+            .json()
+            .await
+            .unwrap_or_default();
+        seen["name"] == "Fatecarver (edited on process A)"
+    })
+    .await;
+
+    // A logout on A is refused by B within a second.
+    let r = client
+        .post(a.api("/auth/logout"))
+        .header("authorization", format!("Bearer {reader}"))
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(r.status(), 204);
+    wait_until(
+        "B refuses the logged-out token",
+        Duration::from_secs(1),
+        async || {
+            get(&b, &reader, "198.51.100.9")
+                .await
+                .is_ok_and(|r| r.status() == 401)
+        },
+    )
+    .await;
+
+    // The default limit (30 a minute per client address) is counted once for both processes.
+    for i in 0..30_u32 {
+        let s = if i.is_multiple_of(2) { &a } else { &b };
+        let r = get(s, &user, "198.51.100.7").await.expect("read");
+        assert_eq!(r.status(), 200, "request {i} is within the limit");
+        assert_eq!(
+            r.headers()["x-ratelimit-remaining"]
+                .to_str()
+                .unwrap_or_default(),
+            (29 - i).to_string(),
+            "request {i}: the count is shared"
+        );
+    }
+    for s in [&a, &b] {
+        let r = get(s, &user, "198.51.100.7").await.expect("read");
+        assert_eq!(r.status(), 429, "the 31st, on either process");
+    }
 }

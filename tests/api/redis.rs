@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TcpProxy, TestApp, host_port, spawn_app_with};
 
 /// The Redis URL, or `None` (after a notice) when it is unreachable outside CI.
-async fn redis_url() -> Option<String> {
+pub(crate) async fn redis_url() -> Option<String> {
     let url = std::env::var("TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let addr = url
         .trim_start_matches("redis://")
