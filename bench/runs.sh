@@ -66,6 +66,17 @@ curl -fsS -o /dev/null -H "authorization: Bearer $TOKEN" "$URL/api/v1/runs/$RUN/
 load "GET /runs/{id}/recommendations" "/api/v1/runs/$RUN/recommendations"
 load "GET /runs/{id}/percentiles" "/api/v1/runs/$RUN/percentiles"
 CONNECTIONS=8 load "GET /runs/{id}/recommendations, 8 connections" "/api/v1/runs/$RUN/recommendations"
+# The same over 100 different runs of the user (random per request), each computed once first:
+# many similar-run pools, so the pool cache misses too (each pool is re-read every 30 s).
+IDS=$(curl -fsS -H "authorization: Bearer $TOKEN" "$URL/api/v1/runs?limit=100" |
+    python3 -c 'import json,sys; print(",".join(chr(34) + r["run_id"] + chr(34) for r in json.load(sys.stdin)["runs"]))')
+python3 -c 'import sys; [print(i.strip(chr(34))) for i in sys.argv[1].split(",")]' "$IDS" | while read -r id; do
+    curl -fsS -o /dev/null -H "authorization: Bearer $TOKEN" "$URL/api/v1/runs/$id/recommendations"
+done
+MANY=$(mktemp --suffix=.lua)
+printf 'local ids = {%s}\nrequest = function()\n  return wrk.format("GET", "/api/v1/runs/" .. ids[math.random(#ids)] .. "/recommendations", {["Authorization"] = "Bearer %s"})\nend\n' "$IDS" "$TOKEN" >"$MANY"
+CONNECTIONS=8 load "GET /runs/{id}/recommendations, 100 runs at random, 8 connections" "/" "$MANY"
+load "GET /runs/{id}/recommendations, 100 runs at random" "/" "$MANY"
 load "POST /runs" "/api/v1/runs" "$LUA"
 
 SQL=$(mktemp --suffix=.sql)

@@ -158,9 +158,24 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
         let runs =
             std::fs::read_to_string(repo.join(dialect).join("0005_combat_runs.sql")).unwrap();
         let runs_ddl = &runs[..runs.find("-- Added by hand").unwrap()];
+        // 0010 added `analysed_at` to the model and the table (ALTER TABLE ... ADD COLUMN).
+        let analysed_at = if dialect == "postgres" {
+            "analysed_at TIMESTAMPTZ"
+        } else {
+            "analysed_at TEXT"
+        };
+        let added =
+            std::fs::read_to_string(repo.join(dialect).join("0010_run_analysed_at.sql")).unwrap();
+        assert!(
+            added.contains(&format!(
+                "ALTER TABLE combat_runs ADD COLUMN {analysed_at};"
+            )),
+            "{dialect}: 0010 adds the column the model generates"
+        );
+        let generated = generated.replacen(&format!(",\n    {analysed_at}\n);"), "\n);", 1);
         assert!(
             generated.contains(runs_ddl),
-            "{dialect}: 0005 starts with the generated combat_runs DDL"
+            "{dialect}: 0005 starts with the generated combat_runs DDL (0010 aside)"
         );
         let sync = std::fs::read_to_string(repo.join(dialect).join("0006_sync_items.sql")).unwrap();
         let sync_ddl = &sync[..sync.find("-- Added by hand").unwrap()];

@@ -234,6 +234,37 @@ async fn a_strong_run_alone_in_its_pool_gets_no_recommendations() {
     assert_eq!(a["sample_size"], 0);
     assert_eq!(a["confidence"], "low");
     assert_eq!(a["percentiles"]["overall"], 0.5);
+    // Analysed once: later calls answer the stored (empty) result without analysing again;
+    // `regenerate=true` does analyse again.
+    let analysed_at = async || -> String {
+        let rows: Vec<Value> = app
+            .db
+            .fetch_all(
+                &format!("SELECT analysed_at AS t FROM combat_runs WHERE run_id = '{run}'"),
+                vec![],
+            )
+            .await
+            .unwrap();
+        rows[0]["t"].to_string()
+    };
+    let first = analysed_at().await;
+    assert_ne!(first, "null", "the run is marked analysed");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let again = app
+        .get_json(&user, &format!("/runs/{run}/recommendations"))
+        .await;
+    assert_eq!(again["recommendations"], json!([]));
+    assert_eq!(
+        analysed_at().await,
+        first,
+        "a later call does not analyse again"
+    );
+    app.get_json(
+        &user,
+        &format!("/runs/{run}/recommendations?regenerate=true"),
+    )
+    .await;
+    assert_ne!(analysed_at().await, first, "regenerate analyses again");
     let missing = app
         .as_user(
             &user,

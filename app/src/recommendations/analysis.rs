@@ -8,6 +8,7 @@
 
 use std::{sync::Arc, time::Duration};
 
+use chrono::Utc;
 use moka::future::Cache;
 
 use rbs::Value;
@@ -22,7 +23,12 @@ use crate::{
         constants::{MAX_SIMILAR_RUNS, MAX_TOP_CANDIDATES},
     },
     error::{ApiError, AppError},
-    model::{ColumnType, Filter, ListQuery, column::json_from_value, crud, policy::Scope},
+    model::{
+        ColumnType, Filter, ListQuery,
+        column::{json_from_value, truncate_to_millis},
+        crud,
+        policy::Scope,
+    },
     runs::{CombatRun, dto},
     state::AppState,
 };
@@ -98,15 +104,17 @@ fn column(row: &rbs::value::map::ValueMap, name: &str) -> Value {
 /// The similar-run pool of `run` (RECOMMENDATIONS.md §3, the rule of
 /// [`engine::is_similar`]): same content and difficulty, CP within ±200, group size within
 /// ±1, not the run itself, the 1,000 most recent; only their scores are read. The pool comes
-/// from [`SimilarPools`], so it may be up to [`POOL_TTL`] old.
+/// from [`SimilarPools`], so it may be up to [`POOL_TTL`] old, unless `fresh` asks to read it
+/// again now (`regenerate=true`).
 ///
 /// # Errors
 /// Database errors (503 while the database is unreachable).
 pub async fn similar_scores(
     state: &AppState,
     run: &CombatRun,
+    fresh: bool,
 ) -> Result<Vec<ContributionScores>, ApiError> {
-    let pool = state.similar_pools.get(&state.db, run).await?;
+    let pool = state.similar_pools.get(&state.db, run, fresh).await?;
     Ok(pool
         .iter()
         .filter(|(id, _)| *id != run.run_id)
@@ -153,7 +161,8 @@ impl Default for SimilarPools {
 }
 
 impl SimilarPools {
-    /// The pool `run` belongs to (including `run` itself when it is among the most recent).
+    /// The pool `run` belongs to (including `run` itself when it is among the most recent),
+    /// read again first when `fresh`.
     ///
     /// # Errors
     /// Database errors (not cached).
@@ -161,6 +170,7 @@ impl SimilarPools {
         &self,
         db: &Db,
         run: &CombatRun,
+        fresh: bool,
     ) -> Result<Arc<Vec<(Uuid, ContributionScores)>>, ApiError> {
         let key = (
             run.content_name.clone(),
@@ -168,6 +178,9 @@ impl SimilarPools {
             run.cp_level,
             run.group_size,
         );
+        if fresh {
+            self.cache.invalidate(&key).await;
+        }
         self.cache
             .try_get_with(key, async {
                 read_pool(db, run)
@@ -344,7 +357,8 @@ fn lock_run(dialect: Dialect) -> &'static str {
     }
 }
 
-/// Stores `rows` as the recommendations of `run` in one transaction. With `replace`, the
+/// Stores `rows` as the recommendations of `run` and marks it analysed (`analysed_at`), in
+/// one transaction. With `replace`, the
 /// stored ones are deleted first; without, a set stored meanwhile by a concurrent call wins
 /// and is returned instead (so every first call answers the same ids).
 ///
@@ -375,6 +389,15 @@ pub async fn store(
         tx.exec(
             "DELETE FROM recommendations WHERE run_id = ?",
             vec![run.run_id.to_value(d)],
+        )
+        .await?;
+        // Marks the run analysed, so a run with nothing to recommend is not analysed again.
+        tx.exec(
+            "UPDATE combat_runs SET analysed_at = ? WHERE run_id = ?",
+            vec![
+                truncate_to_millis(Utc::now()).to_value(d),
+                run.run_id.to_value(d),
+            ],
         )
         .await?;
         for r in &rows {

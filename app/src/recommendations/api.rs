@@ -144,6 +144,7 @@ async fn load_run(
     state: &AppState,
     auth: &Auth,
     run_id: Uuid,
+    fresh_pool: bool,
 ) -> Result<
     (
         CombatRun,
@@ -155,7 +156,7 @@ async fn load_run(
     let d = state.db.dialect;
     let run: CombatRun = crud::get_for(state, Some(auth.principal()), run_id.to_value(d)).await?;
     let player = analysis::player_of(&run);
-    let similar = analysis::similar_scores(state, &run).await?;
+    let similar = analysis::similar_scores(state, &run, fresh_pool).await?;
     Ok((run, player, similar))
 }
 
@@ -168,8 +169,9 @@ impl RecommendationsApi {
     ///
     /// The first call computes them (RECOMMENDATIONS.md: percentiles against similar runs,
     /// the build compared with top performers of the same content) and stores them; later
-    /// calls return the stored ones, with percentiles computed afresh. `regenerate=true`
-    /// recomputes and replaces the stored ones in one transaction. Nothing is recommended
+    /// calls return the stored ones (none, when nothing was to recommend), with percentiles
+    /// computed afresh against a similar-run pool at most 30 s old. `regenerate=true` reads
+    /// the pool again, recomputes and replaces the stored ones in one transaction. Nothing is recommended
     /// when no category is below the median. Another user's run answers 404.
     #[oai(path = "/runs/:run_id/recommendations", method = "get")]
     async fn for_run(
@@ -182,11 +184,13 @@ impl RecommendationsApi {
         #[oai(default)]
         regenerate: Query<bool>,
     ) -> Result<Json<RunAnalysis>, ApiError> {
-        let (run, player, similar) = load_run(&state, &auth, run_id.0).await?;
+        let (run, player, similar) = load_run(&state, &auth, run_id.0, regenerate.0).await?;
         let percentiles = analysis::percentiles_of(&player, &similar);
         if !regenerate.0 {
             let stored = analysis::stored(&state.db, run.run_id).await?;
-            if !stored.is_empty() {
+            // Analysed before (possibly with nothing to recommend), or stored before the
+            // `analysed_at` mark existed.
+            if run.analysed_at.is_some() || !stored.is_empty() {
                 return Ok(answer(&run, &percentiles, stored));
             }
         }
@@ -208,7 +212,7 @@ impl RecommendationsApi {
         /// The run.
         run_id: Path<Uuid>,
     ) -> Result<Json<RunAnalysis>, ApiError> {
-        let (run, player, similar) = load_run(&state, &auth, run_id.0).await?;
+        let (run, player, similar) = load_run(&state, &auth, run_id.0, false).await?;
         Ok(answer(
             &run,
             &analysis::percentiles_of(&player, &similar),

@@ -103,6 +103,7 @@ pub fn new_run(body: CombatRunCreate, player: Uuid) -> CombatRun {
         metrics: body.metrics,
         contribution_scores: Some(scores),
         timestamp: column::truncate_to_millis(Utc::now()),
+        analysed_at: None,
     }
 }
 

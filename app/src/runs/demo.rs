@@ -257,6 +257,7 @@ fn run(
         timestamp: truncate_to_millis(
             Utc::now() - Duration::days(days_ago) - Duration::seconds(rng.random_range(0..86_400)),
         ),
+        analysed_at: None,
     }
 }
 

@@ -67,6 +67,9 @@ pub struct CombatRun {
     /// When it was submitted (UTC).
     #[model(created_at, filter = "range")]
     pub timestamp: DateTime<Utc>,
+    /// When its recommendations were last computed (UTC); `None`: never. Set in the
+    /// transaction that stores them, even when there are none to store.
+    pub analysed_at: Option<DateTime<Utc>>,
 }
 
 /// The light columns of `combat_runs` that a run list shows: listing through this projection
