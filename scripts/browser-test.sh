@@ -43,43 +43,12 @@ if [ "$INSTALLED" != "$PINNED" ]; then
 fi
 
 BIN="${BROWSER_TEST_BIN:-}"
-if [ -z "$BIN" ]; then
-  cargo build --quiet --release -p app --bin ebo
-  BIN="${CARGO_TARGET_DIR:-target}/release/ebo"
-fi
-
-WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() {
-  if [ -n "$SERVER_PID" ]; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-BASE="http://127.0.0.1:$PORT"
-export DATABASE_URL="sqlite://$WORK/browser.db"
-export EBO_SERVER__PORT="$PORT"
-export EBO_RATE_LIMIT__ENABLED=false
-export EBO_LOG__LEVEL="${EBO_LOG__LEVEL:-warn}"
-export EBO_AUTH__BCRYPT_COST=4
-unset EBO_CONFIG
+DB_NAME=browser.db
+# shellcheck source=scripts/lib/throwaway-service.sh
+source scripts/lib/throwaway-service.sh
 
 "$BIN" migrate >/dev/null
-"$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "$BASE/health/ready" >/dev/null 2>&1; then break; fi
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "FATAL: ebo serve exited" >&2
-    cat "$WORK/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+start_service
 
 USERNAME="browser-user"
 PASSWORD="Browser-Passw0rd-$RANDOM"

@@ -118,23 +118,7 @@ async fn a_logout_on_one_instance_is_refused_on_the_other_within_a_second() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
-    let started = Instant::now();
-    loop {
-        let status = b
-            .as_user(&user, Method::GET, FEATURE)
-            .send()
-            .await
-            .unwrap()
-            .status();
-        if status == 401 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "B still accepted the logged-out token after 1 s (last status {status})"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    refused_within_a_second(&b, &user).await;
 }
 
 #[tokio::test]
@@ -245,6 +229,27 @@ async fn ready_reports_redis_up_when_it_answers() {
     assert!(metrics.contains("ebo_redis_up 1"), "{metrics}");
 }
 
+/// Polls `app` with `user`'s token until it answers 401; fails after one second.
+async fn refused_within_a_second(app: &TestApp, user: &crate::helpers::TestUser) {
+    let started = Instant::now();
+    loop {
+        let status = app
+            .as_user(user, Method::GET, FEATURE)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 401 {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "the other instance still accepted the logged-out token after 1 s (status {status})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// Polls `/health/ready` of `app` until its `redis` field reads `want` (≤ `limit`).
 async fn wait_for_redis(app: &TestApp, want: &str, limit: Duration) -> Duration {
     let started = Instant::now();
@@ -306,21 +311,5 @@ async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() 
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let started = Instant::now();
-    loop {
-        let status = b
-            .as_user(&fresh, Method::GET, FEATURE)
-            .send()
-            .await
-            .unwrap()
-            .status();
-        if status == 401 {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "B still accepted the logged-out token 1 s after Redis came back (status {status})"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    refused_within_a_second(&b, &fresh).await;
 }
