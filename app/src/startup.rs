@@ -102,14 +102,15 @@ impl Application {
             crate::features::cache::FeatureCache::new(&settings.features)
                 .with_cluster(cluster.clone()),
         );
-        if let Some(c) = &cluster {
+        let state = AppState::new(settings, db, auth, limits, features, cluster);
+        if let Some(c) = &state.cluster {
             let targets = bus::Targets {
-                auth: auth.clone(),
-                features: features.clone(),
+                auth: state.auth.clone(),
+                features: state.features.clone(),
+                runs: state.player_reads.clone(),
             };
             bus::spawn_subscriber(c.clone(), targets).await;
         }
-        let state = AppState::new(settings, db, auth, limits, features, cluster);
         Ok(Self {
             acceptor,
             addr,

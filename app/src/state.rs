@@ -11,7 +11,7 @@ use crate::{
     http::rate_limit::RateLimits,
     metrics::{Metrics, sources::Sources},
     recommendations::analysis::SimilarPools,
-    runs::distribution::DpsDistributions,
+    runs::{distribution::DpsDistributions, read_cache::PlayerReads},
 };
 
 /// Shared application state, cloned per request (cheap: `Arc`s and a pool handle).
@@ -29,6 +29,8 @@ pub struct AppState {
     pub features: Arc<FeatureCache>,
     /// DPS distributions per content and difficulty (the percentile trend).
     pub dps_distributions: Arc<DpsDistributions>,
+    /// Answers derived from each player's runs (list, stats, characters, analytics).
+    pub player_reads: Arc<PlayerReads>,
     /// Similar-run pools per content, difficulty, CP level and group size (recommendations).
     pub similar_pools: Arc<SimilarPools>,
     /// The Prometheus registry (`/metrics`).
@@ -48,9 +50,11 @@ impl AppState {
         features: Arc<FeatureCache>,
         cluster: Option<Arc<Cluster>>,
     ) -> Self {
+        let player_reads = Arc::new(PlayerReads::default().with_cluster(cluster.clone()));
         let metrics = Arc::new(Metrics::new(Sources {
             db: db.clone(),
             features: features.clone(),
+            player_reads: player_reads.clone(),
             limits: limits.clone(),
             cluster: cluster.clone(),
         }));
@@ -62,6 +66,7 @@ impl AppState {
             features,
             dps_distributions: Arc::default(),
             similar_pools: Arc::default(),
+            player_reads,
             metrics,
             cluster,
         }

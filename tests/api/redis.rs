@@ -313,3 +313,31 @@ async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() 
     assert_eq!(r.status(), 204);
     refused_within_a_second(&b, &fresh).await;
 }
+
+#[tokio::test]
+async fn a_run_submitted_on_one_instance_is_in_the_next_answer_on_the_other() {
+    let Some(url) = redis_url().await else { return };
+    let (a, b) = two_instances(&url, 100_000).await;
+    let user = a.user().await;
+    let before = b.get_json(&user, "/runs/stats/summary").await;
+    assert_eq!(before["total_runs"], 0, "B now caches the answer");
+    let r = a
+        .as_user(&user, Method::POST, "/runs")
+        .json(&crate::runs::run_body("Relayed", 30_000.0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let started = Instant::now();
+    loop {
+        let seen = b.get_json(&user, "/runs/stats/summary").await;
+        if seen["total_runs"] == 1 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "B still answers from its cache after 1 s: {seen}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

@@ -12,7 +12,9 @@ use futures_util::StreamExt;
 use uuid::Uuid;
 
 use super::Cluster;
-use crate::{auth::sessions::AuthState, features::cache::FeatureCache};
+use crate::{
+    auth::sessions::AuthState, features::cache::FeatureCache, runs::read_cache::PlayerReads,
+};
 
 /// Longest wait between two subscription attempts: how long after Redis returns an instance
 /// may still miss other instances' invalidations (readiness says so meanwhile).
@@ -27,6 +29,8 @@ pub enum Event {
     Set(String),
     /// A user's role, activity or session version changed: drop its cached auth state.
     User(Uuid),
+    /// A player's runs changed: drop the answers derived from them.
+    Runs(Uuid),
     /// Access token `jti` was logged out; refuse it until `exp` (Unix seconds).
     Deny {
         /// Token id.
@@ -37,12 +41,14 @@ pub enum Event {
 }
 
 impl Event {
-    /// The wire form: `feature:<id>`, `set:<id>`, `user:<uuid>`, `deny:<exp>:<jti>`.
+    /// The wire form: `feature:<id>`, `set:<id>`, `user:<uuid>`, `runs:<uuid>`,
+    /// `deny:<exp>:<jti>`.
     pub fn encode(&self) -> String {
         match self {
             Self::Feature(id) => format!("feature:{id}"),
             Self::Set(id) => format!("set:{id}"),
             Self::User(id) => format!("user:{id}"),
+            Self::Runs(id) => format!("runs:{id}"),
             Self::Deny { jti, exp } => format!("deny:{exp}:{jti}"),
         }
     }
@@ -54,6 +60,7 @@ impl Event {
             "feature" => Some(Self::Feature(rest.to_owned())),
             "set" => Some(Self::Set(rest.to_owned())),
             "user" => rest.parse().ok().map(Self::User),
+            "runs" => rest.parse().ok().map(Self::Runs),
             "deny" => {
                 let (exp, jti) = rest.split_once(':')?;
                 Some(Self::Deny {
@@ -93,6 +100,8 @@ pub struct Targets {
     pub auth: Arc<AuthState>,
     /// Feature caches.
     pub features: Arc<FeatureCache>,
+    /// Answers derived from players' runs.
+    pub runs: Arc<PlayerReads>,
 }
 
 impl Targets {
@@ -101,6 +110,7 @@ impl Targets {
             Event::Feature(id) => self.features.drop_feature(&id).await,
             Event::Set(id) => self.features.drop_set(&id).await,
             Event::User(id) => self.auth.drop_user(id).await,
+            Event::Runs(id) => self.runs.forget(id).await,
             Event::Deny { jti, exp } => self.auth.deny_locally(&jti, exp).await,
         }
     }
@@ -108,6 +118,7 @@ impl Targets {
     fn drop_everything(&self) {
         self.features.drop_all();
         self.auth.drop_all_users();
+        self.runs.forget_all();
     }
 }
 

@@ -479,10 +479,22 @@ impl<T: poem_openapi::types::ToJSON> JsonBytes<T> {
     /// Serialises `value` once.
     pub fn new(value: &T) -> Self {
         let bytes = serde_json::to_vec(&value.to_json()).unwrap_or_else(|_| b"null".to_vec());
+        Self::from_bytes(bytes.into())
+    }
+}
+
+impl<T> JsonBytes<T> {
+    /// Bytes that [`JsonBytes::new`] made for a `T` earlier (a cached answer).
+    pub fn from_bytes(bytes: bytes::Bytes) -> Self {
         Self {
-            bytes: bytes.into(),
+            bytes,
             _type: std::marker::PhantomData,
         }
+    }
+
+    /// The serialised JSON (cheap to clone).
+    pub fn bytes(&self) -> bytes::Bytes {
+        self.bytes.clone()
     }
 }
 

@@ -13,6 +13,7 @@ use prometheus_client::{
 
 use crate::{
     cluster::Cluster, db::Db, features::cache::FeatureCache, http::rate_limit::RateLimits,
+    runs::read_cache::PlayerReads,
 };
 
 /// The modules whose own counters `/metrics` reports.
@@ -22,6 +23,8 @@ pub struct Sources {
     pub db: Db,
     /// The feature caches.
     pub features: Arc<FeatureCache>,
+    /// The per-player answers cache.
+    pub player_reads: Arc<PlayerReads>,
     /// The rate limiters.
     pub limits: Arc<RateLimits>,
     /// The Redis link, when configured.
@@ -55,11 +58,12 @@ impl Collector for Sources {
             MetricType::Counter,
         )?)?;
 
-        let caches = self.features.stats();
+        let [a, b, c, d] = self.features.stats();
+        let caches = [a, b, c, d, self.player_reads.stats()];
         family(
             &mut encoder,
             "cache_hits",
-            "Feature-cache lookups answered from the cache, by cache",
+            "Cache lookups answered from the cache, by cache (features, sets, lists, catalog, player_reads)",
             MetricType::Counter,
             "cache",
             caches.map(|c| (c.name, ConstCounter::new(c.hits))),
@@ -67,7 +71,7 @@ impl Collector for Sources {
         family(
             &mut encoder,
             "cache_misses",
-            "Feature-cache lookups that loaded from the database, by cache",
+            "Cache lookups that loaded from the database, by cache",
             MetricType::Counter,
             "cache",
             caches.map(|c| (c.name, ConstCounter::new(c.misses))),
@@ -75,7 +79,7 @@ impl Collector for Sources {
         family(
             &mut encoder,
             "cache_entries",
-            "Entries held by each feature cache (approximate: expiry is applied lazily)",
+            "Entries held by each cache (approximate: expiry is applied lazily)",
             MetricType::Gauge,
             "cache",
             caches.map(|c| {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::Json,
 };
 use uuid::Uuid;
@@ -16,12 +16,15 @@ use super::{
         CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
         RunPage,
     },
-    scores_of,
+    read_cache, scores_of,
 };
 use crate::{
     auth::Auth,
     error::ApiError,
-    http::{ApiTags, json::JsonBody},
+    http::{
+        ApiTags,
+        json::{JsonBody, JsonBytes},
+    },
     model::{ColumnType, Filter, ListQuery, column, crud},
     state::AppState,
 };
@@ -125,6 +128,7 @@ impl RunsApi {
     ) -> Result<RunCreated, ApiError> {
         let row = new_run(body.0, auth.principal().user_id);
         crud::insert(&state.db, &row).await?;
+        state.player_reads.changed(row.player_id).await;
         let location = format!("{}/runs/{}", state.settings.server.api_prefix, row.run_id);
         Ok(RunCreated::Created(Json(row.into()), location))
     }
@@ -163,52 +167,79 @@ impl RunsApi {
         /// At least this DPS.
         #[oai(validator(minimum(value = "0")))]
         min_dps: Query<Option<f64>>,
-    ) -> Result<Json<RunPage>, ApiError> {
-        let d = state.db.dialect;
-        let mut filters = Vec::new();
-        if let Some(v) = content_type.0 {
-            filters.push(Filter::Eq("content_type", column::enum_to_value(&v, d)));
-        }
-        if let Some(v) = difficulty.0 {
-            filters.push(Filter::Eq("difficulty", column::enum_to_value(&v, d)));
-        }
-        if let Some(v) = &content_name.0 {
-            filters.push(Filter::Eq("content_name", v.to_value(d)));
-        }
-        if let Some(v) = &character_name.0 {
-            filters.push(Filter::Eq("character_name", v.to_value(d)));
-        }
-        if let Some(v) = success.0 {
-            filters.push(Filter::Eq("success", v.to_value(d)));
-        }
-        if let Some(v) = from_date.0 {
-            filters.push(Filter::Min("timestamp", v.to_value(d)));
-        }
-        if let Some(v) = to_date.0 {
-            filters.push(Filter::Max("timestamp", v.to_value(d)));
-        }
-        if let Some(v) = min_dps.0 {
-            filters.push(Filter::Min("dps", v.to_value(d)));
-        }
-        let q = ListQuery {
-            filters,
-            sort: None,
-            limit: limit.0,
-            offset: offset.0,
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<RunPage>, ApiError> {
+        let key = format!(
+            "runs {:?}",
+            (
+                limit.0,
+                offset.0,
+                content_type.0,
+                &content_name.0,
+                difficulty.0,
+                &character_name.0,
+                success.0,
+                from_date.0,
+                to_date.0,
+                min_dps.0
+            )
+        );
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let load = async {
+            let d = state.db.dialect;
+            let mut filters = Vec::new();
+            if let Some(v) = content_type.0 {
+                filters.push(Filter::Eq("content_type", column::enum_to_value(&v, d)));
+            }
+            if let Some(v) = difficulty.0 {
+                filters.push(Filter::Eq("difficulty", column::enum_to_value(&v, d)));
+            }
+            if let Some(v) = &content_name.0 {
+                filters.push(Filter::Eq("content_name", v.to_value(d)));
+            }
+            if let Some(v) = &character_name.0 {
+                filters.push(Filter::Eq("character_name", v.to_value(d)));
+            }
+            if let Some(v) = success.0 {
+                filters.push(Filter::Eq("success", v.to_value(d)));
+            }
+            if let Some(v) = from_date.0 {
+                filters.push(Filter::Min("timestamp", v.to_value(d)));
+            }
+            if let Some(v) = to_date.0 {
+                filters.push(Filter::Max("timestamp", v.to_value(d)));
+            }
+            if let Some(v) = min_dps.0 {
+                filters.push(Filter::Min("dps", v.to_value(d)));
+            }
+            let q = ListQuery {
+                filters,
+                sort: None,
+                limit: limit.0,
+                offset: offset.0,
+            };
+            let page =
+                crud::list_for::<CombatRunSummary>(&state, Some(auth.principal()), &q).await?;
+            let has_more = page.has_more();
+            Ok(RunPage {
+                runs: page
+                    .items
+                    .into_iter()
+                    .map(CombatRunListItem::from)
+                    .collect(),
+                total: page.total,
+                limit: page.limit,
+                offset: page.offset,
+                has_more,
+            })
         };
-        let page = crud::list_for::<CombatRunSummary>(&state, Some(auth.principal()), &q).await?;
-        let has_more = page.has_more();
-        Ok(Json(RunPage {
-            runs: page
-                .items
-                .into_iter()
-                .map(CombatRunListItem::from)
-                .collect(),
-            total: page.total,
-            limit: page.limit,
-            offset: page.offset,
-            has_more,
-        }))
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, key, load)
+            .await
     }
 
     /// Get one of your combat runs
@@ -246,6 +277,7 @@ impl RunsApi {
             run_id.0.to_value(state.db.dialect),
         )
         .await?;
+        state.player_reads.changed(auth.principal().user_id).await;
         Ok(RunDeleted::Deleted)
     }
 }

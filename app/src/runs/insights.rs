@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
     Enum, Object, OpenApi,
-    param::{Path, Query},
+    param::{Header, Path, Query},
     payload::Json,
 };
 use uuid::Uuid;
@@ -14,11 +14,12 @@ use super::{
     CombatRun,
     dto::{BuildSnapshot, CombatRunResponse},
     queries::{self, latest_per_character, num, rows, scope, text, time},
+    read_cache,
 };
 use crate::{
     auth::Auth,
     error::{ApiError, FieldError},
-    http::ApiTags,
+    http::{ApiTags, json::JsonBytes},
     model::{ColumnType, crud},
     state::AppState,
 };
@@ -190,10 +191,16 @@ impl InsightsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Result<Json<StatsSummary>, ApiError> {
-        let db = &state.db;
-        let (w, args) = scope(db, auth.principal().user_id, None, None, "");
-        let totals = rows(
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<StatsSummary>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let load = async {
+            let db = &state.db;
+            let (w, args) = scope(db, auth.principal().user_id, None, None, "");
+            let totals = rows(
             db,
             &format!(
                 "SELECT count(*) AS n, coalesce(sum(CASE WHEN success THEN 1 ELSE 0 END), 0) AS ok, coalesce(avg(dps), 0) AS avg_dps, \
@@ -202,27 +209,32 @@ impl InsightsApi {
             args.clone(),
         )
         .await?;
-        let favorite = |col: &'static str| {
-            let sql = format!(
-                "SELECT {col} AS v, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {col} ORDER BY n DESC, {col} LIMIT 1"
-            );
-            let args = args.clone();
-            async move {
-                rows(db, &sql, args)
-                    .await
-                    .map(|r| r.first().and_then(|r| text(r, "v")))
-            }
+            let favorite = |col: &'static str| {
+                let sql = format!(
+                    "SELECT {col} AS v, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {col} ORDER BY n DESC, {col} LIMIT 1"
+                );
+                let args = args.clone();
+                async move {
+                    rows(db, &sql, args)
+                        .await
+                        .map(|r| r.first().and_then(|r| text(r, "v")))
+                }
+            };
+            let t = totals.first();
+            Ok(StatsSummary {
+                total_runs: t.map_or(0.0, |r| num(r, "n")) as u64,
+                successful_runs: t.map_or(0.0, |r| num(r, "ok")) as u64,
+                average_dps: t.map_or(0.0, |r| num(r, "avg_dps")),
+                best_dps: t.map_or(0.0, |r| num(r, "best")),
+                total_play_time_sec: t.map_or(0.0, |r| num(r, "secs")),
+                favorite_content: favorite("content_name").await?,
+                favorite_character: favorite("character_name").await?,
+            })
         };
-        let t = totals.first();
-        Ok(Json(StatsSummary {
-            total_runs: t.map_or(0.0, |r| num(r, "n")) as u64,
-            successful_runs: t.map_or(0.0, |r| num(r, "ok")) as u64,
-            average_dps: t.map_or(0.0, |r| num(r, "avg_dps")),
-            best_dps: t.map_or(0.0, |r| num(r, "best")),
-            total_play_time_sec: t.map_or(0.0, |r| num(r, "secs")),
-            favorite_content: favorite("content_name").await?,
-            favorite_character: favorite("character_name").await?,
-        }))
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, "stats".into(), load)
+            .await
     }
 
     /// Compare two of your runs
@@ -277,10 +289,17 @@ impl InsightsApi {
         &self,
         state: Data<&AppState>,
         auth: Auth,
-    ) -> Result<Json<Vec<Character>>, ApiError> {
-        Ok(Json(
-            characters(&state, auth.principal().user_id, None).await?,
-        ))
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<Vec<Character>>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let load = characters(&state, auth.principal().user_id, None);
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, "characters".into(), load)
+            .await
     }
 
     /// One of your characters
@@ -296,13 +315,24 @@ impl InsightsApi {
         state: Data<&AppState>,
         auth: Auth,
         character_name: Path<String>,
-    ) -> Result<Json<Character>, ApiError> {
-        characters(&state, auth.principal().user_id, Some(&character_name.0))
-            .await?
-            .into_iter()
-            .next()
-            .map(Json)
-            .ok_or_else(|| ApiError::not_found("Character not found"))
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<Character>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let key = format!("character {:?}", character_name.0);
+        let load = async {
+            characters(&state, auth.principal().user_id, Some(&character_name.0))
+                .await?
+                .into_iter()
+                .next()
+                .ok_or_else(|| ApiError::not_found("Character not found"))
+        };
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, key, load)
+            .await
     }
 
     /// DPS per day
@@ -319,16 +349,22 @@ impl InsightsApi {
         time_range: Query<Option<String>>,
         /// Only this character.
         character_name: Query<Option<String>>,
-    ) -> Result<Json<Vec<DpsPoint>>, ApiError> {
-        let db = &state.db;
-        let (w, args) =
-            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
-        let day = db.dialect.date_of("timestamp");
-        let sql = format!(
-            "SELECT {day} AS day, avg(dps) AS avg_dps, max(dps) AS max_dps, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {day} ORDER BY day"
-        );
-        Ok(Json(
-            rows(db, &sql, args)
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<Vec<DpsPoint>>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let key = format!("dps_trend {:?}", (&time_range.0, &character_name.0));
+        let load = async {
+            let db = &state.db;
+            let (w, args) =
+                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            let day = db.dialect.date_of("timestamp");
+            let sql = format!(
+                "SELECT {day} AS day, avg(dps) AS avg_dps, max(dps) AS max_dps, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {day} ORDER BY day"
+            );
+            Ok(rows(db, &sql, args)
                 .await?
                 .iter()
                 .map(|r| DpsPoint {
@@ -337,8 +373,12 @@ impl InsightsApi {
                     max_dps: num(r, "max_dps"),
                     run_count: num(r, "n") as u64,
                 })
-                .collect(),
-        ))
+                .collect::<Vec<_>>())
+        };
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, key, load)
+            .await
     }
 
     /// Percentile of each run among all players' runs of the same content and difficulty
@@ -360,30 +400,37 @@ impl InsightsApi {
         time_range: Query<Option<String>>,
         /// Only this character.
         character_name: Query<Option<String>>,
-    ) -> Result<Json<Vec<PercentilePoint>>, ApiError> {
-        let db = &state.db;
-        let (w, args) =
-            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
-        // The day is formatted here: `to_char` per row was most of the statement's time.
-        let sql = format!(
-            "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
-        );
-        let mine = rows(db, &sql, args).await?;
-        let key = |r: &rbs::value::map::ValueMap| {
-            (
-                text(r, "content_name").unwrap_or_default(),
-                text(r, "difficulty").unwrap_or_default(),
-            )
-        };
-        let pools: std::collections::BTreeSet<_> = mine.iter().map(key).collect();
-        let pools: std::collections::BTreeMap<_, _> = state
-            .dps_distributions
-            .get_many(db, &pools)
-            .await?
-            .into_iter()
-            .collect();
-        Ok(Json(
-            mine.iter()
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<Vec<PercentilePoint>>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let key = format!("percentile_trend {:?}", (&time_range.0, &character_name.0));
+        let load = async {
+            let db = &state.db;
+            let (w, args) =
+                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            // The day is formatted here: `to_char` per row was most of the statement's time.
+            let sql = format!(
+                "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
+            );
+            let mine = rows(db, &sql, args).await?;
+            let key = |r: &rbs::value::map::ValueMap| {
+                (
+                    text(r, "content_name").unwrap_or_default(),
+                    text(r, "difficulty").unwrap_or_default(),
+                )
+            };
+            let pools: std::collections::BTreeSet<_> = mine.iter().map(key).collect();
+            let pools: std::collections::BTreeMap<_, _> = state
+                .dps_distributions
+                .get_many(db, &pools)
+                .await?
+                .into_iter()
+                .collect();
+            Ok(mine
+                .iter()
                 .map(|r| {
                     let dps = num(r, "dps");
                     PercentilePoint {
@@ -395,8 +442,12 @@ impl InsightsApi {
                         content_name: text(r, "content_name").unwrap_or_default(),
                     }
                 })
-                .collect(),
-        ))
+                .collect::<Vec<_>>())
+        };
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, key, load)
+            .await
     }
 
     /// Buff uptimes across your runs
@@ -413,51 +464,63 @@ impl InsightsApi {
         time_range: Query<Option<String>>,
         /// Only this character.
         character_name: Query<Option<String>>,
-    ) -> Result<Json<Vec<BuffStat>>, ApiError> {
-        let db = &state.db;
-        let (w, args) =
-            analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
-        // One statement: the runs in scope, their count, and per buff the mean uptime and the
-        // number of runs listing it, aggregated by the database (no JSON decoded here).
-        let d = db.dialect;
-        let elements = d.json_array_rows("r.metrics", "buff_uptime", "b");
-        let name = d.json_text("b.value", "name");
-        let uptime = d.json_number("b.value", "uptime");
-        let sql = format!(
-            "WITH r AS (SELECT metrics FROM combat_runs WHERE {w}) \
+        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
+        /// dropped at once by your own writes either way).
+        #[oai(name = "Cache-Control")]
+        cache_control: Header<Option<String>>,
+    ) -> Result<JsonBytes<Vec<BuffStat>>, ApiError> {
+        let fresh = read_cache::wants_fresh(cache_control.as_deref());
+        let key = format!("buff_analysis {:?}", (&time_range.0, &character_name.0));
+        let load = async {
+            let db = &state.db;
+            let (w, args) =
+                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            // One statement: the runs in scope, their count, and per buff the mean uptime and the
+            // number of runs listing it, aggregated by the database (no JSON decoded here).
+            let d = db.dialect;
+            let elements = d.json_array_rows("r.metrics", "buff_uptime", "b");
+            let name = d.json_text("b.value", "name");
+            let uptime = d.json_number("b.value", "uptime");
+            let sql = format!(
+                "WITH r AS (SELECT metrics FROM combat_runs WHERE {w}) \
              SELECT (SELECT count(*) FROM r) AS total, {name} AS buff_name, avg({uptime}) AS avg_uptime, \
              count(*) AS n FROM r, {elements} WHERE {name} IS NOT NULL GROUP BY {name}"
-        );
-        let buffs = rows(db, &sql, args).await?;
-        let by_buff = buffs.iter().filter_map(|r| {
-            Some((
-                text(r, "buff_name")?,
-                (num(r, "avg_uptime"), num(r, "n") as u64, num(r, "total")),
-            ))
-        });
-        let mut out: Vec<BuffStat> = by_buff
-            .map(|(name, (avg_uptime, n, total))| {
-                let share = n as f64 / total.max(1.0);
-                BuffStat {
-                    buff_name: name,
-                    avg_uptime,
-                    sample_count: n,
-                    importance: if share >= 0.5 {
-                        Importance::High
-                    } else if share >= 0.2 {
-                        Importance::Medium
-                    } else {
-                        Importance::Low
-                    },
-                }
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            b.sample_count
-                .cmp(&a.sample_count)
-                .then(a.buff_name.cmp(&b.buff_name))
-        });
-        Ok(Json(out))
+            );
+            let buffs = rows(db, &sql, args).await?;
+            let by_buff = buffs.iter().filter_map(|r| {
+                Some((
+                    text(r, "buff_name")?,
+                    (num(r, "avg_uptime"), num(r, "n") as u64, num(r, "total")),
+                ))
+            });
+            let mut out: Vec<BuffStat> = by_buff
+                .map(|(name, (avg_uptime, n, total))| {
+                    let share = n as f64 / total.max(1.0);
+                    BuffStat {
+                        buff_name: name,
+                        avg_uptime,
+                        sample_count: n,
+                        importance: if share >= 0.5 {
+                            Importance::High
+                        } else if share >= 0.2 {
+                            Importance::Medium
+                        } else {
+                            Importance::Low
+                        },
+                    }
+                })
+                .collect();
+            out.sort_by(|a, b| {
+                b.sample_count
+                    .cmp(&a.sample_count)
+                    .then(a.buff_name.cmp(&b.buff_name))
+            });
+            Ok(out)
+        };
+        state
+            .player_reads
+            .answer(auth.principal(), fresh, key, load)
+            .await
     }
 }
 

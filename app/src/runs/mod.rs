@@ -7,6 +7,7 @@ pub mod distribution;
 pub mod dto;
 pub mod insights;
 pub mod queries;
+pub mod read_cache;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;

@@ -329,9 +329,11 @@ impl SyncApi {
         auth: Auth,
         body: JsonBody<SyncBatch>,
     ) -> Result<Json<SyncResponse>, ApiError> {
-        Ok(Json(
-            batch(&state, auth.principal().user_id, Kind::Run, &body.0.items).await?,
-        ))
+        let user = auth.principal().user_id;
+        let stored = batch(&state, user, Kind::Run, &body.0.items).await;
+        // Also after a failure midway: the items before it are stored.
+        state.player_reads.changed(user).await;
+        Ok(Json(stored?))
     }
 
     /// Upload build snapshots
@@ -405,6 +407,7 @@ impl SyncApi {
             }
             item.updated_at = truncate_to_millis(Utc::now());
             crud::update(db, &item).await?;
+            state.player_reads.changed(user).await;
         }
         Ok(Json(Resolved {
             item_id: b.item_id,

@@ -1,0 +1,190 @@
+//! Answers derived from one player's own runs — the run list, the stats summary, characters and
+//! the three analytics — cached per player, already serialised, and dropped by that player's
+//! writes.
+//!
+//! A dashboard asks the same few questions again and again while the runs behind them change
+//! only when the player submits, syncs or deletes one. Each player has a *generation*, a number
+//! drawn from a process-wide counter (never reused); answers are keyed by generation and
+//! request. A write of the player's runs gives the player a new generation after it committed,
+//! so every earlier answer becomes unreachable at once: a reader that loaded before the commit
+//! stored its answer under the old generation. Concurrent misses of one key load once.
+//!
+//! - With `[redis]`, each write is announced on the invalidation channel
+//!   ([`crate::cluster::bus`]), so every instance's next read sees it.
+//! - Without Redis, one instance is exact; several instances may answer from their own cache
+//!   for up to [`TTL`] after a write made on another. So may answers after a write that
+//!   bypasses the API (`ebo seed demo`).
+//! - `Cache-Control: no-cache` on the request skips the cache.
+//! - Administrators are not cached: their lists are not scoped to one player.
+
+use std::{
+    future::Future,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use bytes::Bytes;
+use moka::future::Cache;
+use poem_openapi::types::ToJSON;
+use uuid::Uuid;
+
+use crate::{
+    auth::Principal,
+    cluster::{
+        Cluster,
+        bus::{self, Event},
+    },
+    error::ApiError,
+    features::cache::CacheStats,
+    http::json::JsonBytes,
+};
+
+/// Longest time an answer is served from the cache.
+pub const TTL: Duration = Duration::from_secs(10);
+/// Largest number of answers kept.
+const CAPACITY: u64 = 100_000;
+
+/// The per-player answer cache (see the module docs).
+pub struct PlayerReads {
+    generations: Cache<Uuid, u64>,
+    answers: Cache<(u64, String), Bytes>,
+    next: AtomicU64,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    cluster: Option<Arc<Cluster>>,
+}
+
+impl std::fmt::Debug for PlayerReads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlayerReads")
+            .field("answers", &self.answers.entry_count())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for PlayerReads {
+    fn default() -> Self {
+        Self {
+            generations: Cache::builder().max_capacity(CAPACITY).build(),
+            answers: Cache::builder()
+                .max_capacity(CAPACITY)
+                .time_to_live(TTL)
+                .build(),
+            next: AtomicU64::new(1),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+            cluster: None,
+        }
+    }
+}
+
+impl PlayerReads {
+    /// This cache, announcing writes through `cluster` when set.
+    #[must_use]
+    pub fn with_cluster(mut self, cluster: Option<Arc<Cluster>>) -> Self {
+        self.cluster = cluster;
+        self
+    }
+
+    async fn generation(&self, player: Uuid) -> u64 {
+        self.generations
+            .get_with(player, async { self.next.fetch_add(1, Ordering::Relaxed) })
+            .await
+    }
+
+    /// The answer to `request` (the endpoint and its normalised parameters) for `caller`: from
+    /// the cache, or `load`'s (stored on success; errors are not cached). `fresh` (the request
+    /// said `Cache-Control: no-cache`) and administrators always load.
+    ///
+    /// # Errors
+    /// `load`'s error.
+    pub async fn answer<T, F>(
+        &self,
+        caller: &Principal,
+        fresh: bool,
+        request: String,
+        load: F,
+    ) -> Result<JsonBytes<T>, ApiError>
+    where
+        T: ToJSON,
+        F: Future<Output = Result<T, ApiError>>,
+    {
+        if fresh || caller.is_admin() {
+            return load.await.map(|v| JsonBytes::new(&v));
+        }
+        let key = (self.generation(caller.user_id).await, request);
+        if let Some(bytes) = self.answers.get(&key).await {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(JsonBytes::from_bytes(bytes));
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.answers
+            .try_get_with(key, async {
+                load.await.map(|v| JsonBytes::new(&v).bytes())
+            })
+            .await
+            .map(JsonBytes::from_bytes)
+            .map_err(|e: Arc<ApiError>| e.copy())
+    }
+
+    /// `player`'s runs changed (call after the write committed): drops their answers here and,
+    /// through Redis, on every instance.
+    pub async fn changed(&self, player: Uuid) {
+        self.forget(player).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, &Event::Runs(player)).await;
+        }
+    }
+
+    /// Drops `player`'s answers in this instance only.
+    pub async fn forget(&self, player: Uuid) {
+        self.generations
+            .insert(player, self.next.fetch_add(1, Ordering::Relaxed))
+            .await;
+    }
+
+    /// Drops every answer in this instance.
+    pub fn forget_all(&self) {
+        self.generations.invalidate_all();
+        self.answers.invalidate_all();
+    }
+
+    /// Hits, misses and entries (`/metrics`, cache `player_reads`).
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            name: "player_reads",
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.answers.entry_count(),
+        }
+    }
+}
+
+/// Whether a request's `Cache-Control` asks for a fresh answer (`no-cache`, `no-store` or
+/// `max-age=0`, RFC 9111 §5.2.1).
+pub fn wants_fresh(cache_control: Option<&str>) -> bool {
+    cache_control.is_some_and(|v| {
+        v.split(',').map(str::trim).any(|d| {
+            d.eq_ignore_ascii_case("no-cache")
+                || d.eq_ignore_ascii_case("no-store")
+                || d.eq_ignore_ascii_case("max-age=0")
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wants_fresh;
+
+    #[test]
+    fn cache_control_directives() {
+        assert!(wants_fresh(Some("no-cache")));
+        assert!(wants_fresh(Some("max-age=0, No-Store")));
+        assert!(!wants_fresh(Some("max-age=60")));
+        assert!(!wants_fresh(Some("no-cachex")));
+        assert!(!wants_fresh(None));
+    }
+}
