@@ -6,7 +6,11 @@
 //! (`build_snapshot.cp_level`, `sets[3]`) as one 422; only then does it parse `T`.
 //! Malformed JSON stays a 400.
 
-use std::ops::{Deref, DerefMut};
+use std::{
+    collections::HashMap,
+    ops::{Deref, DerefMut},
+    sync::{Arc, OnceLock, RwLock},
+};
 
 use poem::{FromRequest, Request, RequestBody, Result, http::StatusCode};
 use poem_openapi::{
@@ -97,12 +101,31 @@ fn parse_checked<T: ParseFromJSON>(data: &[u8]) -> Result<T> {
 
 impl_apirequest_for_payload!(JsonBody<T>, T: ParseFromJSON);
 
-/// Every way `value` violates `T`'s schema, with JSON paths.
-pub fn validate<T: Type>(value: &Value) -> Vec<FieldError> {
+/// `T`'s schema and the registry of every schema it refers to, built once per type (building
+/// them allocates the whole schema tree; per request it was a large share of a small POST).
+fn schema_of<T: Type>() -> Arc<(Registry, MetaSchemaRef)> {
+    type Schemas = RwLock<HashMap<&'static str, Arc<(Registry, MetaSchemaRef)>>>;
+    static SCHEMAS: OnceLock<Schemas> = OnceLock::new();
+    let key = std::any::type_name::<T>();
+    let schemas = SCHEMAS.get_or_init(Schemas::default);
+    if let Some(hit) = schemas.read().ok().and_then(|m| m.get(key).cloned()) {
+        return hit;
+    }
     let mut registry = Registry::new();
     T::register(&mut registry);
+    let built = Arc::new((registry, T::schema_ref()));
+    if let Ok(mut m) = schemas.write() {
+        m.insert(key, built.clone());
+    }
+    built
+}
+
+/// Every way `value` violates `T`'s schema, with JSON paths.
+pub fn validate<T: Type>(value: &Value) -> Vec<FieldError> {
+    let schema = schema_of::<T>();
+    let (registry, root) = &*schema;
     let mut out = Vec::new();
-    check(value, &T::schema_ref(), &registry, "", &mut out);
+    check(value, root, registry, "", &mut out);
     out
 }
 
