@@ -7,7 +7,7 @@ use reqwest::Method;
 
 use crate::{
     helpers::{TestApp, TestUser, spawn_app},
-    runs::run_body,
+    runs::{run_body, submit},
 };
 
 async fn add_runs(app: &TestApp, user: &TestUser, n: usize) {
@@ -28,6 +28,17 @@ async fn add_runs(app: &TestApp, user: &TestUser, n: usize) {
 
 /// Statements for one request that reads the database (`Cache-Control: no-cache` skips the
 /// per-player answer cache).
+/// The endpoints whose answers derive from the player's runs.
+const PATHS: [&str; 7] = [
+    "/runs?limit=50",
+    "/runs/stats/summary",
+    "/characters",
+    "/characters/Char1",
+    "/analytics/dps-trend?time_range=all",
+    "/analytics/percentile-trend?time_range=all",
+    "/analytics/buff-analysis?time_range=all",
+];
+
 async fn statements_for(app: &TestApp, user: &TestUser, path: &str) -> u64 {
     let send = || async {
         app.as_user(user, Method::GET, path)
@@ -48,22 +59,13 @@ async fn statements_for(app: &TestApp, user: &TestUser, path: &str) -> u64 {
 async fn statement_counts_do_not_grow_with_the_runs() {
     let app = spawn_app().await;
     let user = app.user().await;
-    let paths = [
-        "/runs?limit=50",
-        "/runs/stats/summary",
-        "/characters",
-        "/characters/Char1",
-        "/analytics/dps-trend?time_range=all",
-        "/analytics/percentile-trend?time_range=all",
-        "/analytics/buff-analysis?time_range=all",
-    ];
     add_runs(&app, &user, 10).await;
     let mut small = Vec::new();
-    for p in paths {
+    for p in PATHS {
         small.push(statements_for(&app, &user, p).await);
     }
     add_runs(&app, &user, 990).await;
-    for (p, at_10) in paths.iter().zip(&small) {
+    for (p, at_10) in PATHS.iter().zip(&small) {
         let at_1000 = statements_for(&app, &user, p).await;
         assert_eq!(
             at_1000, *at_10,
@@ -81,16 +83,7 @@ async fn repeated_reads_come_from_the_cache_until_the_player_writes() {
     let app = spawn_app().await;
     let (user, other) = (app.user().await, app.user().await);
     add_runs(&app, &user, 3).await;
-    let paths = [
-        "/runs?limit=50",
-        "/runs/stats/summary",
-        "/characters",
-        "/characters/Char1",
-        "/analytics/dps-trend?time_range=all",
-        "/analytics/percentile-trend?time_range=all",
-        "/analytics/buff-analysis?time_range=all",
-    ];
-    for p in paths {
+    for p in PATHS {
         let first: serde_json::Value = app.get_json(&user, p).await;
         let before = app.db.statement_count();
         let again: serde_json::Value = app.get_json(&user, p).await;
@@ -116,23 +109,13 @@ async fn repeated_reads_come_from_the_cache_until_the_player_writes() {
         .unwrap();
     assert_eq!(fresh["total_runs"], 4);
     // Another player's write leaves this player's answers cached.
-    let r = app
-        .as_user(&other, Method::POST, "/runs")
-        .json(&run_body("Other", 30_000.0))
-        .send()
-        .await
-        .unwrap();
+    let r = submit(&app, &other, &run_body("Other", 30_000.0)).await;
     assert_eq!(r.status(), 201);
     let before = app.db.statement_count();
     app.get_json(&user, "/runs?limit=50").await;
     assert_eq!(app.db.statement_count(), before);
     // The player's own writes through the API are seen by the next read of every answer.
-    let r = app
-        .as_user(&user, Method::POST, "/runs")
-        .json(&run_body("Char1", 40_000.0))
-        .send()
-        .await
-        .unwrap();
+    let r = submit(&app, &user, &run_body("Char1", 40_000.0)).await;
     assert_eq!(r.status(), 201);
     let created: serde_json::Value = r.json().await.unwrap();
     let list: serde_json::Value = app.get_json(&user, "/runs?limit=50").await;

@@ -29,7 +29,7 @@ pub fn run_body(character: &str, dps: f64) -> Value {
     })
 }
 
-async fn submit(app: &TestApp, user: &TestUser, body: &Value) -> reqwest::Response {
+pub async fn submit(app: &TestApp, user: &TestUser, body: &Value) -> reqwest::Response {
     app.as_user(user, Method::POST, "/runs")
         .json(body)
         .send()
