@@ -28,7 +28,7 @@ use crate::{
 
 /// One named cache with hit/miss counters.
 pub struct Counted<K, V> {
-    /// Name in metrics (`features`, `sets`, `lists`).
+    /// Name in metrics (`features`, `sets`, `lists`, `catalog`, `player_reads`, …).
     pub name: &'static str,
     cache: Cache<K, V>,
     hits: AtomicU64,
@@ -50,11 +50,20 @@ pub struct CacheStats {
 
 impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'static> Counted<K, V> {
     fn new(name: &'static str, s: &FeatureSettings) -> Self {
+        Self::sized(
+            name,
+            s.cache_capacity,
+            Duration::from_secs(s.cache_ttl_secs),
+        )
+    }
+
+    /// A cache named `name` (in metrics) of at most `capacity` entries, each kept `ttl`.
+    pub fn sized(name: &'static str, capacity: u64, ttl: Duration) -> Self {
         Self {
             name,
             cache: Cache::builder()
-                .max_capacity(s.cache_capacity)
-                .time_to_live(Duration::from_secs(s.cache_ttl_secs))
+                .max_capacity(capacity)
+                .time_to_live(ttl)
                 .build(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),

@@ -9,20 +9,20 @@
 use std::{sync::Arc, time::Duration};
 
 use chrono::Utc;
-use moka::future::Cache;
 
 use rbs::Value;
 use uuid::Uuid;
 
 use super::{Recommendation, RecommendationCategory, catalog::Catalog};
 use crate::{
-    db::{Db, Dialect},
+    db::Db,
     engine::{
         self, Advice, Analysis, ContributionScores, PeerRun, Percentiles, PlayerRun,
         RecommendationKind,
         constants::{MAX_SIMILAR_RUNS, MAX_TOP_CANDIDATES},
     },
     error::{ApiError, AppError},
+    features::cache::Counted,
     model::{
         ColumnType, Filter, ListQuery,
         column::{json_from_value, truncate_to_millis},
@@ -138,13 +138,13 @@ type PoolKey = (String, dto::Difficulty, i32, i32);
 /// 1,000 once the asking run itself is left out. Cached per key for [`POOL_TTL`]; concurrent
 /// misses of one key read once. Each entry is at most ~56 KB.
 pub struct SimilarPools {
-    cache: Cache<PoolKey, Arc<Vec<(Uuid, ContributionScores)>>>,
+    cache: Counted<PoolKey, Arc<Vec<(Uuid, ContributionScores)>>>,
 }
 
 impl std::fmt::Debug for SimilarPools {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SimilarPools")
-            .field("entries", &self.cache.entry_count())
+            .field("entries", &self.cache.stats().entries)
             .finish()
     }
 }
@@ -152,10 +152,7 @@ impl std::fmt::Debug for SimilarPools {
 impl Default for SimilarPools {
     fn default() -> Self {
         Self {
-            cache: Cache::builder()
-                .max_capacity(POOL_CAPACITY)
-                .time_to_live(POOL_TTL)
-                .build(),
+            cache: Counted::sized("similar_pools", POOL_CAPACITY, POOL_TTL),
         }
     }
 }
@@ -182,14 +179,13 @@ impl SimilarPools {
             self.cache.invalidate(&key).await;
         }
         self.cache
-            .try_get_with(key, async {
+            .get_or_load(key, async {
                 read_pool(db, run)
                     .await
                     .map(Arc::new)
                     .map_err(ApiError::from)
             })
             .await
-            .map_err(|e: Arc<ApiError>| e.copy())
     }
 }
 
@@ -350,13 +346,6 @@ pub fn rows_for(run: &CombatRun, advice: &[Advice]) -> Vec<Recommendation> {
 /// locks the whole database on the first write, so the transaction writes first (a no-op
 /// `UPDATE`): reading first and then writing could not wait for a concurrent writer
 /// (`SQLITE_BUSY` at once, whatever the busy timeout).
-fn lock_run(dialect: Dialect) -> &'static str {
-    match dialect {
-        Dialect::Postgres => "SELECT run_id FROM combat_runs WHERE run_id = ? FOR UPDATE",
-        Dialect::Sqlite => "UPDATE combat_runs SET run_id = run_id WHERE run_id = ?",
-    }
-}
-
 /// Stores `rows` as the recommendations of `run` and marks it analysed (`analysed_at`), in
 /// one transaction. With `replace`, the
 /// stored ones are deleted first; without, a set stored meanwhile by a concurrent call wins
@@ -373,7 +362,17 @@ pub async fn store(
     let d = db.dialect;
     let tx = db.rb.acquire_begin().await.map_err(AppError::from)?;
     let written = async {
-        tx.exec(lock_run(d), vec![run.run_id.to_value(d)]).await?;
+        // Marks the run analysed, so a run with nothing to recommend is not analysed again;
+        // the UPDATE also locks the run's row until commit on both dialects, so concurrent
+        // first calls store one set.
+        tx.exec(
+            "UPDATE combat_runs SET analysed_at = ? WHERE run_id = ?",
+            vec![
+                truncate_to_millis(Utc::now()).to_value(d),
+                run.run_id.to_value(d),
+            ],
+        )
+        .await?;
         if !replace {
             let existing = tx
                 .query(
@@ -389,15 +388,6 @@ pub async fn store(
         tx.exec(
             "DELETE FROM recommendations WHERE run_id = ?",
             vec![run.run_id.to_value(d)],
-        )
-        .await?;
-        // Marks the run analysed, so a run with nothing to recommend is not analysed again.
-        tx.exec(
-            "UPDATE combat_runs SET analysed_at = ? WHERE run_id = ?",
-            vec![
-                truncate_to_millis(Utc::now()).to_value(d),
-                run.run_id.to_value(d),
-            ],
         )
         .await?;
         for r in &rows {

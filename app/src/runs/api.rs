@@ -16,7 +16,7 @@ use super::{
         CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
         RunPage,
     },
-    read_cache, scores_of,
+    scores_of,
 };
 use crate::{
     auth::Auth,
@@ -187,7 +187,6 @@ impl RunsApi {
                 min_dps.0
             )
         );
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let load = async {
             let d = state.db.dialect;
             let mut filters = Vec::new();
@@ -238,7 +237,7 @@ impl RunsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, key, load)
+            .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 

@@ -14,7 +14,6 @@ use super::{
     CombatRun,
     dto::{BuildSnapshot, CombatRunResponse},
     queries::{self, latest_per_character, num, rows, scope, text, time},
-    read_cache,
 };
 use crate::{
     auth::Auth,
@@ -196,7 +195,6 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<StatsSummary>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let load = async {
             let db = &state.db;
             let (w, args) = scope(db, auth.principal().user_id, None, None, "");
@@ -233,7 +231,12 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, "stats".into(), load)
+            .answer(
+                auth.principal(),
+                cache_control.as_deref(),
+                "stats".into(),
+                load,
+            )
             .await
     }
 
@@ -294,11 +297,15 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<Character>>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let load = characters(&state, auth.principal().user_id, None);
         state
             .player_reads
-            .answer(auth.principal(), fresh, "characters".into(), load)
+            .answer(
+                auth.principal(),
+                cache_control.as_deref(),
+                "characters".into(),
+                load,
+            )
             .await
     }
 
@@ -320,7 +327,6 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Character>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let key = format!("character {:?}", character_name.0);
         let load = async {
             characters(&state, auth.principal().user_id, Some(&character_name.0))
@@ -331,7 +337,7 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, key, load)
+            .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 
@@ -354,7 +360,6 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<DpsPoint>>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let key = format!("dps_trend {:?}", (&time_range.0, &character_name.0));
         let load = async {
             let db = &state.db;
@@ -377,7 +382,7 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, key, load)
+            .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 
@@ -405,7 +410,6 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<PercentilePoint>>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let key = format!("percentile_trend {:?}", (&time_range.0, &character_name.0));
         let load = async {
             let db = &state.db;
@@ -446,7 +450,7 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, key, load)
+            .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 
@@ -469,7 +473,6 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<BuffStat>>, ApiError> {
-        let fresh = read_cache::wants_fresh(cache_control.as_deref());
         let key = format!("buff_analysis {:?}", (&time_range.0, &character_name.0));
         let load = async {
             let db = &state.db;
@@ -519,7 +522,7 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), fresh, key, load)
+            .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 }

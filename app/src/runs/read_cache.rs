@@ -38,7 +38,7 @@ use crate::{
         bus::{self, Event},
     },
     error::ApiError,
-    features::cache::CacheStats,
+    features::cache::{CacheStats, Counted},
     http::json::JsonBytes,
 };
 
@@ -50,17 +50,15 @@ const CAPACITY: u64 = 100_000;
 /// The per-player answer cache (see the module docs).
 pub struct PlayerReads {
     generations: Cache<Uuid, u64>,
-    answers: Cache<(u64, String), Bytes>,
+    answers: Counted<(u64, String), Bytes>,
     next: AtomicU64,
-    hits: AtomicU64,
-    misses: AtomicU64,
     cluster: Option<Arc<Cluster>>,
 }
 
 impl std::fmt::Debug for PlayerReads {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PlayerReads")
-            .field("answers", &self.answers.entry_count())
+            .field("answers", &self.answers.stats().entries)
             .finish_non_exhaustive()
     }
 }
@@ -69,13 +67,8 @@ impl Default for PlayerReads {
     fn default() -> Self {
         Self {
             generations: Cache::builder().max_capacity(CAPACITY).build(),
-            answers: Cache::builder()
-                .max_capacity(CAPACITY)
-                .time_to_live(TTL)
-                .build(),
+            answers: Counted::sized("player_reads", CAPACITY, TTL),
             next: AtomicU64::new(1),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
             cluster: None,
         }
     }
@@ -96,15 +89,15 @@ impl PlayerReads {
     }
 
     /// The answer to `request` (the endpoint and its normalised parameters) for `caller`: from
-    /// the cache, or `load`'s (stored on success; errors are not cached). `fresh` (the request
-    /// said `Cache-Control: no-cache`) and administrators always load.
+    /// the cache, or `load`'s (stored on success; errors are not cached). A request whose
+    /// `cache_control` asks for a fresh answer ([`wants_fresh`]) and administrators always load.
     ///
     /// # Errors
     /// `load`'s error.
     pub async fn answer<T, F>(
         &self,
         caller: &Principal,
-        fresh: bool,
+        cache_control: Option<&str>,
         request: String,
         load: F,
     ) -> Result<JsonBytes<T>, ApiError>
@@ -112,22 +105,16 @@ impl PlayerReads {
         T: ToJSON,
         F: Future<Output = Result<T, ApiError>>,
     {
-        if fresh || caller.is_admin() {
+        if wants_fresh(cache_control) || caller.is_admin() {
             return load.await.map(|v| JsonBytes::new(&v));
         }
         let key = (self.generation(caller.user_id).await, request);
-        if let Some(bytes) = self.answers.get(&key).await {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(JsonBytes::from_bytes(bytes));
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
         self.answers
-            .try_get_with(key, async {
+            .get_or_load(key, async {
                 load.await.map(|v| JsonBytes::new(&v).bytes())
             })
             .await
             .map(JsonBytes::from_bytes)
-            .map_err(|e: Arc<ApiError>| e.copy())
     }
 
     /// `player`'s runs changed (call after the write committed): drops their answers here and,
@@ -154,12 +141,7 @@ impl PlayerReads {
 
     /// Hits, misses and entries (`/metrics`, cache `player_reads`).
     pub fn stats(&self) -> CacheStats {
-        CacheStats {
-            name: "player_reads",
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            entries: self.answers.entry_count(),
-        }
+        self.answers.stats()
     }
 }
 
