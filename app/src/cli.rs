@@ -52,6 +52,13 @@ pub enum Command {
         #[command(subcommand)]
         what: SeedWhat,
     },
+    /// Import runs: `ebo import saved-variables PATH --user LOGIN` reads the game addon's
+    /// SavedVariables file.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Account administration (the first administrator is created here).
     User {
         /// What to do.
@@ -143,6 +150,25 @@ pub enum UserAction {
     },
 }
 
+/// `ebo import` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// Import the runs of a SavedVariables file (`SavedVariables/ESOBuildOptimizer.lua`) for an
+    /// account, as `POST /api/v1/runs/import` does: each run once per account and addon
+    /// run_id, malformed runs reported and skipped. Exit 0 when the file was read (even if
+    /// some runs were rejected), 1 when it cannot be read or parsed or the account is unknown.
+    SavedVariables {
+        /// The SavedVariables file.
+        path: PathBuf,
+        /// Email or username of the account the runs belong to.
+        #[arg(long)]
+        user: String,
+        /// Report what would be imported without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 /// `ebo config` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum ConfigAction {
@@ -187,6 +213,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         } => config_check(&settings),
         Command::Health { url, timeout } => health(&settings, url, timeout).await,
         Command::User { action } => user_cmd(settings, action).await,
+        Command::Import {
+            what:
+                ImportWhat::SavedVariables {
+                    path,
+                    user,
+                    dry_run,
+                },
+        } => crate::runs::import_cli::saved_variables(settings, &path, &user, dry_run).await,
         Command::Seed {
             what: SeedWhat::Features { from, dry_run },
         } => seed_features(settings, &from, dry_run).await,
@@ -462,7 +496,7 @@ async fn seed_features(settings: Settings, dir: &std::path::Path, dry_run: bool)
 }
 
 /// Connects (with the start-up retries) and applies pending migrations; prints why not.
-async fn migrated_db(settings: &Settings) -> Option<Db> {
+pub(crate) async fn migrated_db(settings: &Settings) -> Option<Db> {
     let db = match Db::connect_with_retry(&settings.database).await {
         Ok(db) => db,
         Err(e) => {

@@ -99,6 +99,9 @@ pub struct Settings {
     pub redis: RedisSettings,
 }
 
+/// Smallest allowed `server.upload_body_limit_bytes`: 16 MiB, the documented SavedVariables size.
+pub const MIN_UPLOAD_BODY_LIMIT: usize = 16 * 1024 * 1024;
+
 /// `[server]`: listener and HTTP behaviour.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -113,6 +116,9 @@ pub struct ServerSettings {
     pub shutdown_timeout_secs: u64,
     /// Largest accepted request body in bytes (larger → 413).
     pub request_body_limit_bytes: usize,
+    /// Largest accepted body of a file upload (`POST /runs/import`, a SavedVariables file), in
+    /// bytes, instead of `request_body_limit_bytes`; at least 16 MiB (default 32 MiB).
+    pub upload_body_limit_bytes: usize,
     /// Responses at least this many bytes are compressed (gzip or br) when the client accepts it.
     pub compression_min_bytes: usize,
     /// Peers (IP addresses or CIDR blocks, e.g. `10.0.0.0/8`) whose `X-Forwarded-For` header is
@@ -351,6 +357,7 @@ impl Default for ServerSettings {
             api_prefix: "/api/v1".into(),
             shutdown_timeout_secs: 30,
             request_body_limit_bytes: 1024 * 1024,
+            upload_body_limit_bytes: 32 * 1024 * 1024,
             compression_min_bytes: 1024,
             trusted_proxies: Vec::new(),
             allowed_hosts: Vec::new(),
@@ -502,6 +509,11 @@ impl Settings {
         }
         if s.request_body_limit_bytes == 0 {
             out.push("server.request_body_limit_bytes must be greater than 0".into());
+        }
+        if s.upload_body_limit_bytes < MIN_UPLOAD_BODY_LIMIT {
+            out.push(format!(
+                "server.upload_body_limit_bytes must be at least {MIN_UPLOAD_BODY_LIMIT} (16 MiB: real SavedVariables files grow to megabytes)"
+            ));
         }
         for h in &s.allowed_hosts {
             let name = h.strip_prefix("*.").unwrap_or(h);

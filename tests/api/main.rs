@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod addon;
 mod allowed_hosts;
 mod auth;
 mod builds;

@@ -173,9 +173,30 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
             "{dialect}: 0010 adds the column the model generates"
         );
         let generated = generated.replacen(&format!(",\n    {analysed_at}\n);"), "\n);", 1);
+        // 0011 added the addon columns (source, addon_run_id, addon_original).
+        let json = if dialect == "postgres" {
+            "JSONB"
+        } else {
+            "TEXT"
+        };
+        let addon_columns = [
+            "source TEXT NOT NULL".to_owned(),
+            "addon_run_id TEXT".to_owned(),
+            format!("addon_original {json}"),
+        ];
+        let addon =
+            std::fs::read_to_string(repo.join(dialect).join("0011_addon_runs.sql")).unwrap();
+        let mut generated = generated;
+        for column in &addon_columns {
+            assert!(
+                addon.contains(&format!("ALTER TABLE combat_runs ADD COLUMN {column}")),
+                "{dialect}: 0011 adds {column}, as the model generates it"
+            );
+            generated = generated.replacen(&format!(",\n    {column}"), "", 1);
+        }
         assert!(
             generated.contains(runs_ddl),
-            "{dialect}: 0005 starts with the generated combat_runs DDL (0010 aside)"
+            "{dialect}: 0005 starts with the generated combat_runs DDL (0010 and 0011 aside)"
         );
         let sync = std::fs::read_to_string(repo.join(dialect).join("0006_sync_items.sql")).unwrap();
         let sync_ddl = &sync[..sync.find("-- Added by hand").unwrap()];

@@ -44,20 +44,24 @@ pub struct SimilarityKey<'a> {
     pub difficulty: &'a str,
     /// Champion points, 0–3600.
     pub cp_level: i32,
-    /// Group size, 1–24.
-    pub group_size: i32,
+    /// Group size, 1–24; `None` when unknown (the game addon cannot tell).
+    pub group_size: Option<i32>,
 }
 
 /// §3's rule for the similar-run pool: same content name and difficulty, champion points
-/// within ±200 and group size within ±1 (both bounds inclusive). Symmetric. The rest of the
+/// within ±200 and group size within ±1 (both bounds inclusive), where an unknown group size
+/// matches any. A run of unknown difficulty (`"unknown"`) is thus similar only to runs whose
+/// difficulty is also unknown. Symmetric. The rest of the
 /// selection is the caller's query: it excludes the run itself and keeps at most the
 /// [`MAX_SIMILAR_RUNS`] most recent.
 pub fn is_similar(run: &SimilarityKey<'_>, other: &SimilarityKey<'_>) -> bool {
     run.content_name == other.content_name
         && run.difficulty == other.difficulty
         && (i64::from(run.cp_level) - i64::from(other.cp_level)).abs() <= SIMILAR_CP_WINDOW
-        && (i64::from(run.group_size) - i64::from(other.group_size)).abs()
-            <= SIMILAR_GROUP_SIZE_WINDOW
+        && match (run.group_size, other.group_size) {
+            (Some(a), Some(b)) => (i64::from(a) - i64::from(b)).abs() <= SIMILAR_GROUP_SIZE_WINDOW,
+            _ => true,
+        }
 }
 
 /// Quantile `q` (0–1) of ascending `sorted` values by linear interpolation between closest
@@ -309,7 +313,7 @@ mod tests {
             content_name: "Sunspire",
             difficulty: "veteran",
             cp_level: 1800,
-            group_size: 12,
+            group_size: Some(12),
         };
         let cases = [
             (base, true, "identical"),
@@ -339,7 +343,7 @@ mod tests {
             ),
             (
                 SimilarityKey {
-                    group_size: 11,
+                    group_size: Some(11),
                     ..base
                 },
                 true,
@@ -347,7 +351,7 @@ mod tests {
             ),
             (
                 SimilarityKey {
-                    group_size: 14,
+                    group_size: Some(14),
                     ..base
                 },
                 false,
@@ -368,6 +372,23 @@ mod tests {
                 },
                 false,
                 "other difficulty",
+            ),
+            (
+                SimilarityKey {
+                    group_size: None,
+                    ..base
+                },
+                true,
+                "unknown group size matches any",
+            ),
+            (
+                SimilarityKey {
+                    difficulty: "unknown",
+                    group_size: None,
+                    ..base
+                },
+                false,
+                "unknown difficulty only matches unknown",
             ),
         ];
         for (other, expected, case) in cases {

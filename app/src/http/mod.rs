@@ -197,6 +197,8 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     route
         .with(body_limit::BodyLimit {
             max_bytes: settings.server.request_body_limit_bytes,
+            upload_paths: vec![format!("{}/runs/import", settings.server.api_prefix)],
+            upload_max_bytes: settings.server.upload_body_limit_bytes,
         })
         // Errors become uniform responses here, so CORS and compression apply to them too.
         .catch_all_error(|e| async move { problem::error_response(e) })

@@ -64,6 +64,31 @@ pub async fn insert_with<M: Model>(
     Ok(())
 }
 
+/// `INSERT` of every column of `row` unless a row with the same values in `unique` (the
+/// columns of a unique index) exists: `true` when it was inserted, `false` when such a row was
+/// already there. The database decides (`ON CONFLICT … DO NOTHING`, on both dialects), so
+/// concurrent inserts of one row store it once and none of them fails.
+///
+/// # Errors
+/// Database errors other than that conflict.
+pub async fn insert_unless_exists_with<M: Model>(
+    exec: &dyn Executor,
+    dialect: Dialect,
+    row: &M,
+    unique: &[&str],
+) -> Result<bool, AppError> {
+    let meta = M::META;
+    let marks = vec!["?"; meta.columns.len()].join(", ");
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({marks}) ON CONFLICT ({}) DO NOTHING",
+        meta.table,
+        meta.column_list(),
+        unique.join(", ")
+    );
+    let done = exec.exec(&sql, row.to_values(dialect)).await?;
+    Ok(done.rows_affected > 0)
+}
+
 /// The row with primary key `id` read through `exec` (a transaction), unscoped.
 ///
 /// # Errors

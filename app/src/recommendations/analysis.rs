@@ -29,7 +29,7 @@ use crate::{
         crud,
         policy::Scope,
     },
-    runs::{CombatRun, dto},
+    runs::{CombatRun, UNKNOWN_GROUP_SIZE, dto},
     state::AppState,
 };
 
@@ -192,21 +192,33 @@ impl SimilarPools {
 async fn read_pool(db: &Db, run: &CombatRun) -> Result<Vec<(Uuid, ContributionScores)>, AppError> {
     let d = db.dialect;
     let cp = i64::from(run.cp_level);
-    let group = i64::from(run.group_size);
-    let sql = format!(
-        "SELECT run_id, contribution_scores FROM combat_runs WHERE content_name = ? \
-         AND difficulty = ? AND cp_level BETWEEN ? AND ? AND group_size BETWEEN ? AND ? \
-         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {}",
-        MAX_SIMILAR_RUNS + 1
-    );
-    let args = vec![
+    let mut args = vec![
         text(&run.content_name),
         crate::model::column::enum_to_value(&run.difficulty, d),
         Value::I64(cp - engine::constants::SIMILAR_CP_WINDOW),
         Value::I64(cp + engine::constants::SIMILAR_CP_WINDOW),
-        Value::I64(group - engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
-        Value::I64(group + engine::constants::SIMILAR_GROUP_SIZE_WINDOW),
     ];
+    // §3: an unknown group size (stored as 0) matches any group size, on either side.
+    let group_filter = match run.group() {
+        Some(group) => {
+            let group = i64::from(group);
+            args.push(Value::I64(i64::from(UNKNOWN_GROUP_SIZE)));
+            args.push(Value::I64(
+                group - engine::constants::SIMILAR_GROUP_SIZE_WINDOW,
+            ));
+            args.push(Value::I64(
+                group + engine::constants::SIMILAR_GROUP_SIZE_WINDOW,
+            ));
+            "AND (group_size = ? OR group_size BETWEEN ? AND ?) "
+        }
+        None => "",
+    };
+    let sql = format!(
+        "SELECT run_id, contribution_scores FROM combat_runs WHERE content_name = ? \
+         AND difficulty = ? AND cp_level BETWEEN ? AND ? {group_filter}\
+         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {}",
+        MAX_SIMILAR_RUNS + 1
+    );
     Ok(crate::runs::queries::rows(db, &sql, args)
         .await?
         .iter()

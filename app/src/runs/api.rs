@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    ApiResponse, Multipart, OpenApi,
     param::{Header, Path, Query},
     payload::Json,
+    types::multipart::Upload,
 };
 use uuid::Uuid;
 
@@ -14,13 +15,14 @@ use super::{
     CombatRun, CombatRunSummary,
     dto::{
         CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
-        RunPage,
+        RunPage, RunSource,
     },
-    scores_of,
+    import::{self, ImportReport},
+    saved_variables, scores_of,
 };
 use crate::{
     auth::Auth,
-    error::ApiError,
+    error::{ApiError, FieldError},
     http::{
         ApiTags,
         json::{JsonBody, JsonBytes},
@@ -51,6 +53,7 @@ pub enum RunDeleted {
 
 impl From<CombatRun> for CombatRunResponse {
     fn from(r: CombatRun) -> Self {
+        let group_size = r.group();
         Self {
             run_id: r.run_id,
             player_id: r.player_id,
@@ -63,10 +66,13 @@ impl From<CombatRun> for CombatRunResponse {
             },
             duration_sec: r.duration_sec,
             success: r.success,
-            group_size: r.group_size,
+            group_size,
             build_snapshot: r.build_snapshot,
             metrics: r.metrics,
             contribution_scores: r.contribution_scores,
+            source: r.source,
+            addon_run_id: r.addon_run_id,
+            addon_original: r.addon_original,
         }
     }
 }
@@ -85,6 +91,24 @@ impl From<CombatRunSummary> for CombatRunListItem {
             dps: r.dps,
         }
     }
+}
+
+/// `POST /runs/import`: a SavedVariables file as multipart field `file`.
+#[derive(Debug, Multipart)]
+pub struct SavedVariablesUpload {
+    /// `SavedVariables/ESOBuildOptimizer.lua` as the game wrote it: a Lua chunk assigning one
+    /// table to `ESOBuildOptimizerSV`. Up to `server.upload_body_limit_bytes` (32 MiB by
+    /// default, at least 16 MiB). Read as data, never executed.
+    pub file: Upload,
+}
+
+/// Reads the runs of an uploaded SavedVariables file off the async workers.
+async fn read_upload(bytes: Vec<u8>) -> Result<Vec<serde_json::Value>, ApiError> {
+    let invalid = |message: String| ApiError::validation(vec![FieldError::new("file", message)]);
+    tokio::task::spawn_blocking(move || saved_variables::runs(&bytes))
+        .await
+        .map_err(|e| ApiError::from(crate::error::AppError::Internal(anyhow::anyhow!(e))))?
+        .map_err(|e| invalid(e.to_string()))
 }
 
 /// The row a create body makes for `player`.
@@ -106,6 +130,9 @@ pub fn new_run(body: CombatRunCreate, player: Uuid) -> CombatRun {
         metrics: body.metrics,
         contribution_scores: Some(scores),
         timestamp: column::truncate_to_millis(Utc::now()),
+        source: RunSource::Api,
+        addon_run_id: None,
+        addon_original: None,
         analysed_at: None,
     }
 }
@@ -131,6 +158,39 @@ impl RunsApi {
         state.player_reads.changed(row.player_id).await;
         let location = format!("{}/runs/{}", state.settings.server.api_prefix, row.run_id);
         Ok(RunCreated::Created(Json(row.into()), location))
+    }
+
+    /// Import a SavedVariables file
+    ///
+    /// Uploads the game addon's `SavedVariables/ESOBuildOptimizer.lua` (multipart field
+    /// `file`) and stores its runs (`runs` and `pendingSync.runs`): each run once per player and
+    /// addon `run_id`, whichever way it arrived before (sync, an earlier upload, the CLI), so a
+    /// repeated upload stores nothing new and reports `duplicates`. Each run is mapped from the
+    /// addon's shape (character from `build_snapshot.character`, game or lore race names,
+    /// difficulty and group size kept unknown, localized timestamps read as UTC) and stored
+    /// whole or not at all; a malformed run is listed in `rejected` with its field and the
+    /// others are still imported. The file is parsed as Lua data and never executed. A file
+    /// that is not such a SavedVariables file (a Lua syntax error, no `ESOBuildOptimizerSV`
+    /// table, code where data belongs, tables nested over 32 levels, not text) answers 422
+    /// naming `file`, and nothing is stored; a file over the upload limit answers 413.
+    #[oai(path = "/runs/import", method = "post")]
+    async fn import_runs(
+        &self,
+        state: Data<&AppState>,
+        auth: Auth,
+        upload: SavedVariablesUpload,
+    ) -> Result<Json<ImportReport>, ApiError> {
+        let bytes = upload
+            .file
+            .into_vec()
+            .await
+            .map_err(|e| ApiError::validation(vec![FieldError::new("file", e.to_string())]))?;
+        let runs = read_upload(bytes).await?;
+        let player = auth.principal().user_id;
+        let report = import::import(&state.db, player, &runs, false, |_| {}).await;
+        // Also after a failure midway: the runs before it are stored.
+        state.player_reads.changed(player).await;
+        Ok(Json(report?))
     }
 
     /// List your combat runs

@@ -1,5 +1,7 @@
 //! Combat run request and response bodies (API contract, "Combat runs").
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object};
 use serde::{Deserialize, Serialize};
@@ -35,6 +37,21 @@ pub enum Difficulty {
     Veteran,
     /// Veteran hard mode.
     Hardmode,
+    /// Not known: the game addon cannot detect difficulty. Such a run is compared only with
+    /// runs whose difficulty is also unknown (RECOMMENDATIONS.md §3).
+    Unknown,
+}
+
+/// Where a stored run came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
+#[serde(rename_all = "lowercase")]
+#[oai(rename_all = "lowercase")]
+pub enum RunSource {
+    /// A `CombatRunCreate` body (`POST /runs`, or a sync batch item in that shape).
+    Api,
+    /// A run recorded by the game addon, in its own shape (a sync batch item, a
+    /// SavedVariables upload or `ebo import saved-variables`); the original is kept.
+    Addon,
 }
 
 /// What was fought.
@@ -68,10 +85,14 @@ pub struct BuildSnapshot {
     /// Gear set names, at most 10.
     #[oai(validator(max_items = 10))]
     pub sets: Vec<String>,
-    /// Front-bar skills, at most 6.
+    /// Pieces worn per set name, when known (the game addon records them).
+    #[oai(skip_serializing_if_is_none)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub set_pieces: Option<BTreeMap<String, u32>>,
+    /// Front-bar skills, at most 6, in action-bar order (slots 3–8, the ultimate last).
     #[oai(validator(max_items = 6))]
     pub skills_front: Vec<String>,
-    /// Back-bar skills, at most 6.
+    /// Back-bar skills, at most 6, in action-bar order (slots 3–8, the ultimate last).
     #[oai(validator(max_items = 6))]
     pub skills_back: Vec<String>,
     /// Champion points slotted.
@@ -244,7 +265,8 @@ pub struct CombatRunResponse {
     pub run_id: Uuid,
     /// The player's account id.
     pub player_id: Uuid,
-    /// When it was submitted (UTC).
+    /// When it was fought (UTC): the time of submission for `POST /runs`, the addon's own
+    /// time for addon runs (see `source`).
     pub timestamp: DateTime<Utc>,
     /// Character name.
     pub character_name: String,
@@ -254,14 +276,24 @@ pub struct CombatRunResponse {
     pub duration_sec: f64,
     /// Whether it was cleared.
     pub success: bool,
-    /// Group size.
-    pub group_size: i32,
+    /// Group size, 1–24; `null` when unknown (runs recorded by the game addon).
+    pub group_size: Option<i32>,
     /// The build used.
     pub build_snapshot: BuildSnapshot,
     /// What happened.
     pub metrics: CombatMetrics,
     /// Contribution scores.
     pub contribution_scores: Option<ContributionScores>,
+    /// Where the run came from.
+    pub source: RunSource,
+    /// The game addon's id of the run (`<AccountName>_<unix seconds>_<4 digits>`); only for
+    /// `source: addon`. One addon run is stored once per player.
+    #[oai(skip_serializing_if_is_none)]
+    pub addon_run_id: Option<String>,
+    /// The addon run exactly as it arrived (its keys and values, as JSON); only for
+    /// `source: addon`, so nothing the addon recorded is lost.
+    #[oai(skip_serializing_if_is_none)]
+    pub addon_original: Option<serde_json::Value>,
 }
 
 /// One row of `GET /runs`.

@@ -1,19 +1,25 @@
 //! Combat runs: a player's submitted encounters, owner-scoped. Submitting computes the
 //! contribution scores (`engine`).
 
+pub mod addon;
 pub mod api;
 pub mod demo;
 pub mod distribution;
 pub mod dto;
+pub mod import;
+pub mod import_cli;
 pub mod insights;
 pub mod queries;
 pub mod read_cache;
+pub mod saved_variables;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
 use uuid::Uuid;
 
-use self::dto::{BuildSnapshot, CombatMetrics, ContentType, ContributionScores, Difficulty};
+use self::dto::{
+    BuildSnapshot, CombatMetrics, ContentType, ContributionScores, Difficulty, RunSource,
+};
 
 /// A stored combat run: query columns denormalised, the build and metrics as JSON.
 #[derive(Debug, Clone, Model)]
@@ -49,7 +55,7 @@ pub struct CombatRun {
     /// Cleared or not.
     #[model(filter = "eq")]
     pub success: bool,
-    /// Group size.
+    /// Group size, 1–24; 0: unknown (the game addon cannot tell). See [`CombatRun::group`].
     pub group_size: i32,
     /// Champion points.
     pub cp_level: i32,
@@ -65,12 +71,31 @@ pub struct CombatRun {
     /// Scores computed at submission.
     #[model(json)]
     pub contribution_scores: Option<ContributionScores>,
-    /// When it was submitted (UTC).
+    /// When it was fought (UTC): the time of receipt for API runs, the addon's own time
+    /// for addon runs.
     #[model(created_at, filter = "range")]
     pub timestamp: DateTime<Utc>,
+    /// Where it came from.
+    #[model(enum)]
+    pub source: RunSource,
+    /// The game addon's run id; unique per player (migration 0011). `None` for API runs.
+    pub addon_run_id: Option<String>,
+    /// The addon run as it arrived. `None` for API runs.
+    #[model(json)]
+    pub addon_original: Option<serde_json::Value>,
     /// When its recommendations were last computed (UTC); `None`: never. Set in the
     /// transaction that stores them, even when there are none to store.
     pub analysed_at: Option<DateTime<Utc>>,
+}
+
+/// `group_size` of a run whose group size is unknown.
+pub const UNKNOWN_GROUP_SIZE: i32 = 0;
+
+impl CombatRun {
+    /// The group size, `None` when unknown.
+    pub fn group(&self) -> Option<i32> {
+        (self.group_size != UNKNOWN_GROUP_SIZE).then_some(self.group_size)
+    }
 }
 
 /// The light columns of `combat_runs` that a run list shows: listing through this projection

@@ -18,7 +18,7 @@ use crate::{
         json::{JsonBody, validate},
     },
     model::{ColumnType, Model, column::truncate_to_millis, crud},
-    runs::{CombatRun, api::new_run, dto::CombatRunCreate, scores_of},
+    runs::{CombatRun, addon, api::new_run, dto::CombatRunCreate, import, scores_of},
     state::AppState,
 };
 
@@ -27,7 +27,13 @@ use crate::{
 pub struct SyncItemIn {
     /// The client's id for the item.
     pub id: Uuid,
-    /// The item (`CombatRunCreate`, or a build snapshot with `character_name`).
+    /// The item. Combat runs: a `CombatRunCreate`, or a run exactly as the game addon recorded
+    /// it (recognised by its string `run_id` and the absence of `character_name`; shape in the
+    /// addon's documentation: `run_id`, `timestamp`, `duration_sec`, `success`,
+    /// `content{type,name,difficulty}`, `build_snapshot{character{name,class,race,cp_level},
+    /// sets, skills{front,back}, champion_points}`, `metrics{…, buff_uptime{name: 0–1}}`).
+    /// An addon run is stored once per player and addon `run_id`, whichever channel brought it
+    /// first. Build snapshots: a build snapshot with `character_name`.
     pub data: serde_json::Value,
     /// The client's checksum of `data`.
     #[oai(validator(min_length = 1, max_length = 128))]
@@ -58,6 +64,10 @@ pub struct SyncResult {
     /// The stored build (build snapshots).
     #[oai(skip_serializing_if_is_none)]
     pub build_id: Option<Uuid>,
+    /// `true` when nothing new was stored because the item was already stored: the same `id`
+    /// and checksum earlier, or an addon run already stored through another channel (an
+    /// upload, the CLI, another item); `run_id` is then the stored run.
+    pub duplicate: bool,
 }
 
 /// Outcomes, one per item, in order.
@@ -211,6 +221,7 @@ fn known(item: &SyncItem, client: &SyncItemIn, kind: Kind) -> SyncResult {
         error: (!same).then(|| "conflict".to_owned()),
         run_id: (same && kind == Kind::Run).then_some(item.stored_id),
         build_id: (same && kind == Kind::Build).then_some(item.stored_id),
+        duplicate: same,
     }
 }
 
@@ -227,33 +238,51 @@ async fn sync_one(
         error: Some(e),
         run_id: None,
         build_id: None,
+        duplicate: false,
     };
     if let Some(existing) = find_item(db, user, Some(kind), item.id).await? {
         return Ok(known(&existing, item, kind));
     }
-    let stored_id = Uuid::new_v4();
     let now = truncate_to_millis(Utc::now());
-    let record = SyncItem {
+    let mut record = SyncItem {
         id: Uuid::new_v4(),
         user_id: user,
         item_type: kind.name().into(),
         client_id: item.id,
         checksum: item.checksum.clone(),
-        stored_id,
+        stored_id: Uuid::new_v4(),
         created_at: now,
         updated_at: now,
     };
     let tx = db.rb.acquire_begin().await?;
     let written = async {
-        crud::insert_with(&tx, db.dialect, &record).await?;
+        let mut duplicate = false;
         match kind {
+            Kind::Run if addon::is_addon_run(&item.data) => {
+                let run = match addon::map(&item.data, user, now) {
+                    Ok(run) => run,
+                    Err(r) => {
+                        return Ok::<_, AppError>(Err(format!(
+                            "invalid: {}: {} (addon run {})",
+                            r.field,
+                            r.reason,
+                            r.run_id.as_deref().unwrap_or("without a run_id")
+                        )));
+                    }
+                };
+                let stored = import::store(&tx, db.dialect, &run).await?;
+                duplicate = matches!(stored, import::Stored::Duplicate(_));
+                record.stored_id = stored.run_id();
+                crud::insert_with(&tx, db.dialect, &record).await?;
+            }
             Kind::Run => {
                 let body: CombatRunCreate = match parse(&item.data) {
                     Ok(b) => b,
-                    Err(e) => return Ok::<_, AppError>(Err(e)),
+                    Err(e) => return Ok(Err(e)),
                 };
+                crud::insert_with(&tx, db.dialect, &record).await?;
                 let mut run = new_run(body, user);
-                run.run_id = stored_id;
+                run.run_id = record.stored_id;
                 crud::insert_with(&tx, db.dialect, &run).await?;
             }
             Kind::Build => {
@@ -261,14 +290,17 @@ async fn sync_one(
                     Ok(b) => b,
                     Err(e) => return Ok(Err(e)),
                 };
-                crud::insert_with(&tx, db.dialect, &build_from(body, user, stored_id)).await?;
+                crud::insert_with(&tx, db.dialect, &record).await?;
+                crud::insert_with(&tx, db.dialect, &build_from(body, user, record.stored_id))
+                    .await?;
             }
         }
-        Ok(Ok(()))
+        Ok(Ok(duplicate))
     }
     .await;
+    let stored_id = record.stored_id;
     match written {
-        Ok(Ok(())) => {
+        Ok(Ok(duplicate)) => {
             tx.commit().await?;
             Ok(SyncResult {
                 id: item.id,
@@ -276,6 +308,7 @@ async fn sync_one(
                 error: None,
                 run_id: (kind == Kind::Run).then_some(stored_id),
                 build_id: (kind == Kind::Build).then_some(stored_id),
+                duplicate,
             })
         }
         Ok(Err(invalid)) => {
