@@ -299,7 +299,7 @@ async fn demo_data_is_deterministic_and_realistic() {
             .await
             .unwrap();
         let rows: Vec<Value> = db
-            .fetch_all("SELECT character_name AS c, content_name AS n, dps AS d FROM combat_runs ORDER BY run_id", vec![])
+            .fetch_all("SELECT run_id AS id, character_name AS c, content_name AS n, dps AS d, source AS s, difficulty AS f FROM combat_runs ORDER BY run_id", vec![])
             .await
             .unwrap();
         rows
@@ -323,6 +323,18 @@ async fn demo_data_is_deterministic_and_realistic() {
     }
     assert_eq!(prints[0].len(), 40);
     assert_eq!(prints[0], prints[1], "same seed, same data");
+    assert!(
+        prints[0]
+            .iter()
+            .all(|r| r["id"].as_str().unwrap().as_bytes()[14] == b'4'),
+        "run ids are UUID v4"
+    );
+    let addon: Vec<&Value> = prints[0].iter().filter(|r| r["s"] == "addon").collect();
+    assert!(!addon.is_empty(), "some demo runs are in the addon's shape");
+    assert!(
+        addon.iter().all(|r| r["f"] == "unknown"),
+        "addon runs have unknown difficulty"
+    );
     assert_ne!(prints[0], prints[2], "another seed, other data");
 
     // A demo account logs in and sees its runs, with real content names and sample skills.

@@ -3,7 +3,11 @@
 //! [`DEMO_PASSWORD`] (one bcrypt hash, computed once). Runs use real trial, dungeon and arena
 //! names, the seven classes, and sets and skills from the feature database (the built-in
 //! sample or the imported data), with DPS and HPS drawn per role. The same seed gives the same
-//! data (ChaCha8, portable across platforms).
+//! data (ChaCha8, portable across platforms). Run ids are UUID v4 (the contract's ids) drawn
+//! from the same generator. About one run in [`ADDON_SHARE`] is built in the game addon's own
+//! shape (game race names such as `Dark Elf`, difficulty and group size unknown, a localized
+//! timestamp) and stored through the same mapping as a real upload, so the dashboard and the
+//! engine show what real players will see.
 
 use chrono::{Duration, Utc};
 use rand::{Rng, SeedableRng, seq::IndexedRandom};
@@ -72,6 +76,102 @@ const DEBUFFS: &[&str] = &[
     "Major Vulnerability",
     "Minor Brittle",
 ];
+
+/// One run in this many is recorded as by the game addon.
+pub const ADDON_SHARE: u32 = 6;
+
+/// The game client's display name of a race (`../shared/data/addon/README.md`), as the addon
+/// records it.
+fn game_race_name(race: Race) -> &'static str {
+    match race {
+        Race::Altmer => "High Elf",
+        Race::Bosmer => "Wood Elf",
+        Race::Dunmer => "Dark Elf",
+        other => other.canonical(),
+    }
+}
+
+/// A UUID v4 from `rng`.
+fn uuid_v4(rng: &mut ChaCha8Rng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+/// `run` as the game addon would have recorded it: the addon's JSON shape, mapped back
+/// through [`super::addon::map`] exactly as an upload is. `serial` keeps addon run ids unique.
+fn as_addon_run(rng: &mut ChaCha8Rng, run: CombatRun, serial: usize) -> CombatRun {
+    let b = &run.build_snapshot;
+    let m = &run.metrics;
+    let slots = |skills: &[String]| -> serde_json::Map<String, serde_json::Value> {
+        skills
+            .iter()
+            .zip(3u32..=8)
+            .map(|(name, slot)| {
+                (
+                    slot.to_string(),
+                    serde_json::json!({"name": name, "is_ultimate": slot == 8}),
+                )
+            })
+            .collect()
+    };
+    let uptimes = |u: &[Uptime]| -> serde_json::Map<String, serde_json::Value> {
+        u.iter()
+            .map(|u| (u.name.clone(), serde_json::json!(u.uptime)))
+            .collect()
+    };
+    // An English client writes MM/DD/YYYY, a German one DD.MM.YYYY.
+    let local = if rng.random_bool(0.5) {
+        run.timestamp.format("%m/%d/%YT%H:%M:%S")
+    } else {
+        run.timestamp.format("%d.%m.%YT%H:%M:%S")
+    };
+    let original = serde_json::json!({
+        "run_id": format!("Demo{}_{}_{:04}", serial, run.timestamp.timestamp(), serial % 10_000),
+        "timestamp": local.to_string(),
+        "duration_sec": run.duration_sec,
+        "success": run.success,
+        "content": {
+            "type": if run.content_type == ContentType::Arena { "overworld" } else { "dungeon" },
+            "name": run.content_name,
+            "difficulty": "unknown",
+        },
+        "build_snapshot": {
+            "character": {
+                "name": run.character_name,
+                "class": b.player_class,
+                "race": game_race_name(b.race),
+                "level": 50,
+                "cp_level": b.cp_level,
+            },
+            "sets": b.sets.iter().map(|s| serde_json::json!({"name": s, "pieces": 5})).collect::<Vec<_>>(),
+            "skills": {"front": slots(&b.skills_front), "back": slots(&b.skills_back)},
+            "champion_points": {"warfare": [], "fitness": [], "craft": {}},
+        },
+        "metrics": {
+            "damage_done": m.damage_done,
+            "dps": m.dps,
+            "crit_rate": m.crit_rate,
+            "healing_done": m.healing_done,
+            "hps": m.hps,
+            "overhealing": m.overhealing,
+            "damage_taken": m.damage_taken,
+            "damage_blocked": m.damage_blocked,
+            "damage_shielded": m.damage_mitigated,
+            "deaths": m.deaths,
+            "interrupts": m.interrupts,
+            "synergies_used": m.synergies_used,
+            "buff_uptime": uptimes(&m.buff_uptime),
+            "debuff_uptime": uptimes(&m.debuff_uptime),
+        },
+    });
+    match super::addon::map(&original, run.player_id, run.timestamp) {
+        Ok(mut mapped) => {
+            mapped.run_id = run.run_id;
+            mapped
+        }
+        // Demo values are always in range; should one not be, the run stays an API run.
+        Err(_) => run,
+    }
+}
 
 /// What `seed` stored.
 #[derive(Debug, Clone, Copy, Default)]
@@ -220,13 +320,14 @@ fn run(
         race: *RACES.choose(rng).unwrap_or(&Race::Breton),
         cp_level: rng.random_range(800..=3600),
         sets: sets.build(rng),
+        set_pieces: None,
         skills_front: pick(rng, skills, 6),
         skills_back: pick(rng, skills, 5),
         champion_points: None,
     };
     let days_ago = rng.random_range(0..120);
     CombatRun {
-        run_id: Uuid::from_u128(rng.random()),
+        run_id: uuid_v4(rng),
         player_id: player,
         character_name: character.to_owned(),
         content_type,
@@ -257,6 +358,9 @@ fn run(
         timestamp: truncate_to_millis(
             Utc::now() - Duration::days(days_ago) - Duration::seconds(rng.random_range(0..86_400)),
         ),
+        source: super::dto::RunSource::Api,
+        addon_run_id: None,
+        addon_original: None,
         analysed_at: None,
     }
 }
@@ -289,7 +393,7 @@ pub async fn seed(
             None => {
                 let now = truncate_to_millis(Utc::now());
                 let user = User {
-                    id: Uuid::from_u128(rng.random()),
+                    id: uuid_v4(&mut rng),
                     email,
                     username: format!("demo{i:04}"),
                     password_hash: hash.clone(),
@@ -337,12 +441,15 @@ pub async fn seed(
     while stored < runs {
         let batch = (runs - stored).min(1_000);
         let tx = db.rb.acquire_begin().await?;
-        for _ in 0..batch {
+        for i in 0..batch {
             let p = rng.random_range(0..players.len());
             let class = CLASSES[p % CLASSES.len()];
             let character = format!("Demo {} {}", p + 1, ["Ash", "Ember", "Frost"][p % 3]);
             let skills = skills_by_class.get(&class).cloned().unwrap_or_default();
-            let r = run(&mut rng, players[p], &character, class, &sets, &skills);
+            let mut r = run(&mut rng, players[p], &character, class, &sets, &skills);
+            if rng.random_ratio(1, ADDON_SHARE) {
+                r = as_addon_run(&mut rng, r, stored + i);
+            }
             if let Err(e) = crud::insert_with(&tx, db.dialect, &r).await {
                 let _ = tx.rollback().await;
                 return Err(e);
