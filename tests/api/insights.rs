@@ -125,12 +125,18 @@ async fn stats_compare_characters_and_analytics() {
         })
         .collect();
     assert_eq!(pct.len(), 3, "A's runs only");
-    // Lucent Citadel veteran pool: A 80k, A 100k, B 120k. 80k beats none of the 2 others, 100k one of 2.
+    // Lucent Citadel veteran pool: A 80k, A 100k, B 120k. 80k beats none of the 2 others, 100k
+    // one of 2. Percent, 0–100, as the upstream answers (API_CONTRACT.md), never a 0–1 share.
     assert!(
-        pct.contains(&(80_000.0, 0.0)) && pct.contains(&(100_000.0, 0.5)),
+        pct.contains(&(80_000.0, 0.0)) && pct.contains(&(100_000.0, 50.0)),
         "{pct:?}"
     );
-    assert!(pct.contains(&(50_000.0, 0.5)), "alone in its pool: 0.5");
+    assert!(pct.contains(&(50_000.0, 50.0)), "alone in its pool: 50");
+    let (_, best) = get(&app, &b, "/analytics/percentile-trend?time_range=all").await;
+    assert_eq!(
+        best[0]["percentile"], 100.0,
+        "B's 120k beats both others: {best}"
+    );
 
     let (_, buffs) = get(&app, &a, "/analytics/buff-analysis").await;
     assert_eq!(buffs[0]["buff_name"], "Major Brutality");

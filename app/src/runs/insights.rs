@@ -116,8 +116,8 @@ pub struct DpsPoint {
 pub struct PercentilePoint {
     /// UTC date, `YYYY-MM-DD`.
     pub date: String,
-    /// Share of all players' runs of the same content and difficulty with lower DPS, 0–1
-    /// (0.5 when the run is alone).
+    /// Percent, 0–100 (rounded to 0.1), of all players' other runs of the same content and
+    /// difficulty with lower DPS (50 when the run is alone in its pool).
     pub percentile: f64,
     /// The run's DPS.
     pub dps: f64,
@@ -161,6 +161,11 @@ fn analytics_scope(
     let since = queries::since(time_range)
         .map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))?;
     Ok(scope(db, auth.principal().user_id, since, character, ""))
+}
+
+/// A share (0–1) as a percentage (0–100) rounded to 0.1, the upstream's scale.
+fn percent(share: f64) -> f64 {
+    (share * 1000.0).round() / 10.0
 }
 
 fn names(b: &BuildSnapshot) -> (Vec<String>, Vec<String>) {
@@ -388,10 +393,10 @@ impl InsightsApi {
 
     /// Percentile of each run among all players' runs of the same content and difficulty
     ///
-    /// The share (0–1) of the pool's other runs with lower DPS; 0.5 alone in its pool. Pools
-    /// are read from a per-instance distribution cache refreshed every 60 s, so a run
-    /// submitted by another player in the last minute may not count yet. One indexed
-    /// statement for your runs, plus one for pools not yet cached.
+    /// `percentile` is the percentage (0–100, rounded to 0.1) of the pool's other runs with
+    /// lower DPS; 50 alone in its pool. Pools are read from a per-instance distribution cache
+    /// refreshed every 60 s, so a run submitted by another player in the last minute may not
+    /// count yet. One indexed statement for your runs, plus one for pools not yet cached.
     #[oai(
         path = "/analytics/percentile-trend",
         method = "get",
@@ -437,11 +442,12 @@ impl InsightsApi {
                 .iter()
                 .map(|r| {
                     let dps = num(r, "dps");
+                    let share = pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps));
                     PercentilePoint {
                         date: time(r, "timestamp")
                             .map(|t| t.format("%Y-%m-%d").to_string())
                             .unwrap_or_default(),
-                        percentile: pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps)),
+                        percentile: percent(share),
                         dps,
                         content_name: text(r, "content_name").unwrap_or_default(),
                     }
