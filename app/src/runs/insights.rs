@@ -55,7 +55,8 @@ pub struct BuildDifferences {
     pub skills_added: Vec<String>,
     /// Skills in A, not in B.
     pub skills_removed: Vec<String>,
-    /// CP level of B minus A.
+    /// B's CP level minus A's: the change from A to B, like the rest of this object (the
+    /// opposite direction of the comparison's `dps_diff` and `duration_diff_sec`).
     pub cp_level_diff: i32,
 }
 
@@ -66,13 +67,15 @@ pub struct Comparison {
     pub run_a: CombatRunResponse,
     /// Run B.
     pub run_b: CombatRunResponse,
-    /// DPS of B minus A.
+    /// A's DPS minus B's (the upstream's direction): positive when A dealt more.
     pub dps_diff: f64,
-    /// `dps_diff` as a percentage of A's DPS (0 when A's is 0).
+    /// `dps_diff` as a percentage of B's DPS, rounded to 0.1 (0 when B's DPS is 0): how much
+    /// more (positive) or less (negative) A dealt than B.
     pub dps_diff_percent: f64,
-    /// Fight length of B minus A, seconds.
+    /// A's fight length minus B's, seconds (same direction as `dps_diff`): positive when A
+    /// took longer.
     pub duration_diff_sec: f64,
-    /// Build changes from A to B.
+    /// Build changes from A to B (what B added and removed relative to A).
     pub build_differences: BuildDifferences,
 }
 
@@ -247,7 +250,10 @@ impl InsightsApi {
 
     /// Compare two of your runs
     ///
-    /// 404 when either does not exist or is not yours.
+    /// Differences are A minus B, as the upstream answers: `dps_diff = dps(A) − dps(B)`,
+    /// `dps_diff_percent` relative to B's DPS, `duration_diff_sec = duration(A) − duration(B)`;
+    /// `build_differences` lists the changes from A to B. 404 when either run does not exist or
+    /// is not yours.
     #[oai(
         path = "/runs/compare/:run_id_a/:run_id_b",
         method = "get",
@@ -267,7 +273,7 @@ impl InsightsApi {
             .await?;
         let ((sets_a, skills_a), (sets_b, skills_b)) =
             (names(&a.build_snapshot), names(&b.build_snapshot));
-        let dps_diff = b.dps - a.dps;
+        let dps_diff = a.dps - b.dps;
         let differences = BuildDifferences {
             class_changed: a.build_snapshot.player_class != b.build_snapshot.player_class,
             sets_added: minus(&sets_b, &sets_a),
@@ -278,13 +284,13 @@ impl InsightsApi {
         };
         Ok(Json(Comparison {
             dps_diff,
-            dps_diff_percent: if a.dps > 0.0 {
-                // A tiny `a.dps` against a large `b.dps` overflows; JSON has no infinity.
-                queries::finite((dps_diff / a.dps * 1000.0).round() / 10.0)
+            dps_diff_percent: if b.dps > 0.0 {
+                // A tiny `b.dps` against a large `a.dps` overflows; JSON has no infinity.
+                queries::finite((dps_diff / b.dps * 1000.0).round() / 10.0)
             } else {
                 0.0
             },
-            duration_diff_sec: b.duration_sec - a.duration_sec,
+            duration_diff_sec: a.duration_sec - b.duration_sec,
             build_differences: differences,
             run_a: a.into(),
             run_b: b.into(),
