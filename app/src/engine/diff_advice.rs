@@ -2,7 +2,7 @@
 //! (≤ 3: swaps, then missing sets), skills (≤ 3 swaps) and the class/subclass switch (≤ 1).
 //! Which weak category each serves is documented in [`super::recommend`].
 
-use super::advice::{RecommendationKind, fmt_share};
+use super::advice::{RecommendationKind, fmt_share, percent_down};
 use super::build_diff::{NameDiff, other_combination};
 use super::constants::*;
 use super::recommend::{Candidate, Context, PeerRun, PlayerRun, SkillInfo};
@@ -171,7 +171,7 @@ pub(super) fn build_advice(
              average percentile {:.0}; a class change is a large step, so this is a suggestion \
              with reduced confidence.",
             fmt_share(share),
-            (weak_mean * 100.0).round()
+            percent_down(weak_mean)
         ),
     );
     advice.confidence *= BUILD_SWITCH_CONFIDENCE_FACTOR;

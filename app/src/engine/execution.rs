@@ -1,7 +1,9 @@
 //! Execution recommendations (RECOMMENDATIONS.md §4): what the run's own metrics show —
 //! short buff and DoT uptimes, deaths, overhealing. They need no top performers.
+//!
+//! A value shown beside its threshold is rounded down like it ([`fmt_beside`]): 84.6% under 85% reads "84%, under 85%".
 
-use super::advice::{RecommendationKind, fmt_num, fmt_share};
+use super::advice::{RecommendationKind, fmt_beside, fmt_num, fmt_share};
 use super::constants::*;
 use super::recommend::{Candidate, Context, PlayerRun, Uptime};
 use super::scores::Category;
@@ -45,15 +47,14 @@ fn uptime_advice(
         .filter(|u| u.uptime.is_finite() && u.uptime < below)
     {
         let name = u.name.trim();
+        let (uptime, threshold) = fmt_beside(u.uptime, below);
         let advice = ctx.advice(
             RecommendationKind::Execution,
             category,
-            format!("{name} uptime {}", fmt_share(u.uptime)),
+            format!("{name} uptime {uptime}"),
             format!("Improve {name} uptime to {}+", fmt_share(UPTIME_TARGET)),
             format!(
-                "{name} ({what}) was up {} of the fight, under {}; your {}.",
-                fmt_share(u.uptime),
-                fmt_share(below),
+                "{name} ({what}) was up {uptime} of the fight, under {threshold}; your {}.",
                 ctx.describe(category)
             ),
         );
@@ -115,17 +116,18 @@ fn overhealing_advice(ctx: &Context<'_>, player: &PlayerRun) -> Option<Candidate
         return None;
     }
     let share = over / total;
+    let category = Category::ResourceEfficiency;
     if share <= OVERHEALING_MAX_SHARE {
         return None;
     }
-    let category = Category::ResourceEfficiency;
+    let (shown, threshold) = fmt_beside(share, OVERHEALING_MAX_SHARE);
     let advice = ctx.advice(
         RecommendationKind::Execution,
         category,
-        format!("Overhealing was {} of your total healing", fmt_share(share)),
+        format!("Overhealing was {shown} of your total healing"),
         format!(
-            "Heal on need: bring overhealing under {} and spend the resources on damage or buffs",
-            fmt_share(OVERHEALING_MAX_SHARE)
+            "Heal on need: bring overhealing under {threshold} and spend the resources on damage \
+             or buffs"
         ),
         format!(
             "{} of {} healing points landed on full health; your {}.",

@@ -18,7 +18,7 @@ use std::cmp::Ordering;
 use serde::{Deserialize, Serialize};
 
 use super::advice::{
-    Advice, RecommendationKind, expected_improvement_pct, recommendation_confidence,
+    Advice, RecommendationKind, expected_improvement_pct, percent_down, recommendation_confidence,
 };
 use super::build_diff::{BuildSnapshot, diff_names};
 use super::constants::*;
@@ -139,10 +139,11 @@ impl Context<'_> {
         self.weak.first().copied().unwrap_or(Category::DamageDealt)
     }
 
-    /// `damage dealt (percentile 23)`.
+    /// `damage dealt (percentile 23)`; the percentile is rounded down, so it never claims
+    /// more than the run did (0.996 is 99, not 100).
     pub fn describe(&self, c: Category) -> String {
         let p = self.percentiles.by_category.get(c);
-        format!("{} (percentile {:.0})", c.label(), (p * 100.0).round())
+        format!("{} (percentile {:.0})", c.label(), percent_down(p))
     }
 
     /// A recommendation serving `category`, with the §4 formulas applied.
