@@ -20,14 +20,14 @@ pub(super) fn gear_advice(ctx: &Context<'_>, diff: &NameDiff) -> Vec<Candidate> 
         .map(|(extra, common)| {
             let info = ctx.features.gear_set(&common.name);
             let affinity = info.as_ref().and_then(|i| {
-                ctx.weak.iter().find_map(|c| {
+                ctx.advisable_weak().into_iter().find_map(|c| {
                     let a = i
                         .role_affinity
                         .iter()
-                        .filter(|(rc, _)| rc == c)
+                        .filter(|(rc, _)| *rc == c)
                         .map(|(_, a)| *a)
                         .fold(f64::NEG_INFINITY, f64::max);
-                    (a > 0.5).then_some((*c, a))
+                    (a > 0.5).then_some((c, a))
                 })
             });
             let category = affinity.map_or(ctx.weakest(), |(c, _)| c);
@@ -103,7 +103,7 @@ pub(super) fn skill_advice(ctx: &Context<'_>, diff: &NameDiff) -> Vec<Candidate>
             let name = &common.name;
             let category = info
                 .as_ref()
-                .and_then(|i| skill_category(i, &ctx.weak))
+                .and_then(|i| skill_category(i, &ctx.advisable_weak()))
                 .unwrap_or(ctx.weakest());
             let mut reasoning = format!(
                 "{} of the top performers slot {name}.",

@@ -1,7 +1,9 @@
 //! Execution recommendations (RECOMMENDATIONS.md §4): what the run's own metrics show —
 //! short buff and DoT uptimes, deaths, overhealing. They need no top performers.
 //!
-//! A value shown beside its threshold is rounded down like it ([`fmt_beside`]): 84.6% under 85% reads "84%, under 85%".
+//! Buff, DoT and overhealing advice is given only in a category where the run is below
+//! [`ADVICE_MAX_PERCENTILE`] of its similar runs. A value shown beside its threshold is
+//! rounded down like it ([`fmt_beside`]): 84.6% under 85% reads "84%, under 85%".
 
 use super::advice::{RecommendationKind, fmt_beside, fmt_num, fmt_share};
 use super::constants::*;
@@ -10,7 +12,8 @@ use super::scores::Category;
 
 /// Every execution candidate of `player`, unranked and uncapped: buffs under 80% uptime,
 /// DoTs under 85%, a death (ranked first, confidence 0.95), overhealing over 30% of total
-/// healing (effective + overhealing).
+/// healing (effective + overhealing); the buffs, DoTs and overhealing only in a category
+/// below [`ADVICE_MAX_PERCENTILE`].
 pub(super) fn execution_advice(ctx: &Context<'_>, player: &PlayerRun) -> Vec<Candidate> {
     let mut out = Vec::new();
     uptime_advice(
@@ -42,6 +45,9 @@ fn uptime_advice(
     what: &str,
     out: &mut Vec<Candidate>,
 ) {
+    if !ctx.advisable(category) {
+        return;
+    }
     for u in uptimes
         .iter()
         .filter(|u| u.uptime.is_finite() && u.uptime < below)
@@ -97,8 +103,13 @@ fn death_advice(ctx: &Context<'_>, player: &PlayerRun) -> Option<Candidate> {
             .to_owned(),
         format!(
             "You died {times}; a dead player adds nothing to the group, so staying alive comes \
-             before every other change. Your {}.",
-            ctx.describe(Category::MechanicExecution)
+             before every other change.{}",
+            // Where the run already leads its peers, no percentile beside the call to improve.
+            if ctx.advisable(Category::MechanicExecution) {
+                format!(" Your {}.", ctx.describe(Category::MechanicExecution))
+            } else {
+                String::new()
+            }
         ),
     );
     advice.confidence = DEATH_CONFIDENCE;
@@ -117,7 +128,7 @@ fn overhealing_advice(ctx: &Context<'_>, player: &PlayerRun) -> Option<Candidate
     }
     let share = over / total;
     let category = Category::ResourceEfficiency;
-    if share <= OVERHEALING_MAX_SHARE {
+    if share <= OVERHEALING_MAX_SHARE || !ctx.advisable(category) {
         return None;
     }
     let (shown, threshold) = fmt_beside(share, OVERHEALING_MAX_SHARE);

@@ -306,6 +306,10 @@ fn at_most_ten_with_priorities_one_to_n_and_caps_per_kind() {
 #[test]
 fn execution_thresholds() {
     let mut p = player();
+    // Buff, debuff and resource scores at 0.3: percentile 18/60 = .3, so advice may serve them.
+    p.scores.buff_uptime = 0.3;
+    p.scores.debuff_uptime = 0.3;
+    p.scores.resource_efficiency = 0.3;
     p.buff_uptime = vec![
         Uptime {
             name: "Major Courage".into(),
@@ -361,6 +365,16 @@ fn execution_thresholds() {
     );
 }
 
+/// Texts of one recommendation, for searching.
+fn texts(r: &Advice) -> [&str; 4] {
+    [
+        &r.current_state,
+        &r.recommended_change,
+        &r.expected_improvement,
+        &r.reasoning,
+    ]
+}
+
 fn uptime(name: &str, uptime: f64) -> Uptime {
     Uptime {
         name: name.into(),
@@ -399,6 +413,111 @@ fn a_value_beside_its_threshold_is_rounded_down_like_it() {
         "{}",
         buff.reasoning
     );
+}
+
+#[test]
+fn no_buff_dot_or_overhealing_advice_where_the_run_leads_its_peers() {
+    let mut p = player(); // damage dealt at percentile .1: recommendations are made
+    p.buff_uptime = vec![uptime("Major Courage", 0.5)];
+    p.dot_uptime = vec![uptime("Major Vulnerability", 0.5)];
+    p.healing_done = 100.0;
+    p.overhealing = 900.0;
+    p.deaths = 1;
+    p.time_dead = 6.0;
+    let execution = |p: &PlayerRun| {
+        let a = analyse(p, &similar(), &[], &features());
+        let categories: Vec<Category> = of_kind(&a, RecommendationKind::Execution)
+            .iter()
+            .map(|r| r.category)
+            .collect();
+        (a, categories)
+    };
+    use Category::*;
+    // Ahead of every similar run in buffs, debuffs and resources (percentile 1): only the death.
+    let (a, categories) = execution(&p);
+    assert!(close(a.percentiles.by_category.buff_uptime, 1.0));
+    assert_eq!(categories, vec![MechanicExecution]);
+    // Its mechanics lead too (percentile 1): the death stays, without a percentile.
+    let death = &a.recommendations[0];
+    assert!(
+        !death.reasoning.contains("percentile"),
+        "{}",
+        death.reasoning
+    );
+    // Exactly at the 75th percentile (score .75: 45 of 60 below): still nothing.
+    p.scores.buff_uptime = 0.75;
+    p.scores.debuff_uptime = 0.75;
+    p.scores.resource_efficiency = 0.75;
+    let (a, categories) = execution(&p);
+    assert!(close(a.percentiles.by_category.debuff_uptime, 0.75));
+    assert_eq!(categories, vec![MechanicExecution]);
+    // Just under it (score .73: 44 of 60, .733): each is advised again.
+    p.scores.buff_uptime = 0.73;
+    p.scores.debuff_uptime = 0.73;
+    p.scores.resource_efficiency = 0.73;
+    p.scores.mechanic_execution = 0.73;
+    let (a, categories) = execution(&p);
+    assert_eq!(
+        categories,
+        vec![
+            MechanicExecution,
+            BuffUptime,
+            DebuffUptime,
+            ResourceEfficiency
+        ],
+        "{a:#?}"
+    );
+    assert!(
+        a.recommendations[0]
+            .reasoning
+            .ends_with("Your mechanic execution (percentile 73)."),
+        "{}",
+        a.recommendations[0].reasoning
+    );
+}
+
+#[test]
+fn gear_and_skills_never_serve_a_category_the_run_leads() {
+    // Weak: damage dealt (.1), then buff uptime and debuff uptime, both at percentile 1.
+    let mut p = player();
+    p.scores = ContributionScores {
+        damage_dealt: 0.1,
+        buff_uptime: 0.995,
+        debuff_uptime: 0.995,
+        ..uniform(1.0)
+    };
+    let mut f = features();
+    // A set that favours only buff uptime, and the skill grants a buff (→ buff uptime).
+    f.sets.insert(
+        "perfected relequen".into(),
+        SetInfo {
+            name: "Perfected Relequen".into(),
+            set_type: "Trial".into(),
+            role_affinity: vec![(Category::BuffUptime, 0.9)],
+            ..Default::default()
+        },
+    );
+    f.skills.insert(
+        "fatecarver".into(),
+        SkillInfo {
+            name: "Fatecarver".into(),
+            buffs_granted: vec!["Major Prophecy".into()],
+            tags: vec![],
+        },
+    );
+    let a = analyse(&p, &similar(), &candidates(), &f);
+    let weak = weakest_categories(&a.percentiles, a.role);
+    assert!(weak.contains(&Category::BuffUptime), "{weak:?}");
+    assert!(!a.recommendations.is_empty());
+    for r in &a.recommendations {
+        assert_eq!(r.category, Category::DamageDealt, "{r:#?}");
+        for t in texts(r) {
+            assert!(
+                !t.contains("percentile 100") && !t.contains("buff uptime"),
+                "{t}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -697,6 +816,14 @@ fn under_pairs(text: &str) -> Vec<(u32, u32)> {
         .collect()
 }
 
+/// Every percentile a text prints ("percentile 73", "average percentile 20").
+fn printed_percentiles(text: &str) -> Vec<u32> {
+    let re = regex::Regex::new(r"percentile (\d+)").unwrap();
+    re.captures_iter(text)
+        .map(|c| c[1].parse().unwrap())
+        .collect()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -725,6 +852,45 @@ proptest! {
                 let shown: u32 = rest.split('%').next().unwrap_or_default().parse().unwrap();
                 prop_assert!(r.recommended_change.contains("under 30%"), "{r:#?}");
                 prop_assert!(shown >= 30, "{r:#?}");
+            }
+        }
+    }
+
+    /// §4: no buff, DoT or overhealing advice in a category at or above the 75th percentile;
+    /// gear and skill advice never serve such a category; no text prints a percentile of 75
+    /// or more (so never "Improve … (percentile 100)").
+    #[test]
+    fn no_advice_serves_a_category_the_run_leads(
+        p in edgy_player(),
+        similar in similar_pool(),
+        peers in proptest::collection::vec(peer(), 0..30),
+    ) {
+        let a = analyse(&p, &similar, &peers, &features());
+        for r in &a.recommendations {
+            let percentile = a.percentiles.by_category.get(r.category);
+            let death = r.current_state.starts_with("You spent ");
+            if !death {
+                prop_assert!(percentile < 0.75, "{percentile}: {r:#?}");
+            }
+            for t in texts(r) {
+                for printed in printed_percentiles(t) {
+                    prop_assert!(printed < 75, "{t}: {r:#?}");
+                }
+            }
+        }
+        // The category each execution text names is the one it serves (as the engine maps them).
+        for r in of_kind(&a, RecommendationKind::Execution) {
+            let expected = if r.reasoning.contains("(buff) was up") {
+                Some(Category::BuffUptime)
+            } else if r.reasoning.contains("(damage over time) was up") {
+                Some(Category::DebuffUptime)
+            } else if r.current_state.starts_with("Overhealing") {
+                Some(Category::ResourceEfficiency)
+            } else {
+                None
+            };
+            if let Some(c) = expected {
+                prop_assert_eq!(r.category, c);
             }
         }
     }
