@@ -13,7 +13,8 @@ use crate::http::request_context;
 pub struct ErrorBody {
     /// The status's reason phrase, e.g. `Not Found`.
     pub error: String,
-    /// What went wrong, in words meant for the caller.
+    /// What went wrong, in words meant for the caller. On 422, a summary of `errors`:
+    /// `field: message` pairs joined by `; ` (the first 10, then `… and N more`).
     pub detail: String,
     /// The HTTP status code, repeated.
     pub status_code: u16,
@@ -42,6 +43,51 @@ impl FieldError {
             message: message.into(),
         }
     }
+
+    /// The `detail` of a 422 listing `errors`: `field: message` pairs joined by `; `, e.g.
+    /// `build_snapshot.race: must be one of: …; group_size: must be between 1 and 24`.
+    ///
+    /// Bounded: the first [`DETAIL_MAX_ERRORS`] errors, then `; … and N more`, each field and
+    /// message cut at [`DETAIL_MAX_PART_CHARS`] characters (`errors[]` keeps them whole). Built
+    /// from field names and rule messages only, never from the submitted values, so it shows
+    /// nothing `errors[]` does not. `Request validation failed` when `errors` is empty.
+    pub fn summary(errors: &[FieldError]) -> String {
+        if errors.is_empty() {
+            return VALIDATION_FAILED.to_owned();
+        }
+        let mut detail = errors
+            .iter()
+            .take(DETAIL_MAX_ERRORS)
+            .map(|e| {
+                format!(
+                    "{}: {}",
+                    cut(&e.field, DETAIL_MAX_PART_CHARS),
+                    cut(&e.message, DETAIL_MAX_PART_CHARS)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let more = errors.len().saturating_sub(DETAIL_MAX_ERRORS);
+        if more > 0 {
+            detail += &format!("; … and {more} more");
+        }
+        detail
+    }
+}
+
+/// A 422's `detail` spells out at most this many field errors ([`FieldError::summary`]).
+pub const DETAIL_MAX_ERRORS: usize = 10;
+/// In a 422's `detail`, a field name or message longer than this many characters is cut.
+pub const DETAIL_MAX_PART_CHARS: usize = 200;
+/// The `detail` of a 422 that names no field.
+const VALIDATION_FAILED: &str = "Request validation failed";
+
+/// `text`, or its first `max` characters followed by `…`.
+fn cut(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or(text)).into(),
+        None => text.into(),
+    }
 }
 
 impl ErrorBody {
@@ -65,7 +111,7 @@ impl poem_openapi::types::Example for ErrorBody {
     fn example() -> Self {
         Self {
             error: "Unprocessable Entity".into(),
-            detail: "Request validation failed".into(),
+            detail: "group_size: must be between 1 and 24".into(),
             status_code: 422,
             request_id: "5f0c2a4e-8d1b-4f5e-9a57-0c1e2d3f4a5b".into(),
             errors: Some(vec![FieldError::new(
@@ -135,11 +181,12 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, detail)
     }
 
-    /// 422 listing each invalid field.
+    /// 422 listing each invalid field in `errors`, summarised in `detail`
+    /// ([`FieldError::summary`]).
     pub fn validation(errors: Vec<FieldError>) -> Self {
         Self::with_errors(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "Request validation failed",
+            FieldError::summary(&errors),
             Some(errors),
         )
     }
@@ -312,6 +359,51 @@ fn internal(cause: &str) -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_422_detail_names_each_field_error() {
+        let errors = vec![
+            FieldError::new("build_snapshot.race", "must be one of: Argonian, Breton"),
+            FieldError::new("group_size", "must be between 1 and 24"),
+        ];
+        let ApiError::Unprocessable(body) = ApiError::validation(errors.clone()) else {
+            panic!("not a 422");
+        };
+        assert_eq!(
+            body.0.detail,
+            "build_snapshot.race: must be one of: Argonian, Breton; group_size: must be between 1 and 24"
+        );
+        assert_eq!(body.0.errors, Some(errors), "errors[] as given");
+        assert_eq!(FieldError::summary(&[]), "Request validation failed");
+    }
+
+    #[test]
+    fn a_422_detail_is_bounded() {
+        let errors: Vec<FieldError> = (0..13)
+            .map(|i| FieldError::new(format!("sets[{i}]"), "must be a string"))
+            .collect();
+        let detail = FieldError::summary(&errors);
+        assert!(
+            detail.starts_with("sets[0]: must be a string; sets[1]:"),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("sets[9]: must be a string; … and 3 more"),
+            "{detail}"
+        );
+        assert!(!detail.contains("sets[10]"), "{detail}");
+        assert_eq!(
+            FieldError::summary(&errors[..10]).matches("; ").count(),
+            9,
+            "exactly ten: no tail"
+        );
+        let long = FieldError::new("x".repeat(500), "é".repeat(500));
+        let detail = FieldError::summary(&[long]);
+        assert_eq!(
+            detail,
+            format!("{}…: {}…", "x".repeat(200), "é".repeat(200))
+        );
+    }
 
     #[test]
     fn db_errors_are_classified() {

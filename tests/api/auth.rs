@@ -163,6 +163,10 @@ async fn registration_validates_and_refuses_duplicates_in_any_case() {
         let body: Value = r.json().await.unwrap();
         assert_error_body(&body, 422);
         assert_eq!(body["errors"][0]["field"], field, "{body}");
+        // The detail summarises the field errors: names and rules, never the submitted values.
+        let detail = body["detail"].as_str().unwrap();
+        assert!(detail.starts_with(&format!("{field}: ")), "{body}");
+        assert!(!detail.contains(password), "the password leaks: {body}");
     }
 }
 

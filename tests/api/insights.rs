@@ -62,8 +62,9 @@ async fn stats_compare_characters_and_analytics() {
     );
     let (status, cmp) = get(&app, &a, &format!("/runs/compare/{id1}/{id2}")).await;
     assert_eq!(status, 200);
-    assert_eq!(cmp["dps_diff"], 20_000.0);
-    assert_eq!(cmp["dps_diff_percent"], 25.0);
+    // A − B, relative to B (the upstream's direction): 80k against 100k.
+    assert_eq!(cmp["dps_diff"], -20_000.0);
+    assert_eq!(cmp["dps_diff_percent"], -20.0);
     assert_eq!(
         cmp["build_differences"]["sets_added"],
         json!(["Pillar of Nirn"])
@@ -125,12 +126,18 @@ async fn stats_compare_characters_and_analytics() {
         })
         .collect();
     assert_eq!(pct.len(), 3, "A's runs only");
-    // Lucent Citadel veteran pool: A 80k, A 100k, B 120k. 80k beats none of the 2 others, 100k one of 2.
+    // Lucent Citadel veteran pool: A 80k, A 100k, B 120k. 80k beats none of the 2 others, 100k
+    // one of 2. Percent, 0–100, as the upstream answers (API_CONTRACT.md), never a 0–1 share.
     assert!(
-        pct.contains(&(80_000.0, 0.0)) && pct.contains(&(100_000.0, 0.5)),
+        pct.contains(&(80_000.0, 0.0)) && pct.contains(&(100_000.0, 50.0)),
         "{pct:?}"
     );
-    assert!(pct.contains(&(50_000.0, 0.5)), "alone in its pool: 0.5");
+    assert!(pct.contains(&(50_000.0, 50.0)), "alone in its pool: 50");
+    let (_, best) = get(&app, &b, "/analytics/percentile-trend?time_range=all").await;
+    assert_eq!(
+        best[0]["percentile"], 100.0,
+        "B's 120k beats both others: {best}"
+    );
 
     let (_, buffs) = get(&app, &a, "/analytics/buff-analysis").await;
     assert_eq!(buffs[0]["buff_name"], "Major Brutality");
@@ -152,4 +159,46 @@ async fn stats_compare_characters_and_analytics() {
     let (status, err) = get(&app, &a, "/analytics/dps-trend?time_range=1y").await;
     assert_eq!(status, 422);
     assert_eq!(err["errors"][0]["field"], "time_range");
+}
+
+#[tokio::test]
+async fn compare_answers_a_minus_b_relative_to_b() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let mut long = run_body("Vivec", 80_000.0);
+    long["duration_sec"] = json!(500.0);
+    let a = submit(&app, &user, long).await;
+    let mut short = run_body("Vivec", 100_000.0);
+    short["duration_sec"] = json!(380.0);
+    short["build_snapshot"]["cp_level"] = json!(2300);
+    let b = submit(&app, &user, short).await;
+    let zero = submit(&app, &user, run_body("Vivec", 0.0)).await;
+    let id = |r: &Value| r["run_id"].as_str().unwrap().to_owned();
+    let compare = |x: &Value, y: &Value| format!("/runs/compare/{}/{}", id(x), id(y));
+
+    let cases = [
+        // (path, dps_diff, dps_diff_percent, duration_diff_sec, cp_level_diff)
+        ("A against B", compare(&a, &b), -20_000.0, -20.0, 120.0, 200),
+        ("B against A", compare(&b, &a), 20_000.0, 25.0, -120.0, -200),
+        ("against 0 DPS", compare(&a, &zero), 80_000.0, 0.0, 80.0, 0),
+        (
+            "0 DPS against A",
+            compare(&zero, &a),
+            -80_000.0,
+            -100.0,
+            -80.0,
+            0,
+        ),
+    ];
+    for (name, path, dps, percent, duration, cp) in cases {
+        let (status, cmp) = get(&app, &user, &path).await;
+        assert_eq!(status, 200, "{name}: {cmp}");
+        assert_eq!(cmp["dps_diff"], dps, "{name}: {cmp}");
+        assert_eq!(cmp["dps_diff_percent"], percent, "{name}: {cmp}");
+        assert_eq!(cmp["duration_diff_sec"], duration, "{name}: {cmp}");
+        assert_eq!(
+            cmp["build_differences"]["cp_level_diff"], cp,
+            "{name}: B's CP minus A's: {cmp}"
+        );
+    }
 }

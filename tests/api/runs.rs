@@ -178,6 +178,60 @@ async fn invalid_runs_name_every_field() {
 }
 
 #[tokio::test]
+async fn a_422_detail_names_every_bad_field() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let mut body = run_body("Vivec", 50_000.0);
+    body["build_snapshot"]["race"] = json!("Dwemer");
+    body["group_size"] = json!(0);
+    let r = submit(&app, &user, &body).await;
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    assert_error_body(&err, 422);
+    let detail = err["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("build_snapshot.race: must be one of")
+            && detail.contains("group_size: must be between 1 and 24"),
+        "{err}"
+    );
+    assert!(!detail.contains("Dwemer"), "not the submitted value: {err}");
+    // errors[] is unchanged: one entry per field, in the detail's order.
+    let fields: Vec<&str> = err["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields.len(), 2, "{err}");
+    assert!(fields.contains(&"build_snapshot.race") && fields.contains(&"group_size"));
+    let summary: Vec<String> = err["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}: {}",
+                e["field"].as_str().unwrap(),
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(detail, summary.join("; "));
+
+    // Many bad fields: the first ten, then how many more.
+    let mut body = run_body("Vivec", 50_000.0);
+    body["build_snapshot"]["sets"] = json!((0..12).collect::<Vec<i32>>());
+    let r = submit(&app, &user, &body).await;
+    assert_eq!(r.status(), 422);
+    let err: Value = r.json().await.unwrap();
+    let detail = err["detail"].as_str().unwrap();
+    let listed = err["errors"].as_array().unwrap().len();
+    assert_eq!(listed, 13, "sets too long, and 12 numbers: {err}");
+    assert!(detail.ends_with("; … and 3 more"), "{detail}");
+    assert_eq!(detail.matches("; ").count(), 10, "{detail}");
+}
+
+#[tokio::test]
 async fn another_users_runs_are_404_and_never_listed() {
     let app = spawn_app().await;
     let (a, b) = (app.user().await, app.user().await);

@@ -120,8 +120,35 @@ pub(crate) fn fmt_share(share: f64) -> String {
     format!("{pct:.0}%")
 }
 
+/// Float noise tolerated when rounding a percent down: `0.29 · 100` is `28.999…96`, yet 29.
+const PERCENT_NOISE: f64 = 1e-9;
+
+/// A share 0–1 as a whole percent rounded down (0 when not finite): `0.846` → 84, `0.29` → 29.
+pub(crate) fn percent_down(share: f64) -> f64 {
+    if share.is_finite() {
+        (share * 100.0 + PERCENT_NOISE).floor()
+    } else {
+        0.0
+    }
+}
+
+/// A value and the threshold it is shown beside (§4), both shares 0–1, as whole percents
+/// rounded down the same way: `0.846` beside `0.85` is `84%` beside `85%`, never `85%` beside
+/// `85%`. A value below its threshold is always shown below it (thresholds are whole
+/// percents, so only float noise right under one needs the guard); one above or at it is
+/// never shown below it.
+pub(crate) fn fmt_beside(value: f64, threshold: f64) -> (String, String) {
+    let (mut v, t) = (percent_down(value), percent_down(threshold));
+    if value < threshold && v >= t {
+        v = t - 1.0;
+    }
+    (format!("{v:.0}%"), format!("{t:.0}%"))
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -169,5 +196,49 @@ mod tests {
         assert_eq!(fmt_num(f64::NAN), "0");
         assert_eq!(fmt_share(0.426), "43%");
         assert_eq!(fmt_share(f64::INFINITY), "0%");
+    }
+
+    #[test]
+    fn a_value_beside_its_threshold_is_rounded_down_like_it() {
+        let beside = |v: f64, t: f64| {
+            let (v, t) = fmt_beside(v, t);
+            format!("{v} under {t}")
+        };
+        assert_eq!(beside(0.846, 0.85), "84% under 85%");
+        assert_eq!(beside(0.849_999_999_999, 0.85), "84% under 85%");
+        assert_eq!(beside(0.85 - f64::EPSILON, 0.85), "84% under 85%");
+        assert_eq!(beside(0.799, 0.8), "79% under 80%");
+        assert_eq!(beside(0.29, 0.8), "29% under 80%", "0.29·100 is 28.99…");
+        assert_eq!(beside(0.0, 0.8), "0% under 80%");
+        assert_eq!(beside(f64::NAN, 0.8), "0% under 80%");
+        // Over a threshold: never shown under it.
+        assert_eq!(beside(0.3069, 0.3), "30% under 30%");
+        assert_eq!(beside(0.31, 0.3), "31% under 30%");
+        assert_eq!(percent_down(0.7499), 74.0);
+        assert_eq!(percent_down(0.75), 75.0);
+        assert_eq!(percent_down(1.0), 100.0);
+        assert_eq!(percent_down(0.1), 10.0);
+    }
+
+    proptest! {
+        #[test]
+        fn a_value_under_its_threshold_is_never_shown_at_or_over_it(
+            value in prop_oneof![
+                0.0..=1.0f64,
+                (0u32..=10_000).prop_map(|k| f64::from(k) / 10_000.0),
+                (0u32..=100, 1u32..1_000).prop_map(|(p, k)| f64::from(p) / 100.0 - f64::from(k) * f64::EPSILON),
+            ],
+            threshold in proptest::sample::select(vec![0.3, 0.8, 0.85, 0.9, 0.29, 0.57, 1.0]),
+        ) {
+            let (v, t) = fmt_beside(value, threshold);
+            let number = |s: &str| s.trim_end_matches('%').parse::<i64>().unwrap_or(i64::MIN);
+            let (v, t) = (number(&v), number(&t));
+            if value < threshold {
+                prop_assert!(v < t, "{value} beside {threshold}: {v}% and {t}%");
+            } else {
+                prop_assert!(v >= t, "{value} beside {threshold}: {v}% and {t}%");
+            }
+            prop_assert!(v as f64 <= value * 100.0 + 1e-6, "rounded down: {value} as {v}%");
+        }
     }
 }

@@ -75,6 +75,10 @@ pub const UPTIME_TARGET: f64 = 0.90;
 /// §4 execution: overhealing above this share of total healing (effective + overhealing)
 /// is recommended.
 pub const OVERHEALING_MAX_SHARE: f64 = 0.30;
+/// §4: no buff, DoT (debuff) or overhealing advice in a category where the run is at or above
+/// this percentile of its similar runs (its peers cannot show it better), and gear and skill
+/// advice never name such a category as one of the weak ones they serve.
+pub const ADVICE_MAX_PERCENTILE: f64 = 0.75;
 /// §4 build: suggested only when the mean percentile of the three weakest is at most this.
 pub const BUILD_SWITCH_MAX_PERCENTILE: f64 = 0.30;
 /// §4 build: … and at least this share of top performers play the other class/subclass.

@@ -2,7 +2,7 @@
 //! (≤ 3: swaps, then missing sets), skills (≤ 3 swaps) and the class/subclass switch (≤ 1).
 //! Which weak category each serves is documented in [`super::recommend`].
 
-use super::advice::{RecommendationKind, fmt_share};
+use super::advice::{RecommendationKind, fmt_share, percent_down};
 use super::build_diff::{NameDiff, other_combination};
 use super::constants::*;
 use super::recommend::{Candidate, Context, PeerRun, PlayerRun, SkillInfo};
@@ -20,14 +20,14 @@ pub(super) fn gear_advice(ctx: &Context<'_>, diff: &NameDiff) -> Vec<Candidate> 
         .map(|(extra, common)| {
             let info = ctx.features.gear_set(&common.name);
             let affinity = info.as_ref().and_then(|i| {
-                ctx.weak.iter().find_map(|c| {
+                ctx.advisable_weak().into_iter().find_map(|c| {
                     let a = i
                         .role_affinity
                         .iter()
-                        .filter(|(rc, _)| rc == c)
+                        .filter(|(rc, _)| *rc == c)
                         .map(|(_, a)| *a)
                         .fold(f64::NEG_INFINITY, f64::max);
-                    (a > 0.5).then_some((*c, a))
+                    (a > 0.5).then_some((c, a))
                 })
             });
             let category = affinity.map_or(ctx.weakest(), |(c, _)| c);
@@ -103,7 +103,7 @@ pub(super) fn skill_advice(ctx: &Context<'_>, diff: &NameDiff) -> Vec<Candidate>
             let name = &common.name;
             let category = info
                 .as_ref()
-                .and_then(|i| skill_category(i, &ctx.weak))
+                .and_then(|i| skill_category(i, &ctx.advisable_weak()))
                 .unwrap_or(ctx.weakest());
             let mut reasoning = format!(
                 "{} of the top performers slot {name}.",
@@ -171,7 +171,7 @@ pub(super) fn build_advice(
              average percentile {:.0}; a class change is a large step, so this is a suggestion \
              with reduced confidence.",
             fmt_share(share),
-            (weak_mean * 100.0).round()
+            percent_down(weak_mean)
         ),
     );
     advice.confidence *= BUILD_SWITCH_CONFIDENCE_FACTOR;

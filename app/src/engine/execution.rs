@@ -1,14 +1,19 @@
 //! Execution recommendations (RECOMMENDATIONS.md §4): what the run's own metrics show —
 //! short buff and DoT uptimes, deaths, overhealing. They need no top performers.
+//!
+//! Buff, DoT and overhealing advice is given only in a category where the run is below
+//! [`ADVICE_MAX_PERCENTILE`] of its similar runs. A value shown beside its threshold is
+//! rounded down like it ([`fmt_beside`]): 84.6% under 85% reads "84%, under 85%".
 
-use super::advice::{RecommendationKind, fmt_num, fmt_share};
+use super::advice::{RecommendationKind, fmt_beside, fmt_num, fmt_share};
 use super::constants::*;
 use super::recommend::{Candidate, Context, PlayerRun, Uptime};
 use super::scores::Category;
 
 /// Every execution candidate of `player`, unranked and uncapped: buffs under 80% uptime,
 /// DoTs under 85%, a death (ranked first, confidence 0.95), overhealing over 30% of total
-/// healing (effective + overhealing).
+/// healing (effective + overhealing); the buffs, DoTs and overhealing only in a category
+/// below [`ADVICE_MAX_PERCENTILE`].
 pub(super) fn execution_advice(ctx: &Context<'_>, player: &PlayerRun) -> Vec<Candidate> {
     let mut out = Vec::new();
     uptime_advice(
@@ -40,20 +45,22 @@ fn uptime_advice(
     what: &str,
     out: &mut Vec<Candidate>,
 ) {
+    if !ctx.advisable(category) {
+        return;
+    }
     for u in uptimes
         .iter()
         .filter(|u| u.uptime.is_finite() && u.uptime < below)
     {
         let name = u.name.trim();
+        let (uptime, threshold) = fmt_beside(u.uptime, below);
         let advice = ctx.advice(
             RecommendationKind::Execution,
             category,
-            format!("{name} uptime {}", fmt_share(u.uptime)),
+            format!("{name} uptime {uptime}"),
             format!("Improve {name} uptime to {}+", fmt_share(UPTIME_TARGET)),
             format!(
-                "{name} ({what}) was up {} of the fight, under {}; your {}.",
-                fmt_share(u.uptime),
-                fmt_share(below),
+                "{name} ({what}) was up {uptime} of the fight, under {threshold}; your {}.",
                 ctx.describe(category)
             ),
         );
@@ -96,8 +103,13 @@ fn death_advice(ctx: &Context<'_>, player: &PlayerRun) -> Option<Candidate> {
             .to_owned(),
         format!(
             "You died {times}; a dead player adds nothing to the group, so staying alive comes \
-             before every other change. Your {}.",
-            ctx.describe(Category::MechanicExecution)
+             before every other change.{}",
+            // Where the run already leads its peers, no percentile beside the call to improve.
+            if ctx.advisable(Category::MechanicExecution) {
+                format!(" Your {}.", ctx.describe(Category::MechanicExecution))
+            } else {
+                String::new()
+            }
         ),
     );
     advice.confidence = DEATH_CONFIDENCE;
@@ -115,17 +127,18 @@ fn overhealing_advice(ctx: &Context<'_>, player: &PlayerRun) -> Option<Candidate
         return None;
     }
     let share = over / total;
-    if share <= OVERHEALING_MAX_SHARE {
+    let category = Category::ResourceEfficiency;
+    if share <= OVERHEALING_MAX_SHARE || !ctx.advisable(category) {
         return None;
     }
-    let category = Category::ResourceEfficiency;
+    let (shown, threshold) = fmt_beside(share, OVERHEALING_MAX_SHARE);
     let advice = ctx.advice(
         RecommendationKind::Execution,
         category,
-        format!("Overhealing was {} of your total healing", fmt_share(share)),
+        format!("Overhealing was {shown} of your total healing"),
         format!(
-            "Heal on need: bring overhealing under {} and spend the resources on damage or buffs",
-            fmt_share(OVERHEALING_MAX_SHARE)
+            "Heal on need: bring overhealing under {threshold} and spend the resources on damage \
+             or buffs"
         ),
         format!(
             "{} of {} healing points landed on full health; your {}.",

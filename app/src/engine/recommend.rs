@@ -10,15 +10,20 @@
 //!   resource efficiency; `execute` or `aoe` → damage dealt; any buff granted → buff uptime),
 //!   else the weakest category;
 //! - execution: buff → buff uptime, DoT → debuff uptime, death → mechanic execution,
-//!   overhealing → resource efficiency (whatever their percentile);
+//!   overhealing → resource efficiency;
 //! - build (class/subclass): the weakest category.
+//!
+//! A category at or above [`ADVICE_MAX_PERCENTILE`] (0.75) of the similar runs is served by
+//! nothing but a death: buff, DoT and overhealing advice in it is dropped, and gear and skill
+//! advice pass over it when they pick among the weak categories. So no text asks to improve a
+//! category the run already leads (no "Improve … (percentile 100)").
 
 use std::cmp::Ordering;
 
 use serde::{Deserialize, Serialize};
 
 use super::advice::{
-    Advice, RecommendationKind, expected_improvement_pct, recommendation_confidence,
+    Advice, RecommendationKind, expected_improvement_pct, percent_down, recommendation_confidence,
 };
 use super::build_diff::{BuildSnapshot, diff_names};
 use super::constants::*;
@@ -139,10 +144,26 @@ impl Context<'_> {
         self.weak.first().copied().unwrap_or(Category::DamageDealt)
     }
 
-    /// `damage dealt (percentile 23)`.
+    /// `damage dealt (percentile 23)`; the percentile is rounded down, so it never claims
+    /// more than the run did (0.996 is 99, not 100).
     pub fn describe(&self, c: Category) -> String {
         let p = self.percentiles.by_category.get(c);
-        format!("{} (percentile {:.0})", c.label(), (p * 100.0).round())
+        format!("{} (percentile {:.0})", c.label(), percent_down(p))
+    }
+
+    /// Whether advice may serve `c`: the run is below [`ADVICE_MAX_PERCENTILE`] of its
+    /// similar runs there (§4).
+    pub fn advisable(&self, c: Category) -> bool {
+        self.percentiles.by_category.get(c) < ADVICE_MAX_PERCENTILE
+    }
+
+    /// The weak categories advice may serve ([`Self::advisable`]), weakest first.
+    pub fn advisable_weak(&self) -> Vec<Category> {
+        self.weak
+            .iter()
+            .copied()
+            .filter(|c| self.advisable(*c))
+            .collect()
     }
 
     /// A recommendation serving `category`, with the §4 formulas applied.

@@ -77,19 +77,11 @@ fn describe(err: &poem::Error) -> (StatusCode, String, Option<Vec<FieldError>>) 
     }
     if let Some(e) = err.downcast_ref::<ParseParamError>() {
         let errors = vec![FieldError::new(e.name, humanize(&e.reason))];
-        return (
-            unprocessable,
-            "Request validation failed".into(),
-            Some(errors),
-        );
+        return (unprocessable, FieldError::summary(&errors), Some(errors));
     }
     if let Some(e) = err.downcast_ref::<ParsePathError>() {
         let errors = vec![FieldError::new("path", humanize(&e.reason))];
-        return (
-            unprocessable,
-            "Request validation failed".into(),
-            Some(errors),
-        );
+        return (unprocessable, FieldError::summary(&errors), Some(errors));
     }
     if let Some(e) = err.downcast_ref::<ContentTypeError>() {
         return (
@@ -147,10 +139,11 @@ fn payload_error(reason: &str) -> (StatusCode, String, Option<Vec<FieldError>>) 
         Some((field, rest)) => (field, humanize(rest)),
         None => ("body".to_owned(), humanize(reason)),
     };
+    let errors = vec![FieldError::new(field, message)];
     (
         StatusCode::UNPROCESSABLE_ENTITY,
-        "Request validation failed".into(),
-        Some(vec![FieldError::new(field, message)]),
+        FieldError::summary(&errors),
+        Some(errors),
     )
 }
 
@@ -246,10 +239,11 @@ mod tests {
     fn payload_errors_split_malformed_from_invalid() {
         let (s, _, e) = payload_error("EOF while parsing an object at line 1 column 1");
         assert_eq!((s, e), (StatusCode::BAD_REQUEST, None));
-        let (s, _, e) = payload_error(
+        let (s, d, e) = payload_error(
             "failed to parse \"Thing\": field `name` verification failed. maxLength(20)",
         );
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(d, "name: must be at most 20 characters");
         assert_eq!(
             e,
             Some(vec![FieldError::new(

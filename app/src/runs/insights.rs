@@ -55,7 +55,8 @@ pub struct BuildDifferences {
     pub skills_added: Vec<String>,
     /// Skills in A, not in B.
     pub skills_removed: Vec<String>,
-    /// CP level of B minus A.
+    /// B's CP level minus A's: the change from A to B, like the rest of this object (the
+    /// opposite direction of the comparison's `dps_diff` and `duration_diff_sec`).
     pub cp_level_diff: i32,
 }
 
@@ -66,13 +67,15 @@ pub struct Comparison {
     pub run_a: CombatRunResponse,
     /// Run B.
     pub run_b: CombatRunResponse,
-    /// DPS of B minus A.
+    /// A's DPS minus B's (the upstream's direction): positive when A dealt more.
     pub dps_diff: f64,
-    /// `dps_diff` as a percentage of A's DPS (0 when A's is 0).
+    /// `dps_diff` as a percentage of B's DPS, rounded to 0.1 (0 when B's DPS is 0): how much
+    /// more (positive) or less (negative) A dealt than B.
     pub dps_diff_percent: f64,
-    /// Fight length of B minus A, seconds.
+    /// A's fight length minus B's, seconds (same direction as `dps_diff`): positive when A
+    /// took longer.
     pub duration_diff_sec: f64,
-    /// Build changes from A to B.
+    /// Build changes from A to B (what B added and removed relative to A).
     pub build_differences: BuildDifferences,
 }
 
@@ -116,8 +119,8 @@ pub struct DpsPoint {
 pub struct PercentilePoint {
     /// UTC date, `YYYY-MM-DD`.
     pub date: String,
-    /// Share of all players' runs of the same content and difficulty with lower DPS, 0–1
-    /// (0.5 when the run is alone).
+    /// Percent, 0–100 (rounded to 0.1), of all players' other runs of the same content and
+    /// difficulty with lower DPS (50 when the run is alone in its pool).
     pub percentile: f64,
     /// The run's DPS.
     pub dps: f64,
@@ -161,6 +164,11 @@ fn analytics_scope(
     let since = queries::since(time_range)
         .map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))?;
     Ok(scope(db, auth.principal().user_id, since, character, ""))
+}
+
+/// A share (0–1) as a percentage (0–100) rounded to 0.1, the upstream's scale.
+fn percent(share: f64) -> f64 {
+    (share * 1000.0).round() / 10.0
 }
 
 fn names(b: &BuildSnapshot) -> (Vec<String>, Vec<String>) {
@@ -242,7 +250,10 @@ impl InsightsApi {
 
     /// Compare two of your runs
     ///
-    /// 404 when either does not exist or is not yours.
+    /// Differences are A minus B, as the upstream answers: `dps_diff = dps(A) − dps(B)`,
+    /// `dps_diff_percent` relative to B's DPS, `duration_diff_sec = duration(A) − duration(B)`;
+    /// `build_differences` lists the changes from A to B. 404 when either run does not exist or
+    /// is not yours.
     #[oai(
         path = "/runs/compare/:run_id_a/:run_id_b",
         method = "get",
@@ -262,7 +273,7 @@ impl InsightsApi {
             .await?;
         let ((sets_a, skills_a), (sets_b, skills_b)) =
             (names(&a.build_snapshot), names(&b.build_snapshot));
-        let dps_diff = b.dps - a.dps;
+        let dps_diff = a.dps - b.dps;
         let differences = BuildDifferences {
             class_changed: a.build_snapshot.player_class != b.build_snapshot.player_class,
             sets_added: minus(&sets_b, &sets_a),
@@ -273,13 +284,13 @@ impl InsightsApi {
         };
         Ok(Json(Comparison {
             dps_diff,
-            dps_diff_percent: if a.dps > 0.0 {
-                // A tiny `a.dps` against a large `b.dps` overflows; JSON has no infinity.
-                queries::finite((dps_diff / a.dps * 1000.0).round() / 10.0)
+            dps_diff_percent: if b.dps > 0.0 {
+                // A tiny `b.dps` against a large `a.dps` overflows; JSON has no infinity.
+                queries::finite((dps_diff / b.dps * 1000.0).round() / 10.0)
             } else {
                 0.0
             },
-            duration_diff_sec: b.duration_sec - a.duration_sec,
+            duration_diff_sec: a.duration_sec - b.duration_sec,
             build_differences: differences,
             run_a: a.into(),
             run_b: b.into(),
@@ -388,10 +399,10 @@ impl InsightsApi {
 
     /// Percentile of each run among all players' runs of the same content and difficulty
     ///
-    /// The share (0–1) of the pool's other runs with lower DPS; 0.5 alone in its pool. Pools
-    /// are read from a per-instance distribution cache refreshed every 60 s, so a run
-    /// submitted by another player in the last minute may not count yet. One indexed
-    /// statement for your runs, plus one for pools not yet cached.
+    /// `percentile` is the percentage (0–100, rounded to 0.1) of the pool's other runs with
+    /// lower DPS; 50 alone in its pool. Pools are read from a per-instance distribution cache
+    /// refreshed every 60 s, so a run submitted by another player in the last minute may not
+    /// count yet. One indexed statement for your runs, plus one for pools not yet cached.
     #[oai(
         path = "/analytics/percentile-trend",
         method = "get",
@@ -437,11 +448,12 @@ impl InsightsApi {
                 .iter()
                 .map(|r| {
                     let dps = num(r, "dps");
+                    let share = pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps));
                     PercentilePoint {
                         date: time(r, "timestamp")
                             .map(|t| t.format("%Y-%m-%d").to_string())
                             .unwrap_or_default(),
-                        percentile: pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps)),
+                        percentile: percent(share),
                         dps,
                         content_name: text(r, "content_name").unwrap_or_default(),
                     }
