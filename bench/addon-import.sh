@@ -24,8 +24,8 @@ python3 - "$SAMPLE" "$FILE" "$N" <<'PY'
 import re, sys
 sample, out, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 lines = open(sample, encoding="utf-8").read().split("\n")
-start = next(i for i, l in enumerate(lines) if l.strip() == "[1] =")
-end = next(i for i, l in enumerate(lines) if l.strip() == "[2] =")
+start = next(i for i, l in enumerate(lines) if l.rstrip() == "        [1] =")
+end = next(i for i, l in enumerate(lines) if l.rstrip() == "        [2] =")
 run = "\n".join(lines[start + 1:end])
 with open(out, "w", encoding="utf-8") as f:
     f.write('ESOBuildOptimizerSV =\n{\n    ["_schemaVersion"] = 1,\n    ["runs"] =\n    {\n')
@@ -51,12 +51,12 @@ bench() { # label, DATABASE_URL
     before=$(hwm "$PID")
     t0=$(date +%s.%N)
     report=$(curl -fsS -H "authorization: Bearer $token" -F "file=@$FILE" "$url/api/v1/runs/import" |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"imported {r[\"imported\"]}, duplicates {r[\"duplicates\"]}, rejected {len(r[\"rejected\"])}")')
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print("imported %d, duplicates %d, rejected %d" % (r["imported"], r["duplicates"], len(r["rejected"])))')
     t1=$(date +%s.%N)
     printf '%s upload: %.2f s (%s); peak RSS %s before, %s after\n' "$1" "$(echo "$t1 - $t0" | bc)" "$report" "$before" "$(hwm "$PID")"
     t0=$(date +%s.%N)
     report=$(curl -fsS -H "authorization: Bearer $token" -F "file=@$FILE" "$url/api/v1/runs/import" |
-        python3 -c 'import json,sys; r=json.load(sys.stdin); print(f"imported {r[\"imported\"]}, duplicates {r[\"duplicates\"]}")')
+        python3 -c 'import json,sys; r=json.load(sys.stdin); print("imported %d, duplicates %d" % (r["imported"], r["duplicates"]))')
     t1=$(date +%s.%N)
     printf '%s same file again: %.2f s (%s)\n' "$1" "$(echo "$t1 - $t0" | bc)" "$report"
     kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""

@@ -1,6 +1,6 @@
 //! Reading a SavedVariables file (`SavedVariables/ESOBuildOptimizer.lua`): a Lua chunk that
 //! assigns one table literal to the global `ESOBuildOptimizerSV` (layout in
-//! `../shared/data/addon/README.md`). The file is parsed with `full_moon`, a Lua 5.1 parser,
+//! `../shared/data/addon/README.md`). The file is tokenized by `full_moon`'s Lua 5.1 lexer,
 //! and only literal values are read from it: it is never executed, since a SavedVariables
 //! file may come from anyone. A function call, a variable, an operator other than a minus on a
 //! number, or a second statement is refused.
@@ -8,14 +8,14 @@
 use serde_json::{Map, Number, Value};
 
 use full_moon::{
-    ast::{Expression, Field, Stmt, TableConstructor, UnOp, Var},
-    tokenizer::{Symbol, TokenType},
+    LuaVersion,
+    tokenizer::{Lexer, LexerResult, StringLiteralQuoteType, Symbol, TokenType},
 };
 
 /// The global the addon assigns.
 pub const GLOBAL: &str = "ESOBuildOptimizerSV";
-/// Deepest table nesting read. The addon's runs nest 7 levels; the parser recurses per level,
-/// so a deeper file is refused before it is parsed.
+/// Deepest table nesting read. The addon's runs nest 7 levels; the reader recurses per level,
+/// so a deeper file is refused when it gets there.
 pub const MAX_DEPTH: usize = 32;
 
 /// Why a file is not a readable SavedVariables file (the whole upload is refused; nothing is
@@ -80,6 +80,12 @@ pub fn runs(bytes: &[u8]) -> Result<Vec<Value>, SavedVariablesError> {
 /// arrays, other tables objects (integer keys as their decimal text); an empty table becomes
 /// `{}`. `nil` values are left out, as Lua does.
 ///
+/// The file is read token by token from full_moon's Lua lexer, which handles strings, long
+/// brackets, numerals and comments; only the grammar of a data chunk is accepted
+/// (`NAME = table`, tables of `[key] = value`, `name = value` and `value` fields, values that
+/// are strings, numbers, `-number`, `true`, `false`, `nil` or tables), so memory grows with the
+/// data, not with a syntax tree (a 16 MiB file would take about 1 GiB as a full_moon AST).
+///
 /// # Errors
 /// [`SavedVariablesError`].
 pub fn read(bytes: &[u8]) -> Result<Map<String, Value>, SavedVariablesError> {
@@ -87,77 +93,88 @@ pub fn read(bytes: &[u8]) -> Result<Map<String, Value>, SavedVariablesError> {
     if text.contains('\0') {
         return Err(SavedVariablesError::NotText);
     }
-    if nesting(text) > MAX_DEPTH {
-        return Err(SavedVariablesError::TooDeep);
-    }
-    let ast = full_moon::parse(text).map_err(|errors| {
-        SavedVariablesError::Syntax(
-            errors
-                .first()
-                .map_or_else(|| "unreadable".to_owned(), ToString::to_string),
-        )
-    })?;
-    let not = |why: &str| SavedVariablesError::NotSavedVariables(why.to_owned());
-    let mut stmts = ast.nodes().stmts();
-    let Some(Stmt::Assignment(assignment)) = stmts.next() else {
-        return Err(not("expected `ESOBuildOptimizerSV = { … }`"));
+    let mut tokens = Tokens {
+        lexer: Lexer::new(text, LuaVersion::lua51()),
     };
-    if stmts.next().is_some() || ast.nodes().last_stmt().is_some() {
+    let not = |why: &str| SavedVariablesError::NotSavedVariables(why.to_owned());
+    match tokens.next()? {
+        Token::Name(name) if name == GLOBAL => {}
+        _ => return Err(not("expected `ESOBuildOptimizerSV = { … }`")),
+    }
+    tokens.expect(Symbol::Equal, "`=`")?;
+    let root = match tokens.next()? {
+        Token::Symbol(Symbol::LeftBrace) => table(&mut tokens, 1)?,
+        Token::Name(_) => return Err(refused("a variable or a function call")),
+        _ => return Err(not("`ESOBuildOptimizerSV` must be assigned a table")),
+    };
+    if !matches!(tokens.next()?, Token::Eof) {
         return Err(not("expected one assignment and nothing else"));
     }
-    let (vars, exprs) = (assignment.variables(), assignment.expressions());
-    let is_global = matches!(
-        vars.iter().next(),
-        Some(Var::Name(name)) if name.token().to_string() == GLOBAL
-    );
-    if vars.len() != 1 || exprs.len() != 1 || !is_global {
-        return Err(not("expected `ESOBuildOptimizerSV = { … }`"));
-    }
-    match exprs.iter().next() {
-        Some(Expression::TableConstructor(t)) => match table(t)? {
-            Value::Object(m) => Ok(m),
-            // An array-shaped or empty top level has none of the addon's keys.
-            _ => Err(not("the table has none of the addon's keys")),
-        },
-        _ => Err(not("`ESOBuildOptimizerSV` must be assigned a table")),
+    match root {
+        Value::Object(m) => Ok(m),
+        // An array-shaped or empty top level has none of the addon's keys.
+        _ => Err(not("the table has none of the addon's keys")),
     }
 }
 
-/// Deepest `{` nesting outside strings and comments, read without parsing: an upper bound
-/// checked before the recursive parser sees the file.
-fn nesting(text: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
+/// The tokens a data chunk is made of, comments and white space left out.
+enum Token {
+    Name(String),
+    Str(String),
+    Number(String),
+    Symbol(Symbol),
+    Eof,
+}
+
+struct Tokens {
+    lexer: Lexer,
+}
+
+impl Tokens {
+    fn next(&mut self) -> Result<Token, SavedVariablesError> {
+        let token = match self.lexer.consume() {
+            None => return Ok(Token::Eof),
+            Some(LexerResult::Ok(t)) => t,
+            Some(LexerResult::Fatal(errors) | LexerResult::Recovered(_, errors)) => {
+                return Err(SavedVariablesError::Syntax(
+                    errors
+                        .first()
+                        .map_or_else(|| "unreadable".to_owned(), ToString::to_string),
+                ));
             }
-            '}' => depth = depth.saturating_sub(1),
-            '"' | '\'' => {
-                while let Some(s) = chars.next() {
-                    match s {
-                        '\\' => {
-                            chars.next();
-                        }
-                        s if s == c => break,
-                        _ => {}
-                    }
-                }
+        };
+        let line = token.token().start_position().line();
+        Ok(match token.token_type() {
+            TokenType::Eof => Token::Eof,
+            TokenType::Identifier { identifier } => Token::Name(identifier.to_string()),
+            TokenType::Number { text } => Token::Number(text.to_string()),
+            TokenType::StringLiteral {
+                literal,
+                quote_type,
+                ..
+            } => Token::Str(if *quote_type == StringLiteralQuoteType::Brackets {
+                literal.to_string()
+            } else {
+                unescape(literal)?
+            }),
+            TokenType::Symbol { symbol } => Token::Symbol(*symbol),
+            _ => {
+                return Err(SavedVariablesError::Syntax(format!(
+                    "unexpected token at line {line}"
+                )));
             }
-            '-' if chars.peek() == Some(&'-') => {
-                // A comment to the end of the line (a long comment's brackets are not braces).
-                for s in chars.by_ref() {
-                    if s == '\n' {
-                        break;
-                    }
-                }
-            }
-            _ => {}
+        })
+    }
+
+    fn expect(&mut self, symbol: Symbol, what: &str) -> Result<(), SavedVariablesError> {
+        match self.next()? {
+            Token::Symbol(s) if s == symbol => Ok(()),
+            Token::Eof => Err(SavedVariablesError::Syntax(format!(
+                "expected {what}, found the end of the file"
+            ))),
+            _ => Err(SavedVariablesError::Syntax(format!("expected {what}"))),
         }
     }
-    deepest
 }
 
 fn refused(what: &str) -> SavedVariablesError {
@@ -166,83 +183,93 @@ fn refused(what: &str) -> SavedVariablesError {
     ))
 }
 
-fn value(e: &Expression) -> Result<Option<Value>, SavedVariablesError> {
-    Ok(Some(match e {
-        Expression::TableConstructor(t) => table(t)?,
-        Expression::String(token) => match token.token_type() {
-            TokenType::StringLiteral {
-                literal,
-                multi_line_depth,
-                ..
-            } => Value::String(if *multi_line_depth > 0 {
-                literal.to_string()
-            } else {
-                unescape(literal)?
-            }),
-            _ => return Err(refused("a string token")),
-        },
-        Expression::Number(token) => number(&token.token().to_string(), false)?,
-        Expression::Symbol(token) => match token.token_type() {
-            TokenType::Symbol {
-                symbol: Symbol::True,
-            } => Value::Bool(true),
-            TokenType::Symbol {
-                symbol: Symbol::False,
-            } => Value::Bool(false),
-            TokenType::Symbol {
-                symbol: Symbol::Nil,
-            } => return Ok(None),
-            _ => return Err(refused("`...`")),
-        },
-        Expression::UnaryOperator {
-            unop: UnOp::Minus(_),
-            expression,
-        } => match expression.as_ref() {
-            Expression::Number(token) => number(&token.token().to_string(), true)?,
+/// A value starting with `first`; `depth` is the nesting of the table it is in.
+fn value(
+    tokens: &mut Tokens,
+    first: Token,
+    depth: usize,
+) -> Result<Option<Value>, SavedVariablesError> {
+    Ok(Some(match first {
+        Token::Symbol(Symbol::LeftBrace) => table(tokens, depth + 1)?,
+        Token::Str(s) => Value::String(s),
+        Token::Number(text) => number(&text, false)?,
+        Token::Symbol(Symbol::Minus) => match tokens.next()? {
+            Token::Number(text) => number(&text, true)?,
             _ => return Err(refused("a negated expression")),
         },
-        Expression::Parentheses { expression, .. } => return value(expression),
-        Expression::FunctionCall(_) => return Err(refused("a function call")),
-        Expression::Function(_) => return Err(refused("a function")),
-        Expression::Var(_) => return Err(refused("a variable")),
-        Expression::BinaryOperator { .. } | Expression::UnaryOperator { .. } => {
-            return Err(refused("an operator expression"));
+        Token::Symbol(Symbol::True) => Value::Bool(true),
+        Token::Symbol(Symbol::False) => Value::Bool(false),
+        Token::Symbol(Symbol::Nil) => return Ok(None),
+        Token::Symbol(Symbol::Function) => return Err(refused("a function")),
+        Token::Name(_) => return Err(refused("a variable or a function call")),
+        Token::Eof => {
+            return Err(SavedVariablesError::Syntax(
+                "expected a value, found the end of the file".into(),
+            ));
         }
-        _ => return Err(refused("this expression")),
+        Token::Symbol(_) => return Err(refused("an expression")),
     }))
 }
 
-fn table(t: &TableConstructor) -> Result<Value, SavedVariablesError> {
+/// A table's fields up to its closing `}` (its `{` is read); `depth` is its own nesting.
+fn table(tokens: &mut Tokens, depth: usize) -> Result<Value, SavedVariablesError> {
+    if depth > MAX_DEPTH {
+        return Err(SavedVariablesError::TooDeep);
+    }
     let mut entries: Vec<(String, Option<u64>, Value)> = Vec::new();
     let mut next_positional = 1u64;
-    for field in t.fields() {
-        let (key, index, v) = match field {
-            Field::ExpressionKey { key, value: v, .. } => match value(key)? {
-                Some(Value::String(s)) => (s, None, v.as_ref()),
-                Some(Value::Number(n)) => match n.as_u64() {
-                    Some(i) => (i.to_string(), Some(i), v.as_ref()),
-                    None => (n.to_string(), None, v.as_ref()),
-                },
-                Some(Value::Bool(b)) => (b.to_string(), None, v.as_ref()),
-                _ => {
-                    return Err(SavedVariablesError::NotSavedVariables(
-                        "a table key must be a string, a number or a boolean".into(),
-                    ));
+    loop {
+        let first = tokens.next()?;
+        let (key, index, v) = match first {
+            Token::Symbol(Symbol::RightBrace) => break,
+            Token::Symbol(Symbol::LeftBracket) => {
+                let first = tokens.next()?;
+                let key = match value(tokens, first, depth)? {
+                    Some(Value::String(s)) => (s, None),
+                    Some(Value::Number(n)) => match n.as_u64() {
+                        Some(i) => (i.to_string(), Some(i)),
+                        None => (n.to_string(), None),
+                    },
+                    Some(Value::Bool(b)) => (b.to_string(), None),
+                    _ => {
+                        return Err(SavedVariablesError::NotSavedVariables(
+                            "a table key must be a string, a number or a boolean".into(),
+                        ));
+                    }
+                };
+                tokens.expect(Symbol::RightBracket, "`]`")?;
+                tokens.expect(Symbol::Equal, "`=`")?;
+                let first = tokens.next()?;
+                (key.0, key.1, value(tokens, first, depth)?)
+            }
+            Token::Name(name) => {
+                match tokens.next()? {
+                    Token::Symbol(Symbol::Equal) => {}
+                    _ => return Err(refused("a variable or a function call")),
                 }
-            },
-            Field::NameKey { key, value: v, .. } => (key.token().to_string(), None, v.as_ref()),
-            Field::NoKey(v) => {
+                let first = tokens.next()?;
+                (name, None, value(tokens, first, depth)?)
+            }
+            other => {
                 let i = next_positional;
                 next_positional += 1;
-                (i.to_string(), Some(i), v)
+                (i.to_string(), Some(i), value(tokens, other, depth)?)
             }
-            _ => return Err(refused("this table field")),
         };
-        // `nil` values are absent, as in Lua.
-        if let Some(v) = value(v)? {
-            match entries.iter_mut().find(|(k, _, _)| *k == key) {
+        // `nil` values are absent, as in Lua; a repeated key keeps the last value.
+        if let Some(v) = v {
+            match entries.iter_mut().rev().find(|(k, _, _)| *k == key) {
                 Some(existing) => existing.2 = v,
                 None => entries.push((key, index, v)),
+            }
+        }
+        match tokens.next()? {
+            Token::Symbol(Symbol::Comma | Symbol::Semicolon) => {}
+            Token::Symbol(Symbol::RightBrace) => break,
+            _ => {
+                return Err(SavedVariablesError::Syntax(
+                    "expected `,` or `}` after a table field".into(),
+                ));
             }
         }
     }

@@ -89,12 +89,6 @@ fn what_is_not_a_saved_variables_file_is_refused_whole() {
 }
 
 #[test]
-fn braces_inside_strings_and_comments_do_not_count_as_nesting() {
-    assert_eq!(nesting("x = { \"{{{{\" } -- {{{{\n"), 1);
-    assert_eq!(nesting("x = { '\\'{{' }"), 1);
-}
-
-#[test]
 fn nul_escapes_never_reach_a_string() {
     let root = read(br#"ESOBuildOptimizerSV = { ["a"] = "x\0y\000z" }"#).unwrap();
     assert_eq!(root["a"], json!("x\u{FFFD}y\u{FFFD}z"));
