@@ -421,3 +421,35 @@ async fn unknown_difficulty_compares_only_with_unknown_and_unknown_group_size_ma
         "both addon runs (unknown group size): {p}"
     );
 }
+
+#[tokio::test]
+async fn a_sync_conflict_is_settled_with_an_addon_run() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let run = sample_runs()[0].clone();
+    let id = uuid::Uuid::new_v4();
+    let batch = |data: &Value, checksum: &str| json!({"items": [{"id": id, "data": data, "checksum": checksum}]});
+    let r = app
+        .as_user(&user, Method::POST, "/sync/combat_runs/batch")
+        .json(&batch(&run, "v1"))
+        .send()
+        .await
+        .unwrap();
+    let stored = r.json::<Value>().await.unwrap()["results"][0]["run_id"].clone();
+    let mut edited = run.clone();
+    edited["metrics"]["dps"] = json!(40_000);
+    let r = app
+        .as_user(&user, Method::POST, "/sync/conflicts/resolve")
+        .json(&json!({"item_id": id, "resolution": "keep_local", "data": edited, "checksum": "v2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let after = app
+        .get_json(&user, &format!("/runs/{}", stored.as_str().unwrap()))
+        .await;
+    assert_eq!(after["metrics"]["dps"], 40_000.0);
+    assert_eq!(after["source"], "addon");
+    assert_eq!(after["timestamp"], "2026-10-21T02:38:00+00:00");
+    assert_eq!(run_count(&app).await, 1);
+}

@@ -413,15 +413,24 @@ impl SyncApi {
             let invalid =
                 |e: String| ApiError::validation(vec![crate::error::FieldError::new("data", e)]);
             if item.item_type == Kind::Run.name() {
-                let run_body: CombatRunCreate = parse(data).map_err(invalid)?;
+                // `data` in either shape the batch accepts: an addon run keeps its own time.
+                let fresh = if addon::is_addon_run(data) {
+                    addon::map(data, user, truncate_to_millis(Utc::now()))
+                        .map_err(|r| invalid(format!("invalid: {}: {}", r.field, r.reason)))?
+                } else {
+                    new_run(parse(data).map_err(invalid)?, user)
+                };
                 let mut run = crud::find::<CombatRun>(db, item.stored_id.to_value(db.dialect))
                     .await?
                     .ok_or_else(|| ApiError::not_found("Combat run not found"))?;
-                let fresh = new_run(run_body, user);
                 let scores = scores_of(&fresh.metrics, fresh.duration_sec);
                 run = CombatRun {
                     run_id: run.run_id,
-                    timestamp: run.timestamp,
+                    timestamp: if fresh.addon_run_id.is_some() {
+                        fresh.timestamp
+                    } else {
+                        run.timestamp
+                    },
                     contribution_scores: Some(scores),
                     ..fresh
                 };
