@@ -220,7 +220,8 @@ fn combination(build: &BuildSnapshot) -> (String, String) {
 }
 
 /// The §4 build switch: the class/subclass combination other than the player's that the most
-/// top performers play (ties alphabetical), when at least 40% of them play it. Returns its
+/// top performers play (ties alphabetical), when at least 40% of them play it; an unknown
+/// class is never suggested. Returns its
 /// display name (alphabetically first spelling) and share, 0–1.
 pub(crate) fn other_combination<'a>(
     player: &BuildSnapshot,
@@ -230,6 +231,11 @@ pub(crate) fn other_combination<'a>(
     let (own, _) = combination(player);
     let mut counts: BTreeMap<String, (usize, String)> = BTreeMap::new();
     for peer in peers {
+        // A class the game addon could not read (`Unknown`) is no build to switch to; the run
+        // still counts among the top performers.
+        if matches!(key(peer.class.trim()).as_str(), "" | "unknown") {
+            continue;
+        }
         let (k, display) = combination(peer);
         let entry = counts.entry(k).or_insert((0, display.clone()));
         entry.0 += 1;
@@ -360,5 +366,11 @@ mod tests {
             "33% is not enough"
         );
         assert_eq!(other_combination(&player, [].iter()), None);
+        let unknown = [b("Unknown", None), b("Unknown", None), b("Templar", None)];
+        assert_eq!(
+            other_combination(&player, unknown.iter()),
+            None,
+            "an unknown class is not a build to switch to"
+        );
     }
 }
