@@ -6,6 +6,7 @@ extern crate self as app;
 
 pub mod auth;
 pub mod builds;
+pub mod cache;
 pub mod cli;
 pub mod cluster;
 pub mod config;

@@ -103,13 +103,12 @@ impl Application {
                 .with_cluster(cluster.clone()),
         );
         let state = AppState::new(settings, db, auth, limits, features, cluster);
+        // The one place that knows every cache: each registers for its topics.
+        state.invalidation.register(state.auth.clone());
+        state.invalidation.register(state.features.clone());
+        state.invalidation.register(state.player_reads.clone());
         if let Some(c) = &state.cluster {
-            let targets = bus::Targets {
-                auth: state.auth.clone(),
-                features: state.features.clone(),
-                runs: state.player_reads.clone(),
-            };
-            bus::spawn_subscriber(c.clone(), targets).await;
+            bus::spawn_subscriber(c.clone(), state.invalidation.clone()).await;
         }
         Ok(Self {
             acceptor,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     auth::sessions::AuthState,
-    cluster::Cluster,
+    cluster::{Cluster, bus::Registry},
     config::Settings,
     db::Db,
     features::cache::FeatureCache,
@@ -37,6 +37,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// The shared Redis, when `[redis]` names one.
     pub cluster: Option<Arc<Cluster>>,
+    /// What other instances' writes invalidate here (every cache registers at startup).
+    pub invalidation: Registry,
 }
 
 impl AppState {
@@ -69,6 +71,7 @@ impl AppState {
             player_reads,
             metrics,
             cluster,
+            invalidation: Registry::default(),
         }
     }
 }

@@ -118,6 +118,9 @@ pub struct TestApp {
     pub db: Db,
     /// The settings it was started with.
     pub settings: Settings,
+    /// The application's shared state (its caches, its invalidation registry).
+    #[allow(dead_code)] // read by the tests of in-process state
+    pub state: app::state::AppState,
     /// Its database (dropped with the app).
     #[allow(dead_code)] // held so the database lives as long as the app
     pub database: TestDatabase,
@@ -164,6 +167,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let address = format!("http://{proxy_addr}");
     let metrics_address = application.metrics_addr().map(|a| format!("http://{a}"));
     let db = application.state().db.clone();
+    let state = application.state().clone();
     let (tx, rx) = oneshot::channel::<()>();
     let server = tokio::spawn(application.run_until_stopped(async {
         let _ = rx.await;
@@ -179,6 +183,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         client,
         db,
         settings,
+        state,
         database,
         recorded,
         shutdown: Some(tx),

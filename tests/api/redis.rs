@@ -274,6 +274,15 @@ async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() 
     let (a, b) = two_instances(&through_proxy, 100_000).await;
     wait_for_redis(&a, "up", Duration::from_secs(5)).await;
     let user = a.user().await;
+    // The recommendation engine's set and skill catalog is cached too.
+    let catalog_loads = || a.state.features.catalog.stats().misses;
+    app::recommendations::analysis::catalog(&a.state)
+        .await
+        .unwrap();
+    app::recommendations::analysis::catalog(&a.state)
+        .await
+        .unwrap();
+    let loaded = catalog_loads();
 
     proxy.cut();
     let took = wait_for_redis(&a, "degraded", Duration::from_secs(5)).await;
@@ -295,6 +304,15 @@ async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() 
         let took = wait_for_redis(app, "up", Duration::from_secs(10)).await;
         eprintln!("redis up again {took:?} after the restore");
     }
+    // Invalidations sent during the outage were lost: the reconnect dropped the catalog too.
+    app::recommendations::analysis::catalog(&a.state)
+        .await
+        .unwrap();
+    assert_eq!(
+        catalog_loads(),
+        loaded + 1,
+        "the catalog is read again after the reconnect"
+    );
     // Sharing works again, through the re-established subscription too: a token issued after
     // both instances listen again is refused on B within a second of its logout on A.
     tokio::time::sleep(Duration::from_millis(1100)).await;
@@ -340,4 +358,39 @@ async fn a_run_submitted_on_one_instance_is_in_the_next_answer_on_the_other() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// A cache that is not part of the app, registered the way every cache is.
+#[derive(Default)]
+struct TestCache {
+    heard: std::sync::Mutex<Vec<String>>,
+}
+
+impl app::cluster::bus::Invalidate for TestCache {
+    fn topics(&self) -> &'static [&'static str] {
+        &["test_cache"]
+    }
+    fn invalidate<'a>(&'a self, _: &'a str, key: &'a str) -> app::cluster::bus::Invalidation<'a> {
+        Box::pin(async move { self.heard.lock().unwrap().push(key.to_owned()) })
+    }
+    fn drop_all(&self) {}
+}
+
+#[tokio::test]
+async fn a_newly_registered_cache_hears_invalidations_from_another_instance() {
+    let Some(url) = redis_url().await else { return };
+    let (a, b) = two_instances(&url, 100_000).await;
+    let cache = std::sync::Arc::new(TestCache::default());
+    b.state.invalidation.register(cache.clone());
+    let cluster = a.state.cluster.clone().unwrap();
+    app::cluster::bus::publish(&cluster, "test_cache", "key:with:colons").await;
+    let started = Instant::now();
+    while cache.heard.lock().unwrap().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "B heard nothing within 1 s"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(*cache.heard.lock().unwrap(), ["key:with:colons"]);
 }

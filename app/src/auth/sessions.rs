@@ -25,7 +25,7 @@ use super::{
 use crate::{
     cluster::{
         Cluster,
-        bus::{self, Event},
+        bus::{self, Invalidate, Invalidation},
     },
     config::AuthSettings,
     db::Db,
@@ -165,14 +165,7 @@ impl AuthState {
                     .await
             })
             .await;
-        bus::publish(
-            c,
-            &Event::Deny {
-                jti: jti.to_owned(),
-                exp,
-            },
-        )
-        .await;
+        bus::publish(c, DENY_TOPIC, &format!("{exp}:{jti}")).await;
     }
 
     /// Refuses `jti` in this instance only (see [`AuthState::deny`]).
@@ -247,7 +240,7 @@ impl AuthState {
     pub async fn forget_user(&self, id: Uuid) {
         self.drop_user(id).await;
         if let Some(c) = &self.cluster {
-            bus::publish(c, &Event::User(id)).await;
+            bus::publish(c, USER_TOPIC, &id.to_string()).await;
         }
     }
 
@@ -377,3 +370,38 @@ fn deny_secs(exp: i64) -> u64 {
 
 /// Shared handle.
 pub type SharedAuth = Arc<AuthState>;
+
+/// Bus topic of a change to a user's role, activity or session version (key: the user id).
+pub const USER_TOPIC: &str = "user";
+/// Bus topic of a logout (key: `<exp>:<jti>`, the token's expiry in Unix seconds and its id).
+pub const DENY_TOPIC: &str = "deny";
+
+impl Invalidate for AuthState {
+    fn topics(&self) -> &'static [&'static str] {
+        &[USER_TOPIC, DENY_TOPIC]
+    }
+
+    fn invalidate<'a>(&'a self, topic: &'a str, key: &'a str) -> Invalidation<'a> {
+        Box::pin(async move {
+            match topic {
+                USER_TOPIC => {
+                    if let Ok(id) = key.parse() {
+                        self.drop_user(id).await;
+                    }
+                }
+                _ => {
+                    if let Some((exp, jti)) = key.split_once(':')
+                        && let Ok(exp) = exp.parse()
+                    {
+                        self.deny_locally(jti, exp).await;
+                    }
+                }
+            }
+        })
+    }
+
+    /// Cached user states go; the denylist stays (a logout must hold).
+    fn drop_all(&self) {
+        self.drop_all_users();
+    }
+}

@@ -1,74 +1,96 @@
 //! Cache invalidation across instances over Redis pub/sub, on the channel
-//! `{prefix}invalidate`. A write on one instance drops its own entries at once and publishes an
-//! [`Event`]; every instance's subscriber (its own included, harmlessly) drops the same keys.
+//! `{prefix}invalidate`. A write on one instance drops its own entries at once and publishes
+//! `<topic>:<key>`; every instance's subscriber (its own included, harmlessly) hands the key to
+//! the target registered for that topic.
 //!
-//! Messages are lost while Redis is down, so each (re)subscription first drops every cached
-//! feature, set, list and user state of this instance; the subscriber re-subscribes in a loop
+//! The bus knows no domain: each cache (or other per-instance state, such as the logout
+//! denylist) implements [`Invalidate`], names its topics, and is registered once at startup
+//! ([`Registry::register`]). Messages are lost while Redis is down, so each (re)subscription
+//! first calls every target's [`Invalidate::drop_all`]; the subscriber re-subscribes in a loop
 //! with backoff (1 s doubling to [`MAX_BACKOFF`]).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::{Arc, RwLock},
+    time::Duration,
+};
 
 use futures_util::StreamExt;
-use uuid::Uuid;
 
 use super::Cluster;
-use crate::{
-    auth::sessions::AuthState, features::cache::FeatureCache, runs::read_cache::PlayerReads,
-};
 
 /// Longest wait between two subscription attempts: how long after Redis returns an instance
 /// may still miss other instances' invalidations (readiness says so meanwhile).
 pub const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
-/// One invalidation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Event {
-    /// Feature `id` was written: drop it and every list.
-    Feature(String),
-    /// Gear set `id` was written: drop it and every list.
-    Set(String),
-    /// A user's role, activity or session version changed: drop its cached auth state.
-    User(Uuid),
-    /// A player's runs changed: drop the answers derived from them.
-    Runs(Uuid),
-    /// Access token `jti` was logged out; refuse it until `exp` (Unix seconds).
-    Deny {
-        /// Token id.
-        jti: String,
-        /// Token expiry, Unix seconds.
-        exp: i64,
-    },
+/// What [`Invalidate::invalidate`] returns.
+pub type Invalidation<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+/// Per-instance state that other instances' writes invalidate.
+pub trait Invalidate: Send + Sync {
+    /// The topics it hears (`feature`, `user`, …). A topic belongs to one target; topics are
+    /// plain words without `:`.
+    fn topics(&self) -> &'static [&'static str];
+    /// Applies `key`, published under `topic`, in this instance only.
+    fn invalidate<'a>(&'a self, topic: &'a str, key: &'a str) -> Invalidation<'a>;
+    /// Drops whatever may have been invalidated while events could be lost (the subscription
+    /// broke). State that must survive (a denylist) keeps itself.
+    fn drop_all(&self);
 }
 
-impl Event {
-    /// The wire form: `feature:<id>`, `set:<id>`, `user:<uuid>`, `runs:<uuid>`,
-    /// `deny:<exp>:<jti>`.
-    pub fn encode(&self) -> String {
-        match self {
-            Self::Feature(id) => format!("feature:{id}"),
-            Self::Set(id) => format!("set:{id}"),
-            Self::User(id) => format!("user:{id}"),
-            Self::Runs(id) => format!("runs:{id}"),
-            Self::Deny { jti, exp } => format!("deny:{exp}:{jti}"),
+/// The targets of this process's subscriber, by topic. Cloning shares the registry.
+#[derive(Clone, Default)]
+pub struct Registry {
+    targets: Arc<RwLock<Vec<Arc<dyn Invalidate>>>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let topics: Vec<&str> = self
+            .snapshot()
+            .iter()
+            .flat_map(|t| t.topics().iter().copied())
+            .collect();
+        f.debug_struct("Registry").field("topics", &topics).finish()
+    }
+}
+
+impl Registry {
+    /// Adds `target` for its topics; events published from now on reach it.
+    pub fn register(&self, target: Arc<dyn Invalidate>) {
+        if let Ok(mut targets) = self.targets.write() {
+            targets.push(target);
         }
     }
 
-    /// Parses [`Event::encode`]'s form; `None` for anything else.
-    pub fn decode(s: &str) -> Option<Self> {
-        let (kind, rest) = s.split_once(':')?;
-        match kind {
-            "feature" => Some(Self::Feature(rest.to_owned())),
-            "set" => Some(Self::Set(rest.to_owned())),
-            "user" => rest.parse().ok().map(Self::User),
-            "runs" => rest.parse().ok().map(Self::Runs),
-            "deny" => {
-                let (exp, jti) = rest.split_once(':')?;
-                Some(Self::Deny {
-                    jti: jti.to_owned(),
-                    exp: exp.parse().ok()?,
-                })
+    fn snapshot(&self) -> Vec<Arc<dyn Invalidate>> {
+        self.targets.read().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    /// Hands one `<topic>:<key>` message to the target of its topic; `false` when no target
+    /// hears that topic or the message has no `:`.
+    pub async fn apply(&self, message: &str) -> bool {
+        let Some((topic, key)) = message.split_once(':') else {
+            return false;
+        };
+        let target = self
+            .snapshot()
+            .into_iter()
+            .find(|t| t.topics().contains(&topic));
+        match target {
+            Some(t) => {
+                t.invalidate(topic, key).await;
+                true
             }
-            _ => None,
+            None => false,
+        }
+    }
+
+    /// Every target's [`Invalidate::drop_all`].
+    pub fn drop_all(&self) {
+        for t in self.snapshot() {
+            t.drop_all();
         }
     }
 }
@@ -78,10 +100,11 @@ fn channel(cluster: &Cluster) -> String {
     cluster.key("invalidate")
 }
 
-/// Publishes `event` to every instance (nothing when Redis is down: the TTLs bound staleness).
-pub async fn publish(cluster: &Cluster, event: &Event) {
+/// Publishes `<topic>:<key>` to every instance (nothing when Redis is down: the TTLs bound
+/// staleness).
+pub async fn publish(cluster: &Cluster, topic: &str, key: &str) {
     let channel = channel(cluster);
-    let message = event.encode();
+    let message = format!("{topic}:{key}");
     let _: Option<i64> = cluster
         .run(|mut conn| async move {
             redis::cmd("PUBLISH")
@@ -93,39 +116,10 @@ pub async fn publish(cluster: &Cluster, event: &Event) {
         .await;
 }
 
-/// What the subscriber applies events to.
-#[derive(Debug, Clone)]
-pub struct Targets {
-    /// Session caches.
-    pub auth: Arc<AuthState>,
-    /// Feature caches.
-    pub features: Arc<FeatureCache>,
-    /// Answers derived from players' runs.
-    pub runs: Arc<PlayerReads>,
-}
-
-impl Targets {
-    async fn apply(&self, event: Event) {
-        match event {
-            Event::Feature(id) => self.features.drop_feature(&id).await,
-            Event::Set(id) => self.features.drop_set(&id).await,
-            Event::User(id) => self.auth.drop_user(id).await,
-            Event::Runs(id) => self.runs.forget(id).await,
-            Event::Deny { jti, exp } => self.auth.deny_locally(&jti, exp).await,
-        }
-    }
-
-    fn drop_everything(&self) {
-        self.features.drop_all();
-        self.auth.drop_all_users();
-        self.runs.forget_all();
-    }
-}
-
 /// Subscribes for the life of the process, re-subscribing with backoff after any failure.
 /// Returns once the first attempt has subscribed or failed, so an instance that starts serving
 /// with Redis up already hears every later event.
-pub async fn spawn_subscriber(cluster: Arc<Cluster>, targets: Targets) {
+pub async fn spawn_subscriber(cluster: Arc<Cluster>, targets: Registry) {
     let (ready, first) = tokio::sync::oneshot::channel();
     tokio::spawn(async move {
         let mut backoff = Duration::from_secs(1);
@@ -153,7 +147,7 @@ pub async fn spawn_subscriber(cluster: Arc<Cluster>, targets: Targets) {
 /// One subscription: returns when the connection ends.
 async fn subscribe(
     cluster: &Cluster,
-    targets: &Targets,
+    targets: &Registry,
     ready: &mut Option<tokio::sync::oneshot::Sender<()>>,
 ) -> redis::RedisResult<()> {
     let connect = cluster.client().get_async_pubsub();
@@ -163,7 +157,7 @@ async fn subscribe(
     pubsub.subscribe(channel(cluster)).await?;
     cluster.set_listening(true);
     // Anything published while we were not listening is lost: start from empty caches.
-    targets.drop_everything();
+    targets.drop_all();
     if let Some(tx) = ready.take() {
         let _ = tx.send(());
     }
@@ -172,9 +166,8 @@ async fn subscribe(
         let Ok(text) = msg.get_payload::<String>() else {
             continue;
         };
-        match Event::decode(&text) {
-            Some(event) => targets.apply(event).await,
-            None => tracing::debug!(message = %text, "unknown invalidation ignored"),
+        if !targets.apply(&text).await {
+            tracing::debug!(message = %text, "unknown invalidation ignored");
         }
     }
     Ok(())
@@ -182,23 +175,47 @@ async fn subscribe(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Mutex;
+
     use super::*;
 
-    #[test]
-    fn events_round_trip() {
-        let id = Uuid::new_v4();
-        for e in [
-            Event::Feature("f-1".into()),
-            Event::Set("s:x".into()),
-            Event::User(id),
-            Event::Deny {
-                jti: "a:b".into(),
-                exp: 1_700_000_000,
-            },
-        ] {
-            assert_eq!(Event::decode(&e.encode()), Some(e));
+    #[derive(Default)]
+    struct Recorder {
+        seen: Mutex<Vec<(String, String)>>,
+        dropped: Mutex<u32>,
+    }
+
+    impl Invalidate for Recorder {
+        fn topics(&self) -> &'static [&'static str] {
+            &["a", "b"]
         }
-        assert_eq!(Event::decode("nonsense"), None);
-        assert_eq!(Event::decode("user:not-a-uuid"), None);
+        fn invalidate<'a>(&'a self, topic: &'a str, key: &'a str) -> Invalidation<'a> {
+            Box::pin(async move {
+                self.seen.lock().unwrap().push((topic.into(), key.into()));
+            })
+        }
+        fn drop_all(&self) {
+            *self.dropped.lock().unwrap() += 1;
+        }
+    }
+
+    #[tokio::test]
+    async fn messages_reach_the_target_of_their_topic_with_the_whole_key() {
+        let registry = Registry::default();
+        let target = Arc::new(Recorder::default());
+        registry.register(target.clone());
+        assert!(registry.apply("a:x").await);
+        assert!(registry.apply("b:1700000000:jti:with:colons").await);
+        assert!(!registry.apply("other:x").await);
+        assert!(!registry.apply("nonsense").await);
+        assert_eq!(
+            *target.seen.lock().unwrap(),
+            [
+                ("a".to_owned(), "x".to_owned()),
+                ("b".to_owned(), "1700000000:jti:with:colons".to_owned())
+            ]
+        );
+        registry.drop_all();
+        assert_eq!(*target.dropped.lock().unwrap(), 1);
     }
 }

@@ -5,109 +5,28 @@
 //! `[redis]`, on every other instance through [`crate::cluster::bus`]. Hits, misses and entry
 //! counts feed `/metrics`.
 
-use std::{
-    future::Future,
-    hash::Hash,
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::Duration,
-};
-
-use moka::future::Cache;
+use std::{sync::Arc, time::Duration};
 
 use crate::{
+    cache::{CacheStats, Counted},
     cluster::{
         Cluster,
-        bus::{self, Event},
+        bus::{self, Invalidate, Invalidation},
     },
     config::FeatureSettings,
-    error::ApiError,
 };
 
-/// One named cache with hit/miss counters.
-pub struct Counted<K, V> {
-    /// Name in metrics (`features`, `sets`, `lists`, `catalog`, `player_reads`, …).
-    pub name: &'static str,
-    cache: Cache<K, V>,
-    hits: AtomicU64,
-    misses: AtomicU64,
-}
-
-/// A cache's figures.
-#[derive(Debug, Clone, Copy)]
-pub struct CacheStats {
-    /// Name.
-    pub name: &'static str,
-    /// Lookups answered from the cache.
-    pub hits: u64,
-    /// Lookups that loaded.
-    pub misses: u64,
-    /// Entries held (eventually consistent).
-    pub entries: u64,
-}
-
-impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'static> Counted<K, V> {
-    fn new(name: &'static str, s: &FeatureSettings) -> Self {
-        Self::sized(
-            name,
-            s.cache_capacity,
-            Duration::from_secs(s.cache_ttl_secs),
-        )
-    }
-
-    /// A cache named `name` (in metrics) of at most `capacity` entries, each kept `ttl`.
-    pub fn sized(name: &'static str, capacity: u64, ttl: Duration) -> Self {
-        Self {
-            name,
-            cache: Cache::builder()
-                .max_capacity(capacity)
-                .time_to_live(ttl)
-                .build(),
-            hits: AtomicU64::new(0),
-            misses: AtomicU64::new(0),
-        }
-    }
-
-    /// The cached value for `key`, or `load()`'s (stored on success; one load per key at a time).
-    ///
-    /// # Errors
-    /// `load`'s error (not cached).
-    pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, ApiError>
-    where
-        F: Future<Output = Result<V, ApiError>>,
-    {
-        if let Some(v) = self.cache.get(&key).await {
-            self.hits.fetch_add(1, Ordering::Relaxed);
-            return Ok(v);
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        self.cache
-            .try_get_with(key, load)
-            .await
-            .map_err(|e: Arc<ApiError>| e.copy())
-    }
-
-    /// Drops `key`.
-    pub async fn invalidate(&self, key: &K) {
-        self.cache.invalidate(key).await;
-    }
-
-    /// Drops everything.
-    pub fn invalidate_all(&self) {
-        self.cache.invalidate_all();
-    }
-
-    /// Current figures.
-    pub fn stats(&self) -> CacheStats {
-        CacheStats {
-            name: self.name,
-            hits: self.hits.load(Ordering::Relaxed),
-            misses: self.misses.load(Ordering::Relaxed),
-            entries: self.cache.entry_count(),
-        }
-    }
+/// A cache named `name` sized and timed by `[features]`.
+fn counted<K, V>(name: &'static str, s: &FeatureSettings) -> Counted<K, V>
+where
+    K: std::hash::Hash + Eq + Send + Sync + Clone + 'static,
+    V: Clone + Send + Sync + 'static,
+{
+    Counted::sized(
+        name,
+        s.cache_capacity,
+        Duration::from_secs(s.cache_ttl_secs),
+    )
 }
 
 /// The three caches.
@@ -128,10 +47,10 @@ impl FeatureCache {
     /// Caches sized and timed by `[features]`.
     pub fn new(s: &FeatureSettings) -> Self {
         Self {
-            features: Counted::new("features", s),
-            sets: Counted::new("sets", s),
-            lists: Counted::new("lists", s),
-            catalog: Counted::new("catalog", s),
+            features: counted("features", s),
+            sets: counted("sets", s),
+            lists: counted("lists", s),
+            catalog: counted("catalog", s),
             cluster: None,
         }
     }
@@ -148,7 +67,7 @@ impl FeatureCache {
     pub async fn feature_changed(&self, id: &str) {
         self.drop_feature(id).await;
         if let Some(c) = &self.cluster {
-            bus::publish(c, &Event::Feature(id.to_owned())).await;
+            bus::publish(c, FEATURE_TOPIC, id).await;
         }
     }
 
@@ -157,7 +76,7 @@ impl FeatureCache {
     pub async fn set_changed(&self, id: &str) {
         self.drop_set(id).await;
         if let Some(c) = &self.cluster {
-            bus::publish(c, &Event::Set(id.to_owned())).await;
+            bus::publish(c, SET_TOPIC, id).await;
         }
     }
 
@@ -175,11 +94,12 @@ impl FeatureCache {
         self.catalog.invalidate_all();
     }
 
-    /// Drops every entry of every cache in this instance.
+    /// Drops every entry of every cache in this instance, the catalog included.
     pub fn drop_all(&self) {
         self.features.invalidate_all();
         self.sets.invalidate_all();
         self.lists.invalidate_all();
+        self.catalog.invalidate_all();
     }
 
     /// Figures of every cache.
@@ -190,6 +110,30 @@ impl FeatureCache {
             self.lists.stats(),
             self.catalog.stats(),
         ]
+    }
+}
+
+/// Bus topic of a feature write (key: the feature id).
+pub const FEATURE_TOPIC: &str = "feature";
+/// Bus topic of a gear set write (key: the set id).
+pub const SET_TOPIC: &str = "set";
+
+impl Invalidate for FeatureCache {
+    fn topics(&self) -> &'static [&'static str] {
+        &[FEATURE_TOPIC, SET_TOPIC]
+    }
+
+    fn invalidate<'a>(&'a self, topic: &'a str, key: &'a str) -> Invalidation<'a> {
+        Box::pin(async move {
+            match topic {
+                FEATURE_TOPIC => self.drop_feature(key).await,
+                _ => self.drop_set(key).await,
+            }
+        })
+    }
+
+    fn drop_all(&self) {
+        FeatureCache::drop_all(self);
     }
 }
 

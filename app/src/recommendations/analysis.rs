@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{Recommendation, RecommendationCategory, catalog::Catalog};
 use crate::{
+    cache::Counted,
     db::Db,
     engine::{
         self, Advice, Analysis, ContributionScores, PeerRun, Percentiles, PlayerRun,
@@ -22,7 +23,6 @@ use crate::{
         constants::{MAX_SIMILAR_RUNS, MAX_TOP_CANDIDATES},
     },
     error::{ApiError, AppError},
-    features::cache::Counted,
     model::{
         ColumnType, Filter, ListQuery,
         column::{json_from_value, truncate_to_millis},

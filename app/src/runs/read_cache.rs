@@ -33,12 +33,12 @@ use uuid::Uuid;
 
 use crate::{
     auth::Principal,
+    cache::{CacheStats, Counted},
     cluster::{
         Cluster,
-        bus::{self, Event},
+        bus::{self, Invalidate, Invalidation},
     },
     error::ApiError,
-    features::cache::{CacheStats, Counted},
     http::json::JsonBytes,
 };
 
@@ -122,7 +122,7 @@ impl PlayerReads {
     pub async fn changed(&self, player: Uuid) {
         self.forget(player).await;
         if let Some(c) = &self.cluster {
-            bus::publish(c, &Event::Runs(player)).await;
+            bus::publish(c, RUNS_TOPIC, &player.to_string()).await;
         }
     }
 
@@ -155,6 +155,27 @@ pub fn wants_fresh(cache_control: Option<&str>) -> bool {
                 || d.eq_ignore_ascii_case("max-age=0")
         })
     })
+}
+
+/// Bus topic of a change to a player's runs (key: the player id).
+pub const RUNS_TOPIC: &str = "runs";
+
+impl Invalidate for PlayerReads {
+    fn topics(&self) -> &'static [&'static str] {
+        &[RUNS_TOPIC]
+    }
+
+    fn invalidate<'a>(&'a self, _: &'a str, key: &'a str) -> Invalidation<'a> {
+        Box::pin(async move {
+            if let Ok(player) = key.parse() {
+                self.forget(player).await;
+            }
+        })
+    }
+
+    fn drop_all(&self) {
+        self.forget_all();
+    }
 }
 
 #[cfg(test)]

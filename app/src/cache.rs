@@ -1,0 +1,94 @@
+//! The shared in-process cache type: a named moka TTL cache with hit and miss counters, one
+//! load per key at a time (`try_get_with`), errors never cached. Every domain cache (features,
+//! player answers, similar-run pools, …) is one or more of these; `/metrics` reads their
+//! [`CacheStats`].
+
+use std::{
+    future::Future,
+    hash::Hash,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use moka::future::Cache;
+
+use crate::error::ApiError;
+
+/// One named cache with hit/miss counters.
+pub struct Counted<K, V> {
+    /// Name in metrics (`features`, `sets`, `lists`, `catalog`, `player_reads`, …).
+    pub name: &'static str,
+    cache: Cache<K, V>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// A cache's figures.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheStats {
+    /// Name.
+    pub name: &'static str,
+    /// Lookups answered from the cache.
+    pub hits: u64,
+    /// Lookups that loaded.
+    pub misses: u64,
+    /// Entries held (eventually consistent).
+    pub entries: u64,
+}
+
+impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'static> Counted<K, V> {
+    /// A cache named `name` (in metrics) of at most `capacity` entries, each kept `ttl`.
+    pub fn sized(name: &'static str, capacity: u64, ttl: Duration) -> Self {
+        Self {
+            name,
+            cache: Cache::builder()
+                .max_capacity(capacity)
+                .time_to_live(ttl)
+                .build(),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// The cached value for `key`, or `load()`'s (stored on success; one load per key at a time).
+    ///
+    /// # Errors
+    /// `load`'s error (not cached).
+    pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, ApiError>
+    where
+        F: Future<Output = Result<V, ApiError>>,
+    {
+        if let Some(v) = self.cache.get(&key).await {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(v);
+        }
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.cache
+            .try_get_with(key, load)
+            .await
+            .map_err(|e: Arc<ApiError>| e.copy())
+    }
+
+    /// Drops `key`.
+    pub async fn invalidate(&self, key: &K) {
+        self.cache.invalidate(key).await;
+    }
+
+    /// Drops everything.
+    pub fn invalidate_all(&self) {
+        self.cache.invalidate_all();
+    }
+
+    /// Current figures.
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            name: self.name,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+            entries: self.cache.entry_count(),
+        }
+    }
+}
