@@ -171,3 +171,58 @@ async fn build_snapshots_become_private_saved_builds() {
     .await;
     assert_eq!(status, 422, "1–100 items");
 }
+
+#[tokio::test]
+async fn a_resolve_that_fails_midway_writes_nothing() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let id = uuid::Uuid::new_v4();
+    let batch = json!({"items": [{"id": id, "data": run_body("Vivec", 1000.0), "checksum": "v1"}]});
+    let (_, stored) = post(&app, &user, "/sync/combat_runs/batch", &batch).await;
+    let run_id = stored["results"][0]["run_id"].as_str().unwrap().to_owned();
+
+    // The second of the two writes (the sync record, after the run) fails, as a connection cut
+    // between them would: the database refuses every UPDATE of sync_items.
+    let fail: &[&str] = match app.db.dialect {
+        app::db::Dialect::Postgres => &[
+            "CREATE FUNCTION ebo_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON sync_items FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse()",
+        ],
+        app::db::Dialect::Sqlite => &[
+            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON sync_items BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+    };
+    for sql in fail {
+        app.db.rb.exec(sql, vec![]).await.unwrap();
+    }
+    let resolve = json!({"item_id": id, "resolution": "keep_local",
+                         "data": run_body("Vivec", 2000.0), "checksum": "v2"});
+    let (status, _) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
+    assert_eq!(status, 500);
+    let run = app.get_json(&user, &format!("/runs/{run_id}")).await;
+    assert_eq!(
+        run["metrics"]["dps"], 1000.0,
+        "the run's update was rolled back with the record's"
+    );
+
+    let drop = match app.db.dialect {
+        app::db::Dialect::Postgres => "DROP TRIGGER ebo_test_refuse ON sync_items",
+        app::db::Dialect::Sqlite => "DROP TRIGGER ebo_test_refuse",
+    };
+    app.db.rb.exec(drop, vec![]).await.unwrap();
+    let (status, _) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
+    assert_eq!(status, 200);
+    let run = app.get_json(&user, &format!("/runs/{run_id}")).await;
+    assert_eq!(run["metrics"]["dps"], 2000.0);
+    let (_, again) = post(
+        &app,
+        &user,
+        "/sync/combat_runs/batch",
+        &json!({"items": [{"id": id, "data": run_body("Vivec", 2000.0), "checksum": "v2"}]}),
+    )
+    .await;
+    assert_eq!(
+        again["results"][0]["success"], true,
+        "the record took the new checksum"
+    );
+}

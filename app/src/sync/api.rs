@@ -412,43 +412,58 @@ impl SyncApi {
             };
             let invalid =
                 |e: String| ApiError::validation(vec![crate::error::FieldError::new("data", e)]);
-            if item.item_type == Kind::Run.name() {
-                // `data` in either shape the batch accepts: an addon run keeps its own time.
-                let fresh = if addon::is_addon_run(data) {
-                    addon::map(data, user, truncate_to_millis(Utc::now()))
-                        .map_err(|r| invalid(format!("invalid: {}: {}", r.field, r.reason)))?
-                } else {
-                    new_run(parse(data).map_err(invalid)?, user)
-                };
-                let mut run = crud::find::<CombatRun>(db, item.stored_id.to_value(db.dialect))
-                    .await?
-                    .ok_or_else(|| ApiError::not_found("Combat run not found"))?;
-                let scores = scores_of(&fresh.metrics, fresh.duration_sec);
-                run = CombatRun {
-                    run_id: run.run_id,
-                    timestamp: if fresh.addon_run_id.is_some() {
-                        fresh.timestamp
+            // The stored object and the sync record change together or not at all.
+            let tx = db.rb.acquire_begin().await.map_err(AppError::from)?;
+            let written = async {
+                if item.item_type == Kind::Run.name() {
+                    // `data` in either shape the batch accepts: an addon run keeps its own time.
+                    let fresh = if addon::is_addon_run(data) {
+                        addon::map(data, user, truncate_to_millis(Utc::now()))
+                            .map_err(|r| invalid(format!("invalid: {}: {}", r.field, r.reason)))?
                     } else {
-                        run.timestamp
-                    },
-                    contribution_scores: Some(scores),
-                    ..fresh
-                };
-                crud::update(db, &run).await?;
-            } else {
-                let snapshot: BuildSnapshotUpload = parse(data).map_err(invalid)?;
-                let old = crud::find::<SavedBuild>(db, item.stored_id.to_value(db.dialect))
-                    .await?
-                    .ok_or_else(|| ApiError::not_found("Saved build not found"))?;
-                let mut build = build_from(snapshot, user, item.stored_id);
-                build.created_at = old.created_at;
-                crud::update(db, &build).await?;
+                        new_run(parse(data).map_err(invalid)?, user)
+                    };
+                    let old =
+                        crud::find_with::<CombatRun>(&tx, item.stored_id.to_value(db.dialect))
+                            .await?
+                            .ok_or_else(|| ApiError::not_found("Combat run not found"))?;
+                    let scores = scores_of(&fresh.metrics, fresh.duration_sec);
+                    let run = CombatRun {
+                        run_id: old.run_id,
+                        timestamp: if fresh.addon_run_id.is_some() {
+                            fresh.timestamp
+                        } else {
+                            old.timestamp
+                        },
+                        contribution_scores: Some(scores),
+                        ..fresh
+                    };
+                    crud::update_with(&tx, db.dialect, &run).await?;
+                } else {
+                    let snapshot: BuildSnapshotUpload = parse(data).map_err(invalid)?;
+                    let old =
+                        crud::find_with::<SavedBuild>(&tx, item.stored_id.to_value(db.dialect))
+                            .await?
+                            .ok_or_else(|| ApiError::not_found("Saved build not found"))?;
+                    let mut build = build_from(snapshot, user, item.stored_id);
+                    build.created_at = old.created_at;
+                    crud::update_with(&tx, db.dialect, &build).await?;
+                }
+                if let Some(c) = &b.checksum {
+                    item.checksum.clone_from(c);
+                }
+                item.updated_at = truncate_to_millis(Utc::now());
+                crud::update_with(&tx, db.dialect, &item).await?;
+                Ok::<_, ApiError>(())
             }
-            if let Some(c) = b.checksum {
-                item.checksum = c;
+            .await;
+            match written {
+                Ok(()) => tx.commit().await.map_err(AppError::from)?,
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    return Err(e);
+                }
             }
-            item.updated_at = truncate_to_millis(Utc::now());
-            crud::update(db, &item).await?;
             state.player_reads.changed(user).await;
         }
         Ok(Json(Resolved {
