@@ -35,4 +35,12 @@ impl Principal {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    /// What the model runtime's permission policies see of this caller.
+    pub fn caller(&self) -> crate::model::Caller {
+        crate::model::Caller {
+            user_id: self.user_id,
+            is_admin: self.is_admin(),
+        }
+    }
 }

@@ -7,16 +7,14 @@ use rbs::Value;
 
 use super::{
     Action, Model,
-    policy::Scope,
+    policy::{Caller, Scope},
     query::{ListQuery, Page, order_by, where_clause},
 };
 use rbatis::executor::Executor;
 
 use crate::{
-    auth::Principal,
     db::{Db, Dialect},
     error::{ApiError, AppError},
-    state::AppState,
 };
 
 /// Column alias of the total row count in [`list`]'s single statement.
@@ -230,10 +228,8 @@ pub async fn delete<M: Model>(db: &Db, id: Value) -> Result<bool, AppError> {
     Ok(db.rb.exec(&sql, vec![id]).await?.rows_affected > 0)
 }
 
-fn read_scope<M: Model>(state: &AppState, principal: Option<&Principal>) -> Scope {
-    M::META
-        .read
-        .scope(principal, M::META.owner, state.db.dialect)
+fn read_scope<M: Model>(db: &Db, principal: Option<Caller>) -> Scope {
+    M::META.read.scope(principal, M::META.owner, db.dialect)
 }
 
 fn not_found<M: Model>() -> ApiError {
@@ -245,11 +241,11 @@ fn not_found<M: Model>() -> ApiError {
 /// # Errors
 /// 404, or database errors.
 pub async fn get_for<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     id: Value,
 ) -> Result<M, ApiError> {
-    find_scoped::<M>(&state.db, &read_scope::<M>(state, principal), id)
+    find_scoped::<M>(db, &read_scope::<M>(db, principal), id)
         .await?
         .ok_or_else(not_found::<M>)
 }
@@ -259,11 +255,11 @@ pub async fn get_for<M: Model>(
 /// # Errors
 /// 422 for an undeclared sort key; database errors.
 pub async fn list_for<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     query: &ListQuery,
 ) -> Result<Page<M>, ApiError> {
-    list::<M>(&state.db, &read_scope::<M>(state, principal), query).await
+    list::<M>(db, &read_scope::<M>(db, principal), query).await
 }
 
 /// `create`: inserts `row` when the create policy allows `principal`.
@@ -271,8 +267,8 @@ pub async fn list_for<M: Model>(
 /// # Errors
 /// 403 when not allowed; 409 on a duplicate; database errors.
 pub async fn create_for<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     row: M,
 ) -> Result<M, ApiError> {
     if !M::META.create.allows(principal) {
@@ -281,19 +277,19 @@ pub async fn create_for<M: Model>(
             format!("You may not create a {}", M::META.display.to_lowercase()),
         ));
     }
-    insert(&state.db, &row).await?;
+    insert(db, &row).await?;
     Ok(row)
 }
 
 /// Loads a row for a write: 404 when the caller cannot even read it, 403 when they can read
 /// but the write policy refuses (documented choice: visible rows are not hidden on write).
 async fn load_for_write<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     id: Value,
     action: Action,
 ) -> Result<M, ApiError> {
-    let row = get_for::<M>(state, principal, id).await?;
+    let row = get_for::<M>(db, principal, id).await?;
     if !M::authorize(principal, action, &row) {
         let verb = if action == Action::Delete {
             "delete"
@@ -313,14 +309,14 @@ async fn load_for_write<M: Model>(
 /// # Errors
 /// 404 (invisible), 403 (visible, not writable), whatever `apply` returns, database errors.
 pub async fn update_for<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     id: Value,
     apply: impl FnOnce(&mut M) -> Result<(), ApiError>,
 ) -> Result<M, ApiError> {
-    let mut row = load_for_write::<M>(state, principal, id, Action::Update).await?;
+    let mut row = load_for_write::<M>(db, principal, id, Action::Update).await?;
     apply(&mut row)?;
-    update(&state.db, &row).await?;
+    update(db, &row).await?;
     Ok(row)
 }
 
@@ -329,11 +325,11 @@ pub async fn update_for<M: Model>(
 /// # Errors
 /// 404 (invisible), 403 (visible, not deletable), database errors.
 pub async fn delete_for<M: Model>(
-    state: &AppState,
-    principal: Option<&Principal>,
+    db: &Db,
+    principal: Option<Caller>,
     id: Value,
 ) -> Result<(), ApiError> {
-    let row = load_for_write::<M>(state, principal, id, Action::Delete).await?;
-    delete::<M>(&state.db, row.id_value(state.db.dialect)).await?;
+    let row = load_for_write::<M>(db, principal, id, Action::Delete).await?;
+    delete::<M>(db, row.id_value(db.dialect)).await?;
     Ok(())
 }

@@ -14,10 +14,10 @@ use rbs::Value;
 use uuid::Uuid;
 
 pub use column::{ColumnType, SqlType};
-pub use policy::{Action, Policy, Term};
+pub use policy::{Action, Caller, Policy, Term};
 pub use query::{Filter, ListQuery, Page};
 
-use crate::{auth::Principal, db::Dialect};
+use crate::db::Dialect;
 
 /// What a column is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,7 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// Whether `principal` may perform `action` on `row` (the same policy the generated
     /// endpoints enforce in SQL), for hand-written handlers.
-    fn authorize(principal: Option<&Principal>, action: Action, row: &Self) -> bool {
+    fn authorize(principal: Option<Caller>, action: Action, row: &Self) -> bool {
         Self::META
             .policy(action)
             .allows_row(principal, row.owner_id(), |c| row.flag(c))

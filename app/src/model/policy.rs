@@ -7,7 +7,7 @@ use rbs::Value;
 use uuid::Uuid;
 
 use super::column::ColumnType;
-use crate::{auth::Principal, db::Dialect};
+use crate::db::Dialect;
 
 /// One way to be allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +60,16 @@ pub enum Scope {
     },
 }
 
+/// Who asks, as a policy sees it: the model runtime's whole view of the caller (the auth
+/// domain makes one from a verified token; the runtime knows nothing else of auth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    /// The user's id.
+    pub user_id: Uuid,
+    /// Whether the caller is an administrator (policy term `admin`).
+    pub is_admin: bool,
+}
+
 impl Policy {
     /// Whether anonymous callers are allowed (then the endpoint needs no token).
     pub fn is_public(&self) -> bool {
@@ -67,11 +77,11 @@ impl Policy {
     }
 
     /// Whether the row-independent terms allow `principal` (used for `create`).
-    pub fn allows(&self, principal: Option<&Principal>) -> bool {
+    pub fn allows(&self, principal: Option<Caller>) -> bool {
         self.terms.iter().any(|t| match t {
             Term::Public => true,
             Term::Authenticated => principal.is_some(),
-            Term::Admin => principal.is_some_and(Principal::is_admin),
+            Term::Admin => principal.is_some_and(|p| p.is_admin),
             Term::Owner | Term::Flag(_) => false,
         })
     }
@@ -79,7 +89,7 @@ impl Policy {
     /// Whether `principal` may act on a row with owner `owner` whose boolean columns are read by `flag`.
     pub fn allows_row(
         &self,
-        principal: Option<&Principal>,
+        principal: Option<Caller>,
         owner: Option<Uuid>,
         flag: impl Fn(&str) -> bool,
     ) -> bool {
@@ -94,7 +104,7 @@ impl Policy {
     /// The predicate restricting rows to those `principal` may see.
     pub fn scope(
         &self,
-        principal: Option<&Principal>,
+        principal: Option<Caller>,
         owner_column: Option<&str>,
         dialect: Dialect,
     ) -> Scope {
@@ -133,27 +143,23 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::Role;
 
     const OWNER_OR_PUBLIC: Policy = Policy {
         terms: &[Term::Owner, Term::Flag("is_public"), Term::Admin],
     };
 
-    fn user(role: Role) -> Principal {
-        Principal {
+    fn user(is_admin: bool) -> Caller {
+        Caller {
             user_id: Uuid::new_v4(),
-            role,
-            jti: String::new(),
-            family: None,
-            expires_at: 0,
+            is_admin,
         }
     }
 
     #[test]
     fn rows_are_allowed_by_any_term() {
-        let (a, b, admin) = (user(Role::User), user(Role::User), user(Role::Admin));
-        let owned_by_a = |p: &Principal, public: bool| {
-            OWNER_OR_PUBLIC.allows_row(Some(p), Some(a.user_id), |_| public)
+        let (a, b, admin) = (user(false), user(false), user(true));
+        let owned_by_a = |p: &Caller, public: bool| {
+            OWNER_OR_PUBLIC.allows_row(Some(*p), Some(a.user_id), |_| public)
         };
         assert!(owned_by_a(&a, false));
         assert!(!owned_by_a(&b, false));
@@ -167,8 +173,8 @@ mod tests {
 
     #[test]
     fn scope_becomes_sql_for_row_terms_only() {
-        let a = user(Role::User);
-        match OWNER_OR_PUBLIC.scope(Some(&a), Some("owner_id"), Dialect::Postgres) {
+        let a = user(false);
+        match OWNER_OR_PUBLIC.scope(Some(a), Some("owner_id"), Dialect::Postgres) {
             Scope::Where { sql, args } => {
                 assert_eq!(sql, "(owner_id = ? OR is_public = ?)");
                 assert_eq!(args.len(), 2);
@@ -176,7 +182,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert_eq!(
-            OWNER_OR_PUBLIC.scope(Some(&user(Role::Admin)), Some("owner_id"), Dialect::Sqlite),
+            OWNER_OR_PUBLIC.scope(Some(user(true)), Some("owner_id"), Dialect::Sqlite),
             Scope::All
         );
         assert_eq!(

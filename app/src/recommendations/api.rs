@@ -154,7 +154,12 @@ async fn load_run(
     ApiError,
 > {
     let d = state.db.dialect;
-    let run: CombatRun = crud::get_for(state, Some(auth.principal()), run_id.to_value(d)).await?;
+    let run: CombatRun = crud::get_for(
+        &state.db,
+        Some(auth.principal().caller()),
+        run_id.to_value(d),
+    )
+    .await?;
     let player = analysis::player_of(&run);
     let similar = analysis::similar_scores(state, &run, fresh_pool).await?;
     Ok((run, player, similar))
@@ -248,7 +253,8 @@ impl RecommendationsApi {
             limit: 500,
             offset: 0,
         };
-        let page = crud::list_for::<Recommendation>(&state, Some(auth.principal()), &q).await?;
+        let page = crud::list_for::<Recommendation>(&state.db, Some(auth.principal().caller()), &q)
+            .await?;
         Ok(Json(RecommendationList {
             recommendations: page
                 .items

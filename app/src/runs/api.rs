@@ -290,7 +290,8 @@ impl RunsApi {
                 offset: offset.0,
             };
             let page =
-                crud::list_for::<CombatRunSummary>(&state, Some(auth.principal()), &q).await?;
+                crud::list_for::<CombatRunSummary>(&state.db, Some(auth.principal().caller()), &q)
+                    .await?;
             let has_more = page.has_more();
             Ok(RunPage {
                 runs: page
@@ -321,8 +322,8 @@ impl RunsApi {
         run_id: Path<Uuid>,
     ) -> Result<Json<CombatRunResponse>, ApiError> {
         let row = crud::get_for::<CombatRun>(
-            &state,
-            Some(auth.principal()),
+            &state.db,
+            Some(auth.principal().caller()),
             run_id.0.to_value(state.db.dialect),
         )
         .await?;
@@ -340,8 +341,8 @@ impl RunsApi {
         run_id: Path<Uuid>,
     ) -> Result<RunDeleted, ApiError> {
         crud::delete_for::<CombatRun>(
-            &state,
-            Some(auth.principal()),
+            &state.db,
+            Some(auth.principal().caller()),
             run_id.0.to_value(state.db.dialect),
         )
         .await?;

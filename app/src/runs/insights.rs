@@ -267,10 +267,18 @@ impl InsightsApi {
         run_id_b: Path<Uuid>,
     ) -> Result<Json<Comparison>, ApiError> {
         let d = state.db.dialect;
-        let a = crud::get_for::<CombatRun>(&state, Some(auth.principal()), run_id_a.0.to_value(d))
-            .await?;
-        let b = crud::get_for::<CombatRun>(&state, Some(auth.principal()), run_id_b.0.to_value(d))
-            .await?;
+        let a = crud::get_for::<CombatRun>(
+            &state.db,
+            Some(auth.principal().caller()),
+            run_id_a.0.to_value(d),
+        )
+        .await?;
+        let b = crud::get_for::<CombatRun>(
+            &state.db,
+            Some(auth.principal().caller()),
+            run_id_b.0.to_value(d),
+        )
+        .await?;
         let ((sets_a, skills_a), (sets_b, skills_b)) =
             (names(&a.build_snapshot), names(&b.build_snapshot));
         let dps_diff = a.dps - b.dps;

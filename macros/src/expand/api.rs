@@ -18,7 +18,7 @@ fn auth(terms: &[Term]) -> (TokenStream, TokenStream) {
     } else {
         (
             quote! { auth: ::app::auth::BearerAuth, },
-            quote! { ::std::option::Option::Some(&auth.0) },
+            quote! { ::std::option::Option::Some(auth.0.caller()) },
         )
     }
 }
@@ -160,7 +160,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 let mut filters = ::std::vec::Vec::new();
                 #(#filter_pushes)*
                 let query = ::app::model::ListQuery { filters, sort: sort.0, limit: limit.0, offset: offset.0 };
-                let page = ::app::model::crud::list_for::<#ident>(&state, #principal, &query).await?;
+                let page = ::app::model::crud::list_for::<#ident>(&state.db, #principal, &query).await?;
                 ::std::result::Result::Ok(::poem_openapi::payload::Json(#page::from(page)))
             }
         });
@@ -184,7 +184,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #id_ident: ::poem_openapi::param::Path<#id_ty>,
             ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
                 let dialect = state.db.dialect;
-                let row = ::app::model::crud::get_for::<#ident>(&state, #principal, #id_bind).await?;
+                let row = ::app::model::crud::get_for::<#ident>(&state.db, #principal, #id_bind).await?;
                 ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
             }
         });
@@ -202,18 +202,20 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             async fn create(
                 &self,
                 state: ::poem::web::Data<&::app::state::AppState>,
+                request: &::poem::Request,
                 #auth_param
                 body: ::app::http::json::JsonBody<#create>,
             ) -> ::std::result::Result<#created, ::app::error::ApiError> {
-                let principal: ::std::option::Option<&::app::auth::Principal> = #principal;
+                let principal: ::std::option::Option<::app::model::Caller> = #principal;
                 let errors = body.0.__check();
                 if !errors.is_empty() {
                     return ::std::result::Result::Err(::app::error::ApiError::validation(errors));
                 }
                 let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
                 let row = #ident::__from_create(body.0, principal.map(|p| p.user_id), now);
-                let row = ::app::model::crud::create_for::<#ident>(&state, principal, row).await?;
-                let location = ::std::format!("{}{}/{}", state.settings.server.api_prefix, #base, row.#id_ident);
+                let row = ::app::model::crud::create_for::<#ident>(&state.db, principal, row).await?;
+                // The collection's own URL, as the client called it (whatever the API prefix).
+                let location = ::std::format!("{}/{}", request.original_uri().path().trim_end_matches('/'), row.#id_ident);
                 ::std::result::Result::Ok(#created::Created(::poem_openapi::payload::Json(#view::from(row)), location))
             }
         });
@@ -242,7 +244,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 }
                 let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
                 let body = body.0;
-                let row = ::app::model::crud::update_for::<#ident>(&state, #principal, #id_bind, |row| {
+                let row = ::app::model::crud::update_for::<#ident>(&state.db, #principal, #id_bind, |row| {
                     row.__apply_update(body, now);
                     ::std::result::Result::Ok(())
                 }).await?;
@@ -267,7 +269,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #id_ident: ::poem_openapi::param::Path<#id_ty>,
             ) -> ::std::result::Result<#deleted, ::app::error::ApiError> {
                 let dialect = state.db.dialect;
-                ::app::model::crud::delete_for::<#ident>(&state, #principal, #id_bind).await?;
+                ::app::model::crud::delete_for::<#ident>(&state.db, #principal, #id_bind).await?;
                 ::std::result::Result::Ok(#deleted::Deleted)
             }
         });

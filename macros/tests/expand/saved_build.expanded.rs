@@ -229,7 +229,7 @@ impl SavedBuildApi {
         };
         let page = ::app::model::crud::list_for::<
             SavedBuild,
-        >(&state, ::std::option::Option::Some(&auth.0), &query)
+        >(&state.db, ::std::option::Option::Some(auth.0.caller()), &query)
             .await?;
         ::std::result::Result::Ok(
             ::poem_openapi::payload::Json(SavedBuildPage::from(page)),
@@ -252,8 +252,8 @@ impl SavedBuildApi {
         let row = ::app::model::crud::get_for::<
             SavedBuild,
         >(
-                &state,
-                ::std::option::Option::Some(&auth.0),
+                &state.db,
+                ::std::option::Option::Some(auth.0.caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;
@@ -268,11 +268,12 @@ impl SavedBuildApi {
     async fn create(
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
+        request: &::poem::Request,
         auth: ::app::auth::BearerAuth,
         body: ::app::http::json::JsonBody<SavedBuildCreate>,
     ) -> ::std::result::Result<SavedBuildCreated, ::app::error::ApiError> {
-        let principal: ::std::option::Option<&::app::auth::Principal> = ::std::option::Option::Some(
-            &auth.0,
+        let principal: ::std::option::Option<::app::model::Caller> = ::std::option::Option::Some(
+            auth.0.caller(),
         );
         let errors = body.0.__check();
         if !errors.is_empty() {
@@ -282,10 +283,10 @@ impl SavedBuildApi {
         }
         let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
         let row = SavedBuild::__from_create(body.0, principal.map(|p| p.user_id), now);
-        let row = ::app::model::crud::create_for::<SavedBuild>(&state, principal, row)
+        let row = ::app::model::crud::create_for::<SavedBuild>(&state.db, principal, row)
             .await?;
         let location = ::std::format!(
-            "{}{}/{}", state.settings.server.api_prefix, "/builds", row.build_id
+            "{}/{}", request.original_uri().path().trim_end_matches('/'), row.build_id
         );
         ::std::result::Result::Ok(
             SavedBuildCreated::Created(
@@ -324,8 +325,8 @@ impl SavedBuildApi {
         let row = ::app::model::crud::update_for::<
             SavedBuild,
         >(
-                &state,
-                ::std::option::Option::Some(&auth.0),
+                &state.db,
+                ::std::option::Option::Some(auth.0.caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
                 |row| {
                     row.__apply_update(body, now);
@@ -355,8 +356,8 @@ impl SavedBuildApi {
         ::app::model::crud::delete_for::<
             SavedBuild,
         >(
-                &state,
-                ::std::option::Option::Some(&auth.0),
+                &state.db,
+                ::std::option::Option::Some(auth.0.caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;
