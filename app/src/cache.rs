@@ -92,3 +92,10 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
         }
     }
 }
+
+/// Something holding caches whose figures `/metrics` reports (`cache_hits`, `cache_misses`,
+/// `cache_entries`, labelled by cache name). Registered with the metrics sources at startup.
+pub trait CacheSource: Send + Sync + std::fmt::Debug {
+    /// The figures of each cache it holds.
+    fn cache_stats(&self) -> Vec<CacheStats>;
+}

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     config::Settings,
     db::{Db, migrate},
-    http, startup, telemetry,
+    startup, telemetry,
 };
 
 /// ESO build-analytics API service.
@@ -320,7 +320,7 @@ async fn migrate_cmd(settings: Settings, action: MigrateAction) -> ExitCode {
 }
 
 fn openapi(settings: &Settings, output: Option<PathBuf>) -> ExitCode {
-    let spec = http::spec::document(settings);
+    let spec = crate::routes::document(settings);
     match output {
         None => {
             println!("{spec}");

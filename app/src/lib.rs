@@ -4,6 +4,8 @@
 
 extern crate self as app;
 
+#[cfg(test)]
+mod architecture;
 pub mod auth;
 pub mod builds;
 pub mod cache;
@@ -21,6 +23,7 @@ pub mod metrics;
 pub mod model;
 pub mod recommendations;
 pub mod registry;
+pub mod routes;
 pub mod runs;
 pub mod startup;
 pub mod state;

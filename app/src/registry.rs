@@ -1,6 +1,6 @@
 //! Every persisted model, in dependency order (a table after the tables it references).
 //! `ebo migrate new` generates DDL for the ones whose table no migration creates yet.
-//! Adding a model: list its `META` here and its `<Model>Api` in `http::api_service`.
+//! Adding a model: list its `META` here and its `<Model>Api` in `routes::api_service`.
 
 use crate::model::{Model, ModelMeta};
 

@@ -13,7 +13,6 @@ use crate::{
     cluster::{Cluster, bus},
     config::Settings,
     db::{Db, migrate},
-    http,
     http::rate_limit::{self, RateLimits},
     state::AppState,
 };
@@ -155,7 +154,7 @@ impl Application {
         };
         tracing::info!(addr = %self.addr, "listening");
         let main = Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
-            http::app(self.state.clone()),
+            crate::routes::app(self.state.clone()),
             signalled(),
             timeout,
         );
@@ -166,7 +165,7 @@ impl Application {
                     tracing::info!(%addr, "metrics listening");
                     Server::new_with_acceptor(acceptor)
                         .run_with_graceful_shutdown(
-                            http::metrics_app(side_state),
+                            crate::routes::metrics_app(side_state),
                             signalled(),
                             timeout,
                         )

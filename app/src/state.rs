@@ -53,10 +53,14 @@ impl AppState {
         cluster: Option<Arc<Cluster>>,
     ) -> Self {
         let player_reads = Arc::new(PlayerReads::default().with_cluster(cluster.clone()));
+        let similar_pools = Arc::new(SimilarPools::default());
         let metrics = Arc::new(Metrics::new(Sources {
             db: db.clone(),
-            features: features.clone(),
-            player_reads: player_reads.clone(),
+            caches: vec![
+                features.clone(),
+                player_reads.clone(),
+                similar_pools.clone(),
+            ],
             limits: limits.clone(),
             cluster: cluster.clone(),
         }));
@@ -67,7 +71,7 @@ impl AppState {
             limits,
             features,
             dps_distributions: Arc::default(),
-            similar_pools: Arc::default(),
+            similar_pools,
             player_reads,
             metrics,
             cluster,

@@ -137,6 +137,12 @@ impl Invalidate for FeatureCache {
     }
 }
 
+impl crate::cache::CacheSource for FeatureCache {
+    fn cache_stats(&self) -> Vec<CacheStats> {
+        self.stats().to_vec()
+    }
+}
+
 impl std::fmt::Debug for FeatureCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.stats()).finish()

@@ -11,12 +11,26 @@ use poem::{
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
-use crate::{error::ApiError, state::AppState};
+use crate::{db::Db, error::ApiError};
+
+use super::Metrics;
+
+/// What a scrape reads: the registry, the pool it samples, and the bearer token a scrape must
+/// present (`metrics.token`), if any. Given to the route as data.
+#[derive(Debug, Clone)]
+pub struct Scrape {
+    /// The registry.
+    pub metrics: std::sync::Arc<Metrics>,
+    /// The pool whose figures are sampled at each scrape.
+    pub db: Db,
+    /// `metrics.token`.
+    pub token: Option<SecretString>,
+}
 
 /// The scrape handler.
 #[handler]
-pub async fn scrape(req: &Request, state: Data<&AppState>) -> Response {
-    if let Some(token) = &state.settings.metrics.token
+pub async fn scrape(req: &Request, state: Data<&Scrape>) -> Response {
+    if let Some(token) = &state.token
         && !authorized(req, token)
     {
         return ApiError::new(

@@ -1,6 +1,6 @@
 //! Figures other modules count themselves, read at each scrape: SQL statements
-//! ([`Db::statement_count`]), feature-cache hits, misses and entries
-//! ([`FeatureCache::stats`]), rate-limit refusals ([`RateLimits::refusals`]) and, with
+//! ([`Db::statement_count`]), the hits, misses and entries of every registered
+//! [`CacheSource`], rate-limit refusals ([`RateLimits::refusals`]) and, with
 //! `[redis]`, whether Redis answers ([`Cluster::is_up`]).
 
 use std::sync::Arc;
@@ -11,20 +11,15 @@ use prometheus_client::{
     metrics::{MetricType, counter::ConstCounter, gauge::ConstGauge},
 };
 
-use crate::{
-    cluster::Cluster, db::Db, features::cache::FeatureCache, http::rate_limit::RateLimits,
-    runs::read_cache::PlayerReads,
-};
+use crate::{cache::CacheSource, cluster::Cluster, db::Db, http::rate_limit::RateLimits};
 
 /// The modules whose own counters `/metrics` reports.
 #[derive(Debug, Clone)]
 pub struct Sources {
     /// The pool whose statements are counted.
     pub db: Db,
-    /// The feature caches.
-    pub features: Arc<FeatureCache>,
-    /// The per-player answers cache.
-    pub player_reads: Arc<PlayerReads>,
+    /// Every cache reported, in order.
+    pub caches: Vec<Arc<dyn CacheSource>>,
     /// The rate limiters.
     pub limits: Arc<RateLimits>,
     /// The Redis link, when configured.
@@ -58,15 +53,14 @@ impl Collector for Sources {
             MetricType::Counter,
         )?)?;
 
-        let [a, b, c, d] = self.features.stats();
-        let caches = [a, b, c, d, self.player_reads.stats()];
+        let caches: Vec<_> = self.caches.iter().flat_map(|c| c.cache_stats()).collect();
         family(
             &mut encoder,
             "cache_hits",
-            "Cache lookups answered from the cache, by cache (features, sets, lists, catalog, player_reads)",
+            "Cache lookups answered from the cache, by cache (features, sets, lists, catalog, player_reads, similar_pools)",
             MetricType::Counter,
             "cache",
-            caches.map(|c| (c.name, ConstCounter::new(c.hits))),
+            caches.iter().map(|c| (c.name, ConstCounter::new(c.hits))),
         )?;
         family(
             &mut encoder,
@@ -74,7 +68,7 @@ impl Collector for Sources {
             "Cache lookups that loaded from the database, by cache",
             MetricType::Counter,
             "cache",
-            caches.map(|c| (c.name, ConstCounter::new(c.misses))),
+            caches.iter().map(|c| (c.name, ConstCounter::new(c.misses))),
         )?;
         family(
             &mut encoder,
@@ -82,7 +76,7 @@ impl Collector for Sources {
             "Entries held by each cache (approximate: expiry is applied lazily)",
             MetricType::Gauge,
             "cache",
-            caches.map(|c| {
+            caches.iter().map(|c| {
                 (
                     c.name,
                     ConstGauge::new(i64::try_from(c.entries).unwrap_or(i64::MAX)),

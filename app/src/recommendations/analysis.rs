@@ -157,6 +157,12 @@ impl Default for SimilarPools {
     }
 }
 
+impl crate::cache::CacheSource for SimilarPools {
+    fn cache_stats(&self) -> Vec<crate::cache::CacheStats> {
+        vec![self.cache.stats()]
+    }
+}
+
 impl SimilarPools {
     /// The pool `run` belongs to (including `run` itself when it is among the most recent),
     /// read again first when `fresh`.

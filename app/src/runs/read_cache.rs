@@ -157,6 +157,12 @@ pub fn wants_fresh(cache_control: Option<&str>) -> bool {
     })
 }
 
+impl crate::cache::CacheSource for PlayerReads {
+    fn cache_stats(&self) -> Vec<CacheStats> {
+        vec![self.stats()]
+    }
+}
+
 /// Bus topic of a change to a player's runs (key: the player id).
 pub const RUNS_TOPIC: &str = "runs";
 

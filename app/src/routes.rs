@@ -1,0 +1,254 @@
+//! The application assembled: every domain's API combined into one OpenAPI service, the root
+//! endpoints (health, JWKS, metrics, docs) and the middleware stack of [`crate::http`] in the
+//! order of `DESIGN.md`'s request path. With [`crate::startup`], the one place that knows every
+//! domain.
+
+use std::sync::Arc;
+
+use poem::{
+    Endpoint, EndpointExt, IntoEndpoint, Route, get, handler,
+    http::Method,
+    middleware::Cors,
+    web::{Data, Json},
+};
+use poem_openapi::{OpenApi, OpenApiService};
+
+use crate::{
+    auth, builds,
+    config::{Environment, Settings},
+    features, health,
+    http::{
+        allowed_hosts, body_limit, compression, problem, rate_limit, request_context, same_origin,
+        spec,
+    },
+    metrics, recommendations, runs,
+    state::AppState,
+    sync,
+};
+
+/// Every API of the service, combined into one OpenAPI document.
+pub type Apis = (
+    health::api::HealthApi,
+    auth::api::AuthApi,
+    auth::admin::AdminApi,
+    builds::SavedBuildApi,
+    features::api::FeaturesApi,
+    runs::api::RunsApi,
+    runs::insights::InsightsApi,
+    sync::api::SyncApi,
+    recommendations::api::RecommendationsApi,
+);
+
+/// Title of the OpenAPI document.
+pub const API_TITLE: &str = "ESO Build Analytics API";
+
+const API_DESCRIPTION: &str = "\
+Combat runs, percentile rankings, build recommendations and the ESO feature database \
+(skills, morphs, passives, gear sets).
+
+**Errors.** Every non-2xx response has one body: `{error, detail, status_code, request_id, errors?}`; \
+`errors` lists per-field problems on 422. Every response carries `X-Request-ID` (yours if you sent a sane \
+one) and `X-Process-Time` (seconds).
+
+**Auth.** Send `Authorization: Bearer <access token>`.
+
+**Probes.** `/health`, `/health/live` and `/health/ready` are also served at the root, outside the API prefix.";
+
+/// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
+/// `ebo openapi` can write the spec anywhere.
+pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
+    let apis = (
+        health::api::HealthApi,
+        auth::api::AuthApi,
+        auth::admin::AdminApi,
+        builds::SavedBuildApi,
+        features::api::FeaturesApi,
+        runs::api::RunsApi,
+        runs::insights::InsightsApi,
+        sync::api::SyncApi,
+        recommendations::api::RecommendationsApi,
+    );
+    OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
+        .description(API_DESCRIPTION)
+        .server(settings.server.api_prefix.clone())
+}
+
+/// The OpenAPI document for `settings`, as served at `/api/openapi.json` and written by
+/// `ebo openapi` (pretty-printed JSON, after [`spec::document`]'s corrections).
+pub fn document(settings: &Settings) -> String {
+    spec::document(api_service(settings).spec())
+}
+
+/// The root paths reached by infrastructure (load balancers, orchestrators, scrapers) rather
+/// than API clients: exempt from `server.allowed_hosts`.
+pub const INFRASTRUCTURE_PATHS: [&str; 4] =
+    ["/health", "/health/live", "/health/ready", "/metrics"];
+
+/// Whether `/metrics` is served on the public listener (enabled, and no `metrics.bind`).
+fn public_metrics(settings: &Settings) -> bool {
+    settings.metrics.enabled && settings.metrics.bind.is_none()
+}
+
+/// The outermost middleware's settings.
+fn request_context(settings: &Settings) -> request_context::RequestContext {
+    request_context::RequestContext {
+        expose_internal: settings.expose_internal_errors(),
+        hsts: settings.environment != Environment::Development,
+        docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
+        trusted_proxies: settings.server.trusted_proxies.clone().into(),
+    }
+}
+
+/// The endpoint of the separate metrics listener (`metrics.bind`): `GET /metrics` only, with
+/// request ids and the uniform error body.
+pub fn metrics_app(state: AppState) -> impl Endpoint + 'static {
+    let context = request_context(&state.settings);
+    Route::new()
+        .at(
+            "/metrics",
+            get(metrics::endpoint::scrape).data(scrape(&state)),
+        )
+        .catch_all_error(|e| async move { problem::error_response(e) })
+        .data(state)
+        .with(context)
+        .into_endpoint()
+}
+
+/// What `/metrics` reads.
+fn scrape(state: &AppState) -> metrics::endpoint::Scrape {
+    metrics::endpoint::Scrape {
+        metrics: state.metrics.clone(),
+        db: state.db.clone(),
+        token: state.settings.metrics.token.clone(),
+    }
+}
+
+/// The whole application endpoint with its middleware, ready to serve.
+pub fn app(state: AppState) -> impl Endpoint + 'static {
+    let settings = state.settings.clone();
+    let prefix = settings.server.api_prefix.clone();
+    let prefix_for_limits = prefix.clone();
+    let api = api_service(&settings);
+    let mut route = Route::new()
+        .at("/", get(root))
+        .at("/health", get(health::api::root_health))
+        .at("/health/live", get(health::api::root_live))
+        .at("/health/ready", get(health::api::root_ready))
+        .at("/.well-known/jwks.json", get(jwks));
+    if public_metrics(&settings) {
+        route = route.at(
+            "/metrics",
+            get(metrics::endpoint::scrape).data(scrape(&state)),
+        );
+    }
+    if settings.docs.enabled {
+        route = route
+            .at("/api/openapi.json", spec_endpoint(document(&settings)))
+            .nest("/api/docs", api.swagger_ui())
+            .nest("/api/redoc", api.redoc());
+    }
+    let route_names = metrics::track::RouteNames::new(
+        &prefix,
+        Apis::meta()
+            .into_iter()
+            .flat_map(|api| api.paths)
+            .map(|p| p.path),
+    );
+    let route = route.nest(prefix, api);
+
+    let mut cors = Cors::new().max_age(settings.cors.max_age_secs as i32);
+    let any_origin = settings.cors.allowed_origins.iter().any(|o| o == "*");
+    if !any_origin {
+        for o in &settings.cors.allowed_origins {
+            cors = cors.allow_origin(o.as_str());
+        }
+    }
+    for m in &settings.cors.allowed_methods {
+        if let Ok(m) = m.parse::<Method>() {
+            cors = cors.allow_method(m);
+        }
+    }
+    for h in &settings.cors.allowed_headers {
+        cors = cors.allow_header(h.as_str());
+    }
+    for h in &settings.cors.expose_headers {
+        cors = cors.expose_header(h.as_str());
+    }
+    let cors_enabled = any_origin || !settings.cors.allowed_origins.is_empty();
+
+    let context = request_context(&settings);
+    let hosts = allowed_hosts::AllowedHosts::new(
+        &settings.server.allowed_hosts,
+        INFRASTRUCTURE_PATHS.map(String::from).to_vec(),
+    );
+    let track = metrics::track::TrackRequests {
+        metrics: state.metrics.clone(),
+        routes: Arc::new(route_names),
+    };
+    route
+        .with(body_limit::BodyLimit {
+            max_bytes: settings.server.request_body_limit_bytes,
+            upload_paths: vec![format!("{}/runs/import", settings.server.api_prefix)],
+            upload_max_bytes: settings.server.upload_body_limit_bytes,
+        })
+        // Errors become uniform responses here, so CORS and compression apply to them too.
+        .catch_all_error(|e| async move { problem::error_response(e) })
+        .with(rate_limit::RateLimit {
+            limits: state.limits.clone(),
+            prefix: prefix_for_limits,
+        })
+        .with_if(hosts.is_active(), hosts)
+        .with(compression::Compression {
+            min_bytes: settings.server.compression_min_bytes,
+        })
+        .with_if(cors_enabled, cors)
+        .with_if(cors_enabled, same_origin::SameOriginIsNotCors)
+        .data(state)
+        .with_if(settings.metrics.enabled, track)
+        .with(context)
+        .into_endpoint()
+}
+
+/// `GET /api/openapi.json`: the document of [`spec::document`], built once at start.
+fn spec_endpoint(document: String) -> impl Endpoint + 'static {
+    poem::endpoint::make_sync(move |_| {
+        poem::Response::builder()
+            .content_type("application/json")
+            .body(document.clone())
+    })
+}
+
+/// `GET /`: what this service is and where to look.
+#[handler]
+async fn root(state: Data<&AppState>) -> Json<serde_json::Value> {
+    let prefix = &state.settings.server.api_prefix;
+    let docs = state.settings.docs.enabled;
+    Json(serde_json::json!({
+        "name": API_TITLE,
+        "version": env!("CARGO_PKG_VERSION"),
+        "documentation": {
+            "openapi": docs.then_some("/api/openapi.json"),
+            "swagger": docs.then_some("/api/docs"),
+            "redoc": docs.then_some("/api/redoc"),
+        },
+        "endpoints": {
+            "health": "/health",
+            "liveness": "/health/live",
+            "readiness": "/health/ready",
+            "metrics": public_metrics(&state.settings).then_some("/metrics"),
+            "api": prefix,
+        }
+    }))
+}
+
+/// `GET /.well-known/jwks.json`: the public keys verifying access tokens (RS256/EdDSA only;
+/// 404 with HS256, whose key is secret).
+#[handler]
+async fn jwks(state: Data<&AppState>) -> poem::Result<Json<serde_json::Value>> {
+    match state.auth.keys.jwks() {
+        Some(set) => Ok(Json(
+            serde_json::to_value(set).map_err(poem::error::InternalServerError)?,
+        )),
+        None => Err(poem::error::NotFoundError.into()),
+    }
+}
