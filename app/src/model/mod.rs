@@ -139,8 +139,8 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// Builds the model from one row (a map of column name to value).
     ///
     /// # Errors
-    /// A message naming the column that did not decode.
-    fn from_row(row: Value) -> Result<Self, String>;
+    /// [`column::DecodeError`] naming the column that did not decode.
+    fn from_row(row: Value) -> Result<Self, column::DecodeError>;
 
     /// Bind value of the primary key.
     fn id_value(&self, dialect: Dialect) -> Value;
@@ -183,10 +183,10 @@ impl Row {
     ///
     /// # Errors
     /// When the value is not a map.
-    pub fn new(row: Value) -> Result<Self, String> {
+    pub fn new(row: Value) -> Result<Self, column::DecodeError> {
         match row {
             Value::Map(m) => Ok(Self(m.0.into_iter().collect())),
-            other => Err(format!("expected a row, found {other}")),
+            other => Err(format!("expected a row, found {other}").into()),
         }
     }
 
@@ -198,14 +198,14 @@ impl Row {
         &mut self,
         index: usize,
         name: &str,
-        decode: fn(Value) -> Result<T, String>,
-    ) -> Result<T, String> {
+        decode: fn(Value) -> Result<T, column::DecodeError>,
+    ) -> Result<T, column::DecodeError> {
         let is = |k: &Value| matches!(k, Value::String(s) if s == name);
         let slot = match self.0.get_mut(index) {
             Some((k, v)) if is(k) => Some(v),
             _ => self.0.iter_mut().find(|(k, _)| is(k)).map(|(_, v)| v),
         };
         let value = slot.map(std::mem::take).unwrap_or(Value::Null);
-        decode(value).map_err(|e| format!("column {name}: {e}"))
+        decode(value).map_err(|e| format!("column {name}: {e}").into())
     }
 }

@@ -97,6 +97,11 @@ fn text(v: &str) -> Value {
     Value::String(v.to_owned())
 }
 
+/// A stored value that does not decode: a logged 500, never a run silently left out.
+fn undecodable(col: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("decoding combat_runs.{col}: {e}"))
+}
+
 fn column(row: &rbs::value::map::ValueMap, name: &str) -> Value {
     row.get(&Value::String(name.into())).clone()
 }
@@ -225,16 +230,16 @@ async fn read_pool(db: &Db, run: &CombatRun) -> Result<Vec<(Uuid, ContributionSc
          AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {}",
         MAX_SIMILAR_RUNS + 1
     );
-    Ok(crate::runs::queries::rows(db, &sql, args)
+    crate::runs::queries::rows(db, &sql, args)
         .await?
         .iter()
-        .filter_map(|r| {
-            let id = Uuid::from_value(column(r, "run_id")).ok()?;
-            let scores =
-                json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()?;
-            Some((id, scores))
+        .map(|r| {
+            let id = Uuid::from_value(column(r, "run_id")).map_err(|e| undecodable("run_id", e))?;
+            let scores = json_from_value::<ContributionScores>(column(r, "contribution_scores"))
+                .map_err(|e| undecodable("contribution_scores", e))?;
+            Ok((id, scores))
         })
-        .collect())
+        .collect()
 }
 
 /// Top-performer candidates for `run` (§4): successful runs of the same content and
@@ -255,20 +260,21 @@ pub async fn top_candidates(db: &Db, run: &CombatRun) -> Result<Vec<PeerRun>, Ap
         true.to_value(d),
         run.run_id.to_value(d),
     ];
-    Ok(crate::runs::queries::rows(db, &sql, args)
+    crate::runs::queries::rows(db, &sql, args)
         .await?
         .iter()
-        .filter_map(|r| {
-            let scores =
-                json_from_value::<ContributionScores>(column(r, "contribution_scores")).ok()?;
-            let build = json_from_value::<dto::BuildSnapshot>(column(r, "build_snapshot")).ok()?;
-            Some(PeerRun {
+        .map(|r| {
+            let scores = json_from_value::<ContributionScores>(column(r, "contribution_scores"))
+                .map_err(|e| undecodable("contribution_scores", e))?;
+            let build = json_from_value::<dto::BuildSnapshot>(column(r, "build_snapshot"))
+                .map_err(|e| undecodable("build_snapshot", e))?;
+            Ok(PeerRun {
                 scores,
                 success: true,
                 build: engine_build(&build),
             })
         })
-        .collect())
+        .collect()
 }
 
 /// The set/skill catalog, from the feature cache.

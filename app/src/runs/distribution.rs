@@ -170,12 +170,9 @@ async fn load(
     let mut values: std::collections::BTreeMap<PoolKey, Vec<f64>> =
         keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     for r in rows(db, &sql, args).await? {
-        let key = (
-            text(&r, "content_name").unwrap_or_default(),
-            text(&r, "difficulty").unwrap_or_default(),
-        );
+        let key = (text(&r, "content_name")?, text(&r, "difficulty")?);
         if let Some(v) = values.get_mut(&key) {
-            v.push(num(&r, "dps"));
+            v.push(num(&r, "dps")?);
         }
     }
     Ok(values

@@ -13,11 +13,11 @@ use uuid::Uuid;
 use super::{
     CombatRun,
     dto::{BuildSnapshot, CombatRunResponse},
-    queries::{self, latest_per_character, num, rows, scope, text, time},
+    queries::{self, latest_per_character, num, opt_text, opt_time, rows, scope, text},
 };
 use crate::{
     auth::Auth,
-    error::{ApiError, FieldError},
+    error::{ApiError, AppError, FieldError},
     http::{ApiTags, json::JsonBytes},
     model::{ColumnType, crud},
     state::AppState,
@@ -223,16 +223,16 @@ impl InsightsApi {
                 async move {
                     rows(db, &sql, args)
                         .await
-                        .map(|r| r.first().and_then(|r| text(r, "v")))
+                        .and_then(|r| r.first().map_or(Ok(None), |r| opt_text(r, "v")))
                 }
             };
             let t = totals.first();
             Ok(StatsSummary {
-                total_runs: t.map_or(0.0, |r| num(r, "n")) as u64,
-                successful_runs: t.map_or(0.0, |r| num(r, "ok")) as u64,
-                average_dps: t.map_or(0.0, |r| num(r, "avg_dps")),
-                best_dps: t.map_or(0.0, |r| num(r, "best")),
-                total_play_time_sec: t.map_or(0.0, |r| num(r, "secs")),
+                total_runs: t.map_or(Ok(0.0), |r| num(r, "n"))? as u64,
+                successful_runs: t.map_or(Ok(0.0), |r| num(r, "ok"))? as u64,
+                average_dps: t.map_or(Ok(0.0), |r| num(r, "avg_dps"))?,
+                best_dps: t.map_or(Ok(0.0), |r| num(r, "best"))?,
+                total_play_time_sec: t.map_or(Ok(0.0), |r| num(r, "secs"))?,
                 favorite_content: favorite("content_name").await?,
                 favorite_character: favorite("character_name").await?,
             })
@@ -391,13 +391,15 @@ impl InsightsApi {
             Ok(rows(db, &sql, args)
                 .await?
                 .iter()
-                .map(|r| DpsPoint {
-                    date: text(r, "day").unwrap_or_default(),
-                    avg_dps: num(r, "avg_dps"),
-                    max_dps: num(r, "max_dps"),
-                    run_count: num(r, "n") as u64,
+                .map(|r| {
+                    Ok(DpsPoint {
+                        date: text(r, "day")?,
+                        avg_dps: num(r, "avg_dps")?,
+                        max_dps: num(r, "max_dps")?,
+                        run_count: num(r, "n")? as u64,
+                    })
                 })
-                .collect::<Vec<_>>())
+                .collect::<Result<Vec<_>, AppError>>()?)
         };
         state
             .player_reads
@@ -439,13 +441,11 @@ impl InsightsApi {
                 "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
             );
             let mine = rows(db, &sql, args).await?;
-            let key = |r: &rbs::value::map::ValueMap| {
-                (
-                    text(r, "content_name").unwrap_or_default(),
-                    text(r, "difficulty").unwrap_or_default(),
-                )
+            let key = |r: &rbs::value::map::ValueMap| -> Result<(String, String), AppError> {
+                Ok((text(r, "content_name")?, text(r, "difficulty")?))
             };
-            let pools: std::collections::BTreeSet<_> = mine.iter().map(key).collect();
+            let pools: std::collections::BTreeSet<_> =
+                mine.iter().map(key).collect::<Result<_, _>>()?;
             let pools: std::collections::BTreeMap<_, _> = state
                 .dps_distributions
                 .get_many(db, &pools)
@@ -455,18 +455,19 @@ impl InsightsApi {
             Ok(mine
                 .iter()
                 .map(|r| {
-                    let dps = num(r, "dps");
-                    let share = pools.get(&key(r)).map_or(0.5, |d| d.percentile(dps));
-                    PercentilePoint {
-                        date: time(r, "timestamp")
-                            .map(|t| t.format("%Y-%m-%d").to_string())
-                            .unwrap_or_default(),
+                    let dps = num(r, "dps")?;
+                    let share = pools.get(&key(r)?).map_or(0.5, |d| d.percentile(dps));
+                    let at = opt_time(r, "timestamp")?.ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("decoding column timestamp: NULL"))
+                    })?;
+                    Ok(PercentilePoint {
+                        date: at.format("%Y-%m-%d").to_string(),
                         percentile: percent(share),
                         dps,
-                        content_name: text(r, "content_name").unwrap_or_default(),
-                    }
+                        content_name: text(r, "content_name")?,
+                    })
                 })
-                .collect::<Vec<_>>())
+                .collect::<Result<Vec<_>, AppError>>()?)
         };
         state
             .player_reads
@@ -510,12 +511,16 @@ impl InsightsApi {
              count(*) AS n FROM r, {elements} WHERE {name} IS NOT NULL GROUP BY {name}"
             );
             let buffs = rows(db, &sql, args).await?;
-            let by_buff = buffs.iter().filter_map(|r| {
-                Some((
-                    text(r, "buff_name")?,
-                    (num(r, "avg_uptime"), num(r, "n") as u64, num(r, "total")),
-                ))
-            });
+            let by_buff = buffs
+                .iter()
+                .map(|r| {
+                    Ok((
+                        text(r, "buff_name")?,
+                        (num(r, "avg_uptime")?, num(r, "n")? as u64, num(r, "total")?),
+                    ))
+                })
+                .collect::<Result<Vec<_>, AppError>>()?
+                .into_iter();
             let mut out: Vec<BuffStat> = by_buff
                 .map(|(name, (avg_uptime, n, total))| {
                     let share = n as f64 / total.max(1.0);
@@ -564,18 +569,18 @@ async fn characters(
     Ok(aggregates
         .iter()
         .map(|r| {
-            let name = text(r, "character_name").unwrap_or_default();
+            let name = text(r, "character_name")?;
             let last = latest.remove(&name);
-            Character {
-                total_runs: num(r, "n") as u64,
-                best_dps: num(r, "best"),
-                avg_dps: num(r, "avg_dps"),
-                last_played: time(r, "last_played"),
+            Ok(Character {
+                total_runs: num(r, "n")? as u64,
+                best_dps: num(r, "best")?,
+                avg_dps: num(r, "avg_dps")?,
+                last_played: opt_time(r, "last_played")?,
                 cp_level: last.as_ref().map(|l| l.cp_level),
                 build: last.map(|l| l.build_snapshot),
-                total_play_time_sec: only.map(|_| num(r, "secs")),
+                total_play_time_sec: only.map(|_| num(r, "secs")).transpose()?,
                 character_name: name,
-            }
+            })
         })
-        .collect())
+        .collect::<Result<Vec<_>, AppError>>()?)
 }

@@ -66,10 +66,27 @@ pub async fn rows(
     })
 }
 
+fn cell<'a>(row: &'a rbs::value::map::ValueMap, col: &str) -> &'a Value {
+    row.get(&Value::String(col.into()))
+}
+
+/// A row value that does not have its column's type: a logged 500, never a silent default.
+fn undecodable(col: &str, e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(anyhow::anyhow!("decoding column {col}: {e}"))
+}
+
 /// A number from a row (aggregates come back as integers, floats or text), always finite:
-/// see [`finite`].
-pub fn num(row: &rbs::value::map::ValueMap, col: &str) -> f64 {
-    finite(f64::from_value(row.get(&Value::String(col.into())).clone()).unwrap_or(0.0))
+/// see [`finite`]. `NULL` is 0: what `sum()`, `avg()` and `max()` give over no rows.
+///
+/// # Errors
+/// A value that is not a number.
+pub fn num(row: &rbs::value::map::ValueMap, col: &str) -> Result<f64, AppError> {
+    match cell(row, col) {
+        Value::Null => Ok(0.0),
+        v => f64::from_value(v.clone())
+            .map(finite)
+            .map_err(|e| undecodable(col, e)),
+    }
 }
 
 /// `x`, saturated at `±f64::MAX`, with NaN as 0. Each stored DPS is finite, but the sum behind
@@ -83,18 +100,31 @@ pub fn finite(x: f64) -> f64 {
     }
 }
 
-/// A text from a row.
-pub fn text(row: &rbs::value::map::ValueMap, col: &str) -> Option<String> {
-    Option::<String>::from_value(row.get(&Value::String(col.into())).clone())
-        .ok()
-        .flatten()
+/// A text from a row that may be `NULL`.
+///
+/// # Errors
+/// A value that is not text.
+pub fn opt_text(row: &rbs::value::map::ValueMap, col: &str) -> Result<Option<String>, AppError> {
+    Option::<String>::from_value(cell(row, col).clone()).map_err(|e| undecodable(col, e))
 }
 
-/// A timestamp from a row.
-pub fn time(row: &rbs::value::map::ValueMap, col: &str) -> Option<DateTime<Utc>> {
-    Option::<DateTime<Utc>>::from_value(row.get(&Value::String(col.into())).clone())
-        .ok()
-        .flatten()
+/// A text from a row, from a `NOT NULL` column.
+///
+/// # Errors
+/// `NULL` or a value that is not text.
+pub fn text(row: &rbs::value::map::ValueMap, col: &str) -> Result<String, AppError> {
+    opt_text(row, col)?.ok_or_else(|| undecodable(col, "NULL"))
+}
+
+/// A timestamp from a row that may be `NULL`.
+///
+/// # Errors
+/// A value that is not a timestamp.
+pub fn opt_time(
+    row: &rbs::value::map::ValueMap,
+    col: &str,
+) -> Result<Option<DateTime<Utc>>, AppError> {
+    Option::<DateTime<Utc>>::from_value(cell(row, col).clone()).map_err(|e| undecodable(col, e))
 }
 
 /// The latest run of each of the caller's characters (one statement).

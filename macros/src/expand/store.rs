@@ -180,7 +180,7 @@ pub fn expand(m: &Model) -> TokenStream {
                 ::std::vec![#(#to_values),*]
             }
 
-            fn from_row(row: ::rbs::Value) -> ::std::result::Result<Self, ::std::string::String> {
+            fn from_row(row: ::rbs::Value) -> ::std::result::Result<Self, ::app::model::column::DecodeError> {
                 let mut row = ::app::model::Row::new(row)?;
                 ::std::result::Result::Ok(Self { #(#from_row),* })
             }

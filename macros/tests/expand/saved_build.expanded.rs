@@ -507,7 +507,7 @@ const _: () = {
         }
         fn from_row(
             row: ::rbs::Value,
-        ) -> ::std::result::Result<Self, ::std::string::String> {
+        ) -> ::std::result::Result<Self, ::app::model::column::DecodeError> {
             let mut row = ::app::model::Row::new(row)?;
             ::std::result::Result::Ok(Self {
                 build_id: row
