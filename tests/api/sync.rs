@@ -226,3 +226,31 @@ async fn a_resolve_that_fails_midway_writes_nothing() {
         "the record took the new checksum"
     );
 }
+
+#[tokio::test]
+async fn an_item_the_database_refuses_fails_alone() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    // PostgreSQL cannot store NUL in text (22021); SQLite can. Either way the batch answers
+    // 200 and the items around it are stored.
+    let mut refused = run_body("Vivec", 1000.0);
+    refused["build_snapshot"]["sets"] = json!(["Kinras\u{0}s Wrath"]);
+    refused["character_name"] = json!("Nul\u{0}Char");
+    let items: Vec<Value> = [run_body("A", 1.0), refused, run_body("C", 3.0)]
+        .into_iter()
+        .map(|data| json!({"id": uuid::Uuid::new_v4(), "data": data, "checksum": "c"}))
+        .collect();
+    let batch = json!({ "items": items });
+    for attempt in 0..2 {
+        let (status, body) = post(&app, &user, "/sync/combat_runs/batch", &batch).await;
+        assert_eq!(status, 200, "attempt {attempt}: {body}");
+        let results = body["results"].as_array().unwrap();
+        assert_eq!(results[0]["success"], true, "{body}");
+        assert_eq!(results[2]["success"], true, "{body}");
+        if app.db.dialect == app::db::Dialect::Postgres {
+            assert_eq!(results[1]["success"], false, "{body}");
+        }
+    }
+    let stored = if app.db.dialect == app::db::Dialect::Postgres { 2 } else { 3 };
+    assert_eq!(run_count(&app).await, stored);
+}

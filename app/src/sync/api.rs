@@ -325,7 +325,15 @@ async fn sync_one(
                 None => Ok(fail("conflict".into())),
             }
         }
+        Err(AppError::Db(e)) if classify_db_error(&e.to_string()) == DbErrorKind::Other => {
+            // The database refused this item's values: it fails alone (the contract's "one bad
+            // item fails alone"); a retry of the batch must not be stuck on it.
+            let _ = tx.rollback().await;
+            tracing::warn!(error = %e, item = %item.id, "the database refused a sync item");
+            Ok(fail("invalid: the database refused this item's values".into()))
+        }
         Err(e) => {
+            // Unreachable database: the whole batch answers 503 and is retried.
             let _ = tx.rollback().await;
             Err(e)
         }
