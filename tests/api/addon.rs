@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::{
     helpers::{TestApp, TestUser, assert_error_body, ebo, spawn_app},
     runs::{run_body, submit},
+    sync::run_count,
 };
 
 const SAMPLE: &str = concat!(
@@ -23,15 +24,6 @@ fn sample_bytes() -> Vec<u8> {
 /// The sample's distinct runs, as JSON (the same reading the service does).
 fn sample_runs() -> Vec<Value> {
     app::runs::saved_variables::runs(&sample_bytes()).unwrap()
-}
-
-async fn run_count(app: &TestApp) -> i64 {
-    let rows: Vec<Value> = app
-        .db
-        .fetch_all("SELECT count(*) AS n FROM combat_runs", vec![])
-        .await
-        .unwrap();
-    rows[0]["n"].as_i64().unwrap()
 }
 
 async fn upload(app: &TestApp, user: &TestUser, bytes: Vec<u8>) -> (u16, Value) {

@@ -18,7 +18,7 @@ async fn post(app: &TestApp, user: &TestUser, path: &str, body: &Value) -> (u16,
     (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
 }
 
-async fn run_count(app: &TestApp) -> i64 {
+pub(crate) async fn run_count(app: &TestApp) -> i64 {
     let rows: Vec<Value> = app
         .db
         .fetch_all("SELECT count(*) AS n FROM combat_runs", vec![])
@@ -251,6 +251,10 @@ async fn an_item_the_database_refuses_fails_alone() {
             assert_eq!(results[1]["success"], false, "{body}");
         }
     }
-    let stored = if app.db.dialect == app::db::Dialect::Postgres { 2 } else { 3 };
+    let stored = if app.db.dialect == app::db::Dialect::Postgres {
+        2
+    } else {
+        3
+    };
     assert_eq!(run_count(&app).await, stored);
 }

@@ -330,7 +330,9 @@ async fn sync_one(
             // item fails alone"); a retry of the batch must not be stuck on it.
             let _ = tx.rollback().await;
             tracing::warn!(error = %e, item = %item.id, "the database refused a sync item");
-            Ok(fail("invalid: the database refused this item's values".into()))
+            Ok(fail(
+                "invalid: the database refused this item's values".into(),
+            ))
         }
         Err(e) => {
             // Unreachable database: the whole batch answers 503 and is retried.
