@@ -10,11 +10,14 @@
 //   EBO_TEST_USERNAME   an existing user's username
 //   EBO_TEST_PASSWORD   that user's password
 //   CHROMIUM_BIN        the Chromium executable (default /usr/bin/chromium)
+//   SAVED_VARIABLES     the SavedVariables file uploaded through POST /runs/import's file
+//                       picker (default ../shared/data/addon/ESOBuildOptimizer.lua beside the repo)
 //   ARTIFACT_DIR        where the screenshots go (default target/browser)
 //   STEP_TIMEOUT_MS     per-step timeout (default 15000)
 //   TOTAL_TIMEOUT_MS    the whole run (default 120000)
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const env = (name, fallback) => {
@@ -35,6 +38,11 @@ const TOTAL_TIMEOUT = Number(env('TOTAL_TIMEOUT_MS', '120000'));
 const ORIGIN = new URL(BASE).origin;
 const LOGIN_PATH = '/api/v1/auth/login';
 const FEATURES_PATH = '/api/v1/features';
+const IMPORT_PATH = '/api/v1/runs/import';
+const SAVED_VARIABLES = env(
+  'SAVED_VARIABLES',
+  resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/data/addon/ESOBuildOptimizer.lua'),
+);
 
 mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -174,6 +182,8 @@ async function run(page) {
   );
   step(`Swagger UI shows 200 with ${body.features.length} features (total ${body.total}); first: ${first.name}`);
 
+  await importThroughTheFilePicker(page);
+
   // The operation from its summary line down to the live response (not the documented ones).
   const shot = join(ARTIFACTS, 'swagger-ui.png');
   const top = await op.locator('.opblock-summary').first().evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
@@ -193,6 +203,32 @@ async function run(page) {
   await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui-page.png'), fullPage: true });
   step(`screenshots: ${shot}, ${join(ARTIFACTS, 'swagger-ui-page.png')}`);
   if (blocked.length) step(`blocked ${blocked.length} request(s) to other origins: ${[...new Set(blocked)].join(', ')}`);
+}
+
+// POST /runs/import: the multipart `file` field shows as a file picker; a SavedVariables file
+// chosen there is uploaded and its runs imported (a new user: every valid run is new).
+async function importThroughTheFilePicker(page) {
+  step('POST /api/v1/runs/import: Try it out, choose the SavedVariables file, Execute');
+  const op = page
+    .locator('.opblock.opblock-post')
+    .filter({ has: page.locator('.opblock-summary-path[data-path="/runs/import"]') });
+  check((await op.count()) === 1, `expected one POST /runs/import operation, found ${await op.count()}`);
+  await op.locator('.opblock-summary').first().click();
+  await op.locator('button.try-out__btn').click();
+  const picker = op.locator('input[type=file]');
+  check((await picker.count()) === 1, 'the import operation offers no file picker');
+  await picker.setInputFiles(SAVED_VARIABLES);
+  const imported = page.waitForResponse((r) => new URL(r.url()).pathname === IMPORT_PATH);
+  await op.locator('button.execute').click();
+  const response = await imported;
+  const live = op.locator('.responses-wrapper .live-responses-table');
+  await live.waitFor();
+  const shownStatus = (await live.locator('tbody .response-col_status').first().innerText()).trim();
+  const shownBody = await live.locator('.response-col_description .highlight-code pre, .response-col_description pre.microlight').first().innerText();
+  check(shownStatus === '200', `the import shows status ${shownStatus} (network: ${response.status()}); body: ${shownBody.slice(0, 500)}`);
+  const report = JSON.parse(shownBody);
+  check(report.imported === 6 && report.rejected?.length === 1, `the import report is not 6 imported, 1 rejected: ${shownBody.slice(0, 500)}`);
+  step(`Swagger UI shows 200: ${report.imported} imported, ${report.duplicates} duplicates, rejected ${report.rejected[0].run_id} (${report.rejected[0].field})`);
 }
 
 let status = 0;
