@@ -1,0 +1,11 @@
+use ebo_macros::Model;
+struct Uuid;
+
+#[derive(Model)]
+#[model(table = "things", read = "authenticated", write = "authenticated", api(path = "/things", list_key = "Thing List", ops(list)))]
+pub struct Thing {
+    #[model(id)]
+    pub id: Uuid,
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use ebo_macros::Model;
+struct Uuid;
+
+#[derive(Model)]
+#[model(table = "things", read = "owner", write = "owner", create = "owner")]
+pub struct Thing {
+    #[model(id)]
+    pub id: Uuid,
+    #[model(owner)]
+    pub owner_id: Uuid,
+}
+
+fn main() {}
