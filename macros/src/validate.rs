@@ -204,6 +204,14 @@ fn field(opts: FieldOpts, errors: &mut darling::error::Accumulator) -> Option<Fi
         .map(|f| parse_filters(f, errors))
         .unwrap_or_default();
     if let Some(f) = &opts.filter {
+        if filters.contains(&FilterKind::Eq) && filters.contains(&FilterKind::Contains) {
+            errors.push(
+                Error::custom(format!(
+                    "`eq` and `contains` would both be the list parameter `{ident}`; keep one of them"
+                ))
+                .with_span(&f.span()),
+            );
+        }
         if storage == Storage::Json {
             errors.push(
                 Error::custom(format!(

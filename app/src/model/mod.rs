@@ -10,6 +10,9 @@ pub mod policy;
 pub mod query;
 pub mod validate;
 
+#[cfg(test)]
+mod hygiene_tests;
+
 use rbs::Value;
 use uuid::Uuid;
 

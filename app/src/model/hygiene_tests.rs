@@ -1,0 +1,116 @@
+//! The derive's output names everything by absolute path: a model declared in a module whose
+//! prelude type and trait names (`Option`, `Result`, `Vec`, `String`, `Box`, `Clone`, `Default`, …) mean something else
+//! still compiles (the hygiene test of issue 14), and every attribute form the language has is
+//! accepted together (a `pass` case beside the compile-fail cases of `macros/tests/ui/fail/`).
+//! `#![no_implicit_prelude]` cannot be used, nor can `Some`/`Ok`/`Err` be shadowed:
+//! poem-openapi's own derives, which the generated code invokes, name their crate, `format!`
+//! and those variants through the prelude.
+#![allow(dead_code, missing_docs, non_camel_case_types)]
+
+// Every prelude item the generated code could lean on, shadowed by something unusable.
+struct Option;
+struct Result;
+struct Vec;
+struct String;
+struct Box;
+struct ToString;
+struct Clone;
+struct Default;
+struct Iterator;
+struct Into;
+struct From;
+
+/// An enum column.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    ::serde::Serialize,
+    ::serde::Deserialize,
+    ::poem_openapi::Enum,
+)]
+pub enum Kind {
+    /// One.
+    One,
+    /// Two.
+    Two,
+}
+
+/// Every field attribute, every policy term and every table-level option at once.
+#[derive(::ebo_macros::Model)]
+#[model(
+    table = "hygiene_things",
+    display = "Hygiene thing",
+    read = "owner | flag(is_public) | admin",
+    write = "owner | admin",
+    create = "authenticated",
+    sort = "name, level, created_at",
+    default_sort = "-created_at, name",
+    api(
+        path = "/hygiene-things",
+        tag = "Hygiene",
+        ops(list, get, create, update, delete),
+        list_key = "things",
+        page(default = 10, max = 20)
+    )
+)]
+pub struct HygieneThing {
+    /// Id.
+    #[model(id)]
+    pub id: ::uuid::Uuid,
+    /// Owner.
+    #[model(owner, references = "users(id)")]
+    pub owner_id: ::uuid::Uuid,
+    /// Name.
+    #[model(
+        filter = "contains",
+        validate(length(min = 1, max = 50), pattern = "^[a-z ]+$")
+    )]
+    pub name: ::std::string::String,
+    /// Contact.
+    #[model(validate(email))]
+    pub contact: ::std::option::Option<::std::string::String>,
+    /// Level.
+    #[model(filter = "range, in", validate(range(min = 0, max = 3600)))]
+    pub level: i32,
+    /// Kind.
+    #[model(enum, filter = "eq")]
+    pub kind: Kind,
+    /// Tags.
+    #[model(json, validate(min_items = 0, max_items = 5))]
+    pub tags: ::std::vec::Vec<::std::string::String>,
+    /// Public.
+    #[model(filter = "eq", default)]
+    pub is_public: bool,
+    /// Server-side only.
+    #[model(hidden, default)]
+    pub note: ::std::option::Option<::std::string::String>,
+    /// Read-only.
+    #[model(read_only, default)]
+    pub score: f64,
+    /// Set once.
+    #[model(immutable, filter = "eq")]
+    pub origin: ::std::string::String,
+    /// Created.
+    #[model(created_at)]
+    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    /// Updated.
+    #[model(updated_at)]
+    pub updated_at: ::chrono::DateTime<::chrono::Utc>,
+}
+
+/// A key the client chooses.
+#[derive(::ebo_macros::Model)]
+#[model(
+    table = "hygiene_codes",
+    read = "public",
+    write = "admin",
+    create = "admin"
+)]
+pub struct HygieneCode {
+    /// Code.
+    #[model(id, provided, validate(length(min = 2, max = 10)))]
+    pub code: ::std::string::String,
+}
