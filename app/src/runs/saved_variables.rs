@@ -217,6 +217,9 @@ fn table(tokens: &mut Tokens, depth: usize) -> Result<Value, SavedVariablesError
         return Err(SavedVariablesError::TooDeep);
     }
     let mut entries: Vec<(String, Option<u64>, Value)> = Vec::new();
+    // Where each key stands in `entries`: a repeated key is found in O(1), so a hostile file
+    // of millions of fields costs linear time, not quadratic.
+    let mut positions: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut next_positional = 1u64;
     loop {
         let first = tokens.next()?;
@@ -258,9 +261,12 @@ fn table(tokens: &mut Tokens, depth: usize) -> Result<Value, SavedVariablesError
         };
         // `nil` values are absent, as in Lua; a repeated key keeps the last value.
         if let Some(v) = v {
-            match entries.iter_mut().rev().find(|(k, _, _)| *k == key) {
+            match positions.get(&key).and_then(|&at| entries.get_mut(at)) {
                 Some(existing) => existing.2 = v,
-                None => entries.push((key, index, v)),
+                None => {
+                    positions.insert(key.clone(), entries.len());
+                    entries.push((key, index, v));
+                }
             }
         }
         match tokens.next()? {

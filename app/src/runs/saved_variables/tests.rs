@@ -93,3 +93,14 @@ fn nul_escapes_never_reach_a_string() {
     let root = read(br#"ESOBuildOptimizerSV = { ["a"] = "x\0y\000z" }"#).unwrap();
     assert_eq!(root["a"], json!("x\u{FFFD}y\u{FFFD}z"));
 }
+
+#[test]
+fn a_repeated_key_keeps_its_last_value_and_its_place() {
+    let root =
+        read(br#"ESOBuildOptimizerSV = { ["a"] = 1, ["b"] = 2, ["a"] = 3, [1] = "x", [1] = "y" }"#)
+            .unwrap();
+    assert_eq!(
+        serde_json::Value::Object(root),
+        json!({"a": 3, "b": 2, "1": "y"})
+    );
+}
