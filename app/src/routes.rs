@@ -26,7 +26,8 @@ use crate::{
     sync,
 };
 
-/// Every API of the service, combined into one OpenAPI document.
+/// Every API of the service, combined into one OpenAPI document: adding an API is one line
+/// here (each is a unit struct with `Default`).
 pub type Apis = (
     health::api::HealthApi,
     auth::api::AuthApi,
@@ -57,18 +58,7 @@ one) and `X-Process-Time` (seconds).
 /// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
 /// `ebo openapi` can write the spec anywhere.
 pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
-    let apis = (
-        health::api::HealthApi,
-        auth::api::AuthApi,
-        auth::admin::AdminApi,
-        builds::SavedBuildApi,
-        features::api::FeaturesApi,
-        runs::api::RunsApi,
-        runs::insights::InsightsApi,
-        sync::api::SyncApi,
-        recommendations::api::RecommendationsApi,
-    );
-    OpenApiService::new(apis, API_TITLE, env!("CARGO_PKG_VERSION"))
+    OpenApiService::new(Apis::default(), API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)
         .server(settings.server.api_prefix.clone())
 }

@@ -34,6 +34,7 @@ fn default_limit() -> u32 {
 }
 
 /// Account administration.
+#[derive(Debug, Default)]
 pub struct AdminApi;
 
 #[allow(clippy::too_many_arguments)] // one parameter per documented query parameter

@@ -67,6 +67,7 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// Auth endpoints.
+#[derive(Debug, Default)]
 pub struct AuthApi;
 
 #[OpenApi(prefix_path = "/auth", tag = "ApiTags::Auth")]

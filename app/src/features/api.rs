@@ -93,6 +93,7 @@ pub enum UpdatesAnswer {
 }
 
 /// Feature database endpoints.
+#[derive(Debug, Default)]
 pub struct FeaturesApi;
 
 #[allow(clippy::too_many_arguments)] // one parameter per documented query parameter

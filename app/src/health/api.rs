@@ -94,6 +94,7 @@ pub enum ReadinessResponse {
 }
 
 /// Health endpoints.
+#[derive(Debug, Default)]
 pub struct HealthApi;
 
 #[OpenApi(tag = "ApiTags::Health")]

@@ -166,6 +166,7 @@ async fn load_run(
 }
 
 /// Recommendations and percentiles per run, and the stored ones for the companion.
+#[derive(Debug, Default)]
 pub struct RecommendationsApi;
 
 #[OpenApi(tag = "ApiTags::Recommendations")]

@@ -147,6 +147,7 @@ pub fn new_run(body: CombatRunCreate, player: Uuid) -> CombatRun {
 }
 
 /// Combat run endpoints.
+#[derive(Debug, Default)]
 pub struct RunsApi;
 
 #[allow(clippy::too_many_arguments)] // one parameter per documented query parameter

@@ -188,6 +188,7 @@ fn minus(a: &[String], b: &[String]) -> Vec<String> {
 }
 
 /// Stats, comparison, characters and analytics.
+#[derive(Debug, Default)]
 pub struct InsightsApi;
 
 #[OpenApi]

@@ -356,6 +356,7 @@ async fn batch(
 }
 
 /// Companion sync endpoints.
+#[derive(Debug, Default)]
 pub struct SyncApi;
 
 #[OpenApi(tag = "ApiTags::Sync")]

@@ -281,6 +281,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     );
     let items = quote! {
         #[doc = #api_doc]
+        #[derive(Debug, Default)]
         #vis struct #api;
 
         #[doc(hidden)]

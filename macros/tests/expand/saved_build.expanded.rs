@@ -71,6 +71,7 @@ pub struct SavedBuildUpdate {
     pub is_public: ::std::option::Option<bool>,
 }
 ///Generated CRUD API for `SavedBuild` (`#[derive(Model)]`); add it to the `OpenApiService` tuple.
+#[derive(Debug, Default)]
 pub struct SavedBuildApi;
 #[doc(hidden)]
 #[derive(Debug, ::poem_openapi::Tags)]
