@@ -31,9 +31,11 @@ use crate::{
 pub type Apis = (
     health::api::HealthApi,
     auth::api::AuthApi,
-    auth::admin::AdminApi,
+    auth::models::UserApi,
     builds::SavedBuildApi,
     features::api::FeaturesApi,
+    features::models::FeatureApi,
+    features::models::GearSetApi,
     runs::api::RunsApi,
     runs::insights::InsightsApi,
     sync::api::SyncApi,

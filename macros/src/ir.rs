@@ -107,6 +107,7 @@ pub struct Ops {
     pub get: bool,
     pub create: bool,
     pub update: bool,
+    pub replace: bool,
     pub delete: bool,
 }
 
@@ -119,6 +120,32 @@ pub struct Api {
     pub list_key: Ident,
     pub page_default: u32,
     pub page_max: u32,
+    /// Text columns the `search` parameter matches; empty for none.
+    pub search: Vec<String>,
+}
+
+/// Resolved `hooks(...)`: the path of each declared hook.
+#[derive(Debug, Clone, Default)]
+pub struct Hooks {
+    pub before_create: Option<syn::Path>,
+    pub after_create: Option<syn::Path>,
+    pub before_update: Option<syn::Path>,
+    pub after_update: Option<syn::Path>,
+    pub before_delete: Option<syn::Path>,
+    pub after_delete: Option<syn::Path>,
+    pub after_commit: Option<syn::Path>,
+}
+
+impl Hooks {
+    /// Whether a write needs a transaction (a hook runs inside it).
+    pub fn in_transaction(&self) -> bool {
+        self.before_create.is_some()
+            || self.after_create.is_some()
+            || self.before_update.is_some()
+            || self.after_update.is_some()
+            || self.before_delete.is_some()
+            || self.after_delete.is_some()
+    }
 }
 
 /// The resolved model.
@@ -136,6 +163,7 @@ pub struct Model {
     pub sorts: Vec<String>,
     pub default_sort: Vec<(String, bool)>,
     pub api: Option<Api>,
+    pub hooks: Hooks,
     pub span: Span,
 }
 

@@ -37,6 +37,29 @@ pub struct ModelOpts {
     /// `api(...)`: generate a CRUD API.
     #[darling(default)]
     pub api: Option<ApiOpts>,
+    /// `hooks(before_create = "path::to::fn", …)`: lifecycle hooks of the generated writes.
+    #[darling(default)]
+    pub hooks: Option<HooksOpts>,
+}
+
+/// `hooks(before_create, after_create, before_update, after_update, before_delete,
+/// after_delete, after_commit)`, each the path of an `async fn`.
+#[derive(Debug, Default, FromMeta)]
+pub struct HooksOpts {
+    #[darling(default)]
+    pub before_create: Option<syn::Path>,
+    #[darling(default)]
+    pub after_create: Option<syn::Path>,
+    #[darling(default)]
+    pub before_update: Option<syn::Path>,
+    #[darling(default)]
+    pub after_update: Option<syn::Path>,
+    #[darling(default)]
+    pub before_delete: Option<syn::Path>,
+    #[darling(default)]
+    pub after_delete: Option<syn::Path>,
+    #[darling(default)]
+    pub after_commit: Option<syn::Path>,
 }
 
 /// `api(path = "/builds", tag = "Builds", ops(list, get), list_key = "builds", page(default = 50, max = 100))`.
@@ -50,6 +73,10 @@ pub struct ApiOpts {
     pub list_key: Option<SpannedValue<String>>,
     #[darling(default)]
     pub page: Option<PageOpts>,
+    /// `search = "name, base_effect, tags"`: a `search` parameter matching any of these text
+    /// columns (case-insensitive substring).
+    #[darling(default)]
+    pub search: Option<SpannedValue<String>>,
 }
 
 /// `page(default = 50, max = 100)`.

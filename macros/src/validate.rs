@@ -6,11 +6,11 @@ use proc_macro2::Span;
 use syn::{GenericArgument, Ident, Lit, PathArguments, Type};
 
 use crate::{
-    ir::{Api, Field, FilterKind, Model, Ops, Role, Storage, Term, Validate},
+    ir::{Api, Field, FilterKind, Hooks, Model, Ops, Role, Storage, Term, Validate},
     parse::{FieldOpts, ModelOpts},
 };
 
-const RESERVED_PARAMS: &[&str] = &["limit", "offset", "sort"];
+const RESERVED_PARAMS: &[&str] = &["limit", "offset", "sort", "search"];
 
 /// `T` if `ty` is `Option<T>`.
 fn option_inner(ty: &Type) -> Option<Type> {
@@ -415,10 +415,11 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 Some("get") => ops.get = true,
                 Some("create") => ops.create = true,
                 Some("update") => ops.update = true,
+                Some("replace") => ops.replace = true,
                 Some("delete") => ops.delete = true,
                 _ => errors.push(
                     Error::custom(format!(
-                        "unknown operation `{}`; generated operations are list, get, create, update and delete",
+                        "unknown operation `{}`; generated operations are list, get, create, update, replace and delete",
                         quote::ToTokens::to_token_stream(p)
                     ))
                     .with_span(p),
@@ -447,18 +448,32 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
             }
             None => (50, 100),
         };
-        if ops.create {
+        let mut search = Vec::new();
+        if let Some(text) = &a.search {
+            for col in sort_list(text) {
+                match fields.iter().find(|f| f.ident == col) {
+                    Some(f) if f.storage == Storage::Column && last_segment(f.inner_ty()).as_deref() == Some("String") => search.push(col),
+                    Some(_) => errors.push(Error::custom(format!("search column `{col}` is not a text column (String or Option<String>)")).with_span(&text.span())),
+                    None => errors.push(Error::custom(format!("search column `{col}` names no field of this model")).with_span(&text.span())),
+                }
+            }
+            if text.trim().is_empty() {
+                errors.push(Error::custom("`search` lists the text columns to match, e.g. search = \"name, notes\"").with_span(&text.span()));
+            }
+        }
+        // `replace` takes the create body, so the create body's rule holds for it too.
+        if ops.create || ops.replace {
             for f in fields.iter().filter(|f| f.role == Role::Data && !f.in_create() && !f.default) {
                 errors.push(
                     Error::custom(format!(
-                        "`{}` is not in the create body (hidden or read_only), so generated `create` needs #[model(default)] on it",
+                        "`{}` is not in the create body (hidden or read_only), so generated `create` and `replace` need #[model(default)] on it",
                         f.ident
                     ))
                     .with_span(&f.ident),
                 );
             }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max }
+        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search }
     });
 
     let mut docs = opts.attrs;
@@ -476,6 +491,18 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
         sorts,
         default_sort,
         api,
+        hooks: opts
+            .hooks
+            .map(|h| Hooks {
+                before_create: h.before_create,
+                after_create: h.after_create,
+                before_update: h.before_update,
+                after_update: h.after_update,
+                before_delete: h.before_delete,
+                after_delete: h.after_delete,
+                after_commit: h.after_commit,
+            })
+            .unwrap_or_default(),
         span,
     };
     errors.finish_with(model)

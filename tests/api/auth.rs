@@ -519,3 +519,59 @@ async fn the_sixth_login_attempt_in_a_minute_is_429_with_headers() {
         "probes are not limited"
     );
 }
+
+#[tokio::test]
+async fn a_generated_write_and_its_hooks_commit_together_or_not_at_all() {
+    // Disabling through the generated PATCH runs the `before_update` hook (revoke every
+    // refresh token) and the UPDATE of the account in one transaction. When the database
+    // refuses the UPDATE, the hook's revocation is rolled back with it.
+    let app = spawn_app().await;
+    let user = session(&app, "vivec").await;
+    let id = app
+        .request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", bearer(&user))
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let refuse: &[&str] = match app.db.dialect {
+        app::db::Dialect::Postgres => &[
+            "CREATE FUNCTION ebo_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
+            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse()",
+        ],
+        app::db::Dialect::Sqlite => &[
+            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'refused'); END",
+        ],
+    };
+    for sql in refuse {
+        app.db.rb.exec(sql, vec![]).await.unwrap();
+    }
+    let disable = || {
+        app.request(Method::PATCH, &app.api(&format!("/admin/users/{id}")))
+            .header("authorization", &admin.bearer)
+            .json(&json!({"is_active": false}))
+            .send()
+    };
+    assert_eq!(disable().await.unwrap().status(), 500);
+    let r = refresh(&app, &user["refresh_token"]).await;
+    assert_eq!(
+        r.status(),
+        200,
+        "the hook's revocation was rolled back with the refused UPDATE"
+    );
+    let user: Value = r.json().await.unwrap();
+
+    let drop = match app.db.dialect {
+        app::db::Dialect::Postgres => "DROP TRIGGER ebo_test_refuse ON users",
+        app::db::Dialect::Sqlite => "DROP TRIGGER ebo_test_refuse",
+    };
+    app.db.rb.exec(drop, vec![]).await.unwrap();
+    assert_eq!(disable().await.unwrap().status(), 200);
+    assert_eq!(refresh(&app, &user["refresh_token"]).await.status(), 401);
+}

@@ -147,27 +147,3 @@ impl From<TokenPair> for TokenResponse {
         }
     }
 }
-
-/// `PATCH /admin/users/{id}`.
-#[derive(Debug, Clone, Object)]
-pub struct AdminUserUpdate {
-    /// Enable or disable the account (disabling ends its sessions).
-    pub is_active: Option<bool>,
-    /// New role.
-    pub role: Option<Role>,
-}
-
-/// A page of accounts.
-#[derive(Debug, Clone, Object)]
-pub struct UserPage {
-    /// The accounts.
-    pub users: Vec<UserResponse>,
-    /// Matches over all pages.
-    pub total: u64,
-    /// Page size.
-    pub limit: u32,
-    /// Rows skipped.
-    pub offset: u64,
-    /// Whether another page follows.
-    pub has_more: bool,
-}

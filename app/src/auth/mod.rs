@@ -1,10 +1,10 @@
 //! Authentication: who is calling ([`Principal`]), access-token verification, and the
 //! bearer security scheme every protected endpoint declares.
 
-pub mod admin;
 pub mod api;
 pub mod cli;
 pub mod dto;
+pub mod hooks;
 pub mod models;
 pub mod password;
 pub mod principal;

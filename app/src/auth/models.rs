@@ -1,5 +1,6 @@
-//! Accounts and refresh tokens, declared with `#[derive(Model)]`. Neither has generated
-//! endpoints: `auth::api` and `auth::admin` are hand-written on the generated repository.
+//! Accounts and refresh tokens, declared with `#[derive(Model)]`. Accounts have generated
+//! administration endpoints (`/admin/users`: list, get, patch, with the hooks of `hooks.rs`);
+//! the auth flows of `auth::api` are hand-written workflows on the generated repository.
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
@@ -15,17 +16,29 @@ use super::Role;
     write = "admin",
     create = "admin",
     sort = "created_at, email, username",
-    default_sort = "created_at"
+    default_sort = "created_at",
+    display = "User",
+    api(
+        path = "/admin/users",
+        tag = "crate::http::ApiTags::Admin",
+        ops(list, get, update),
+        search = "email, username"
+    ),
+    hooks(
+        before_update = "super::hooks::guard_account_change",
+        after_update = "super::hooks::audit_account_change",
+        after_commit = "super::hooks::account_committed"
+    )
 )]
 pub struct User {
     /// Account id.
     #[model(id)]
     pub id: Uuid,
     /// Email address, lower-cased.
-    #[model(filter = "contains", validate(email))]
+    #[model(read_only)]
     pub email: String,
     /// 3–50 of `[A-Za-z0-9_-]`.
-    #[model(filter = "contains")]
+    #[model(read_only)]
     pub username: String,
     /// bcrypt hash; never leaves the server.
     #[model(hidden, default)]
@@ -33,10 +46,12 @@ pub struct User {
     /// `user` or `admin`.
     #[model(enum, filter = "eq")]
     pub role: Role,
-    /// Disabled accounts cannot log in and their tokens are refused.
+    /// Disabled accounts cannot log in and their tokens are refused; disabling one ends its
+    /// sessions.
     #[model(filter = "eq")]
     pub is_active: bool,
     /// Whether the email address was confirmed.
+    #[model(read_only)]
     pub is_verified: bool,
     /// Session version: bumping it ends every session (access tokens carry it as `ver`).
     #[model(hidden, default)]

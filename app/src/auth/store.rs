@@ -92,9 +92,19 @@ pub async fn revoke_family(db: &Db, family: Uuid) -> Result<u64, AppError> {
 /// # Errors
 /// Database errors.
 pub async fn revoke_user_tokens(db: &Db, user: Uuid) -> Result<u64, AppError> {
-    let d = db.dialect;
-    let r = db
-        .rb
+    revoke_user_tokens_with(&db.rb, db.dialect, user).await
+}
+
+/// [`revoke_user_tokens`] on any executor (a transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn revoke_user_tokens_with(
+    exec: &dyn rbatis::executor::Executor,
+    d: crate::db::Dialect,
+    user: Uuid,
+) -> Result<u64, AppError> {
+    let r = exec
         .exec(
             "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
             vec![Utc::now().to_value(d), user.to_value(d)],

@@ -78,6 +78,23 @@ mod tests {
             guide.contains(model.trim_end()),
             "docs/adding-a-model.md must quote app/src/builds/mod.rs verbatim"
         );
+        // The hooks section quotes a real hook and the attributes that declare it.
+        let hooks = include_str!("../auth/hooks.rs");
+        let guard = &hooks[hooks.find("pub async fn guard_account_change").unwrap_or(0)..];
+        let guard = &guard[..guard.find("\n}\n").map_or(guard.len(), |i| i + 2)];
+        assert!(
+            guide.contains(guard),
+            "docs/adding-a-model.md must quote app/src/auth/hooks.rs's guard verbatim"
+        );
+        let models = include_str!("../auth/models.rs");
+        let attrs = &models[models
+            .find("    api(\n        path = \"/admin/users\"")
+            .unwrap_or(0)..];
+        let attrs = &attrs[..attrs.find("\n)]").unwrap_or(attrs.len())];
+        assert!(
+            guide.contains(attrs),
+            "docs/adding-a-model.md must quote the User model's api and hooks verbatim"
+        );
         for sql in [
             include_str!("../../../migrations/postgres/0002_saved_builds.sql"),
             include_str!("../../../migrations/sqlite/0002_saved_builds.sql"),

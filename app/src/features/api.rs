@@ -5,22 +5,18 @@ use poem::{http::StatusCode, web::Data};
 use poem_openapi::{
     ApiResponse, OpenApi,
     param::{Header, Path, Query},
-    payload::Json,
 };
 
 use super::{
     dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesResponse},
-    models::{Feature, FeatureCreate, FeatureView, GearSet, GearSetCreate, GearSetView},
-    normalize, queries,
+    models::{Feature, FeatureView, GearSet, GearSetView},
+    queries,
 };
 use crate::{
-    auth::{Auth, Principal},
-    error::{ApiError, FieldError},
-    http::{
-        ApiTags,
-        json::{JsonBody, JsonBytes},
-    },
-    model::{ColumnType, Filter, ListQuery, column::truncate_to_millis, crud},
+    auth::Auth,
+    error::ApiError,
+    http::{ApiTags, json::JsonBytes},
+    model::{ColumnType, Filter, ListQuery, crud},
     state::AppState,
 };
 
@@ -36,14 +32,6 @@ fn default_true() -> bool {
     true
 }
 
-fn require_admin(p: &Principal) -> Result<(), ApiError> {
-    if p.is_admin() {
-        Ok(())
-    } else {
-        Err(ApiError::new(StatusCode::FORBIDDEN, "Administrators only"))
-    }
-}
-
 fn key(parts: &[(&str, Option<&str>)]) -> String {
     let mut k = String::new();
     for (name, v) in parts {
@@ -55,30 +43,6 @@ fn key(parts: &[(&str, Option<&str>)]) -> String {
         }
     }
     k
-}
-
-/// 201 with the stored feature.
-#[derive(Debug, ApiResponse)]
-pub enum FeatureCreated {
-    /// Created.
-    #[oai(status = 201)]
-    Created(Json<FeatureView>),
-}
-
-/// 201 with the stored gear set.
-#[derive(Debug, ApiResponse)]
-pub enum SetCreated {
-    /// Created.
-    #[oai(status = 201)]
-    Created(Json<GearSetView>),
-}
-
-/// 204.
-#[derive(Debug, ApiResponse)]
-pub enum Deleted {
-    /// Deleted.
-    #[oai(status = 204)]
-    Deleted,
 }
 
 /// `GET /features/updates` answer.
@@ -466,100 +430,6 @@ impl FeaturesApi {
             .await?
             .ok_or_else(|| ApiError::not_found("Feature not found"))
     }
-
-    /// Create a feature (administrators)
-    #[oai(path = "/features", method = "post")]
-    async fn create_feature(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        body: JsonBody<FeatureCreate>,
-    ) -> Result<FeatureCreated, ApiError> {
-        require_admin(auth.principal())?;
-        let row = checked_feature(body.0)?;
-        crud::insert(&state.db, &row).await?;
-        state.features.feature_changed(&row.feature_id).await;
-        Ok(FeatureCreated::Created(Json(row.into())))
-    }
-
-    /// Replace a feature (administrators)
-    ///
-    /// The body's `feature_id` must equal the path's.
-    #[oai(path = "/features/:feature_id", method = "put")]
-    async fn replace_feature(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        feature_id: Path<String>,
-        body: JsonBody<FeatureCreate>,
-    ) -> Result<Json<FeatureView>, ApiError> {
-        require_admin(auth.principal())?;
-        same_id("feature_id", &body.0.feature_id, &feature_id.0)?;
-        let row = checked_feature(body.0)?;
-        replace_row(&state.db, &row).await?;
-        state.features.feature_changed(&row.feature_id).await;
-        Ok(Json(row.into()))
-    }
-
-    /// Delete a feature (administrators)
-    #[oai(path = "/features/:feature_id", method = "delete")]
-    async fn delete_feature(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        feature_id: Path<String>,
-    ) -> Result<Deleted, ApiError> {
-        require_admin(auth.principal())?;
-        delete_row::<Feature>(&state.db, &feature_id.0).await?;
-        state.features.feature_changed(&feature_id.0).await;
-        Ok(Deleted::Deleted)
-    }
-
-    /// Create a gear set (administrators)
-    #[oai(path = "/features/sets", method = "post")]
-    async fn create_set(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        body: JsonBody<GearSetCreate>,
-    ) -> Result<SetCreated, ApiError> {
-        require_admin(auth.principal())?;
-        let row = checked_set(body.0)?;
-        crud::insert(&state.db, &row).await?;
-        state.features.set_changed(&row.set_id).await;
-        Ok(SetCreated::Created(Json(row.into())))
-    }
-
-    /// Replace a gear set (administrators)
-    #[oai(path = "/features/sets/:set_id", method = "put")]
-    async fn replace_set(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        set_id: Path<String>,
-        body: JsonBody<GearSetCreate>,
-    ) -> Result<Json<GearSetView>, ApiError> {
-        require_admin(auth.principal())?;
-        same_id("set_id", &body.0.set_id, &set_id.0)?;
-        let row = checked_set(body.0)?;
-        replace_row(&state.db, &row).await?;
-        state.features.set_changed(&row.set_id).await;
-        Ok(Json(row.into()))
-    }
-
-    /// Delete a gear set (administrators)
-    #[oai(path = "/features/sets/:set_id", method = "delete")]
-    async fn delete_set(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        set_id: Path<String>,
-    ) -> Result<Deleted, ApiError> {
-        require_admin(auth.principal())?;
-        delete_row::<GearSet>(&state.db, &set_id.0).await?;
-        state.features.set_changed(&set_id.0).await;
-        Ok(Deleted::Deleted)
-    }
 }
 
 /// A page of features, serialised once for the cache.
@@ -570,82 +440,4 @@ fn feature_page(page: crate::model::Page<Feature>) -> ListAnswer {
         limit: page.limit,
         offset: page.offset,
     }))
-}
-
-/// 422 on `field` unless the body's id equals the path's.
-fn same_id(field: &str, body: &str, path: &str) -> Result<(), ApiError> {
-    if body == path {
-        Ok(())
-    } else {
-        Err(ApiError::validation(vec![FieldError::new(
-            field,
-            "must equal the id in the path",
-        )]))
-    }
-}
-
-/// Replaces an existing row; 404 (`<display> not found`) when there is none.
-async fn replace_row<M: crate::model::Model>(db: &crate::db::Db, row: &M) -> Result<(), ApiError> {
-    if crud::update(db, row).await? {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format!(
-            "{} not found",
-            M::META.display
-        )))
-    }
-}
-
-/// Deletes the row with text id `id`; 404 when there is none.
-async fn delete_row<M: crate::model::Model>(db: &crate::db::Db, id: &str) -> Result<(), ApiError> {
-    if crud::delete::<M>(db, rbs::Value::String(id.to_owned())).await? {
-        Ok(())
-    } else {
-        Err(ApiError::not_found(format!(
-            "{} not found",
-            M::META.display
-        )))
-    }
-}
-
-/// Admin bodies go through the importer's normalisation, so both paths store one form.
-fn checked_feature(body: FeatureCreate) -> Result<Feature, ApiError> {
-    let now = truncate_to_millis(chrono::Utc::now());
-    let row = Feature::__from_create(body, None, now);
-    let raw = poem_openapi::types::ToJSON::to_json(&FeatureView::from(row)).unwrap_or_default();
-    match normalize::normalize(&without_attributes(raw), now) {
-        Ok(normalize::Entry::Feature(f)) => Ok(*f),
-        Ok(normalize::Entry::Set(_)) => Err(ApiError::validation(vec![FieldError::new(
-            "body",
-            "looks like a gear set; use /features/sets",
-        )])),
-        Err(reason) => Err(ApiError::validation(vec![FieldError::new("body", reason)])),
-    }
-}
-
-fn checked_set(body: GearSetCreate) -> Result<GearSet, ApiError> {
-    let now = truncate_to_millis(chrono::Utc::now());
-    let row = GearSet::__from_create(body, None, now);
-    let raw = poem_openapi::types::ToJSON::to_json(&GearSetView::from(row)).unwrap_or_default();
-    match normalize::normalize(&without_attributes(raw), now) {
-        Ok(normalize::Entry::Set(s)) => Ok(*s),
-        Ok(normalize::Entry::Feature(_)) => Err(ApiError::validation(vec![FieldError::new(
-            "bonuses",
-            "is required",
-        )])),
-        Err(reason) => Err(ApiError::validation(vec![FieldError::new("body", reason)])),
-    }
-}
-
-/// Lifts `attributes` into the top level (so they land back in `attributes`) and drops `updated_at`.
-fn without_attributes(mut raw: serde_json::Value) -> serde_json::Value {
-    if let Some(obj) = raw.as_object_mut() {
-        obj.remove("updated_at");
-        if let Some(serde_json::Value::Object(attrs)) = obj.remove("attributes") {
-            for (k, v) in attrs {
-                obj.entry(k).or_insert(v);
-            }
-        }
-    }
-    raw
 }

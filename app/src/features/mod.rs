@@ -4,6 +4,7 @@
 pub mod api;
 pub mod cache;
 pub mod dto;
+pub mod hooks;
 pub mod import;
 pub mod models;
 pub mod normalize;

@@ -15,7 +15,17 @@ use ebo_macros::Model;
     write = "admin",
     create = "admin",
     sort = "name, feature_id",
-    default_sort = "feature_id"
+    default_sort = "feature_id",
+    api(
+        path = "/features",
+        tag = "crate::http::ApiTags::Features",
+        ops(create, replace, delete)
+    ),
+    hooks(
+        before_create = "super::hooks::normalize_feature",
+        before_update = "super::hooks::normalize_feature",
+        after_commit = "super::hooks::feature_committed"
+    )
 )]
 pub struct Feature {
     /// Stable id, e.g. `PLAYER_CLASS_ARC_HERALD_ULT_001`.
@@ -98,7 +108,17 @@ pub struct Feature {
     write = "admin",
     create = "admin",
     sort = "name, set_id",
-    default_sort = "set_id"
+    default_sort = "set_id",
+    api(
+        path = "/features/sets",
+        tag = "crate::http::ApiTags::Features",
+        ops(create, replace, delete)
+    ),
+    hooks(
+        before_create = "super::hooks::normalize_set",
+        before_update = "super::hooks::normalize_set",
+        after_commit = "super::hooks::set_committed"
+    )
 )]
 pub struct GearSet {
     /// Stable id, e.g. `SET_TRIAL_RELEQUEN`.

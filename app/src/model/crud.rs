@@ -2,11 +2,10 @@
 //! generated endpoints call. Every query is scoped by the read policy in SQL, so a row the
 //! caller may not see is never loaded and answers exactly like a missing one (404).
 
-use poem::http::StatusCode;
 use rbs::Value;
 
 use super::{
-    Action, Model,
+    Model,
     policy::{Caller, Scope},
     query::{ListQuery, Page, order_by, where_clause},
 };
@@ -113,6 +112,18 @@ pub async fn find_scoped<M: Model>(
     scope: &Scope,
     id: Value,
 ) -> Result<Option<M>, AppError> {
+    find_scoped_with(&db.rb, scope, id).await
+}
+
+/// [`find_scoped`] on any executor (a transaction).
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn find_scoped_with<M: Model>(
+    exec: &dyn Executor,
+    scope: &Scope,
+    id: Value,
+) -> Result<Option<M>, AppError> {
     let meta = M::META;
     let (where_sql, args) = where_clause(scope, &[super::Filter::Eq(meta.id, id)]);
     let sql = format!(
@@ -120,7 +131,7 @@ pub async fn find_scoped<M: Model>(
         meta.column_list(),
         meta.table
     );
-    Ok(decode_rows::<M>(db.rb.query(&sql, args).await?)?
+    Ok(decode_rows::<M>(exec.query(&sql, args).await?)?
         .into_iter()
         .next())
 }
@@ -223,9 +234,17 @@ pub async fn update_with<M: Model>(
 /// # Errors
 /// Database errors.
 pub async fn delete<M: Model>(db: &Db, id: Value) -> Result<bool, AppError> {
+    delete_with::<M>(&db.rb, id).await
+}
+
+/// [`delete`] on any executor (a transaction).
+///
+/// # Errors
+/// Database errors.
+pub async fn delete_with<M: Model>(exec: &dyn Executor, id: Value) -> Result<bool, AppError> {
     let meta = M::META;
     let sql = format!("DELETE FROM {} WHERE {} = ?", meta.table, meta.id);
-    Ok(db.rb.exec(&sql, vec![id]).await?.rows_affected > 0)
+    Ok(exec.exec(&sql, vec![id]).await?.rows_affected > 0)
 }
 
 fn read_scope<M: Model>(db: &Db, principal: Option<Caller>) -> Scope {
@@ -239,12 +258,14 @@ fn not_found<M: Model>() -> ApiError {
 /// `get`: the row if the read policy lets `principal` see it, else 404.
 ///
 /// # Errors
-/// 404, or database errors.
+/// 403 when the read policy is admin-only and `principal` is not an administrator; 404;
+/// database errors.
 pub async fn get_for<M: Model>(
     db: &Db,
     principal: Option<Caller>,
     id: Value,
 ) -> Result<M, ApiError> {
+    M::META.read.require_admin(principal)?;
     find_scoped::<M>(db, &read_scope::<M>(db, principal), id)
         .await?
         .ok_or_else(not_found::<M>)
@@ -253,83 +274,13 @@ pub async fn get_for<M: Model>(
 /// `list`: one page of the rows `principal` may read.
 ///
 /// # Errors
-/// 422 for an undeclared sort key; database errors.
+/// 403 when the read policy is admin-only and `principal` is not an administrator; 422 for
+/// an undeclared sort key; database errors.
 pub async fn list_for<M: Model>(
     db: &Db,
     principal: Option<Caller>,
     query: &ListQuery,
 ) -> Result<Page<M>, ApiError> {
+    M::META.read.require_admin(principal)?;
     list::<M>(db, &read_scope::<M>(db, principal), query).await
-}
-
-/// `create`: inserts `row` when the create policy allows `principal`.
-///
-/// # Errors
-/// 403 when not allowed; 409 on a duplicate; database errors.
-pub async fn create_for<M: Model>(
-    db: &Db,
-    principal: Option<Caller>,
-    row: M,
-) -> Result<M, ApiError> {
-    if !M::META.create.allows(principal) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!("You may not create a {}", M::META.display.to_lowercase()),
-        ));
-    }
-    insert(db, &row).await?;
-    Ok(row)
-}
-
-/// Loads a row for a write: 404 when the caller cannot even read it, 403 when they can read
-/// but the write policy refuses (documented choice: visible rows are not hidden on write).
-async fn load_for_write<M: Model>(
-    db: &Db,
-    principal: Option<Caller>,
-    id: Value,
-    action: Action,
-) -> Result<M, ApiError> {
-    let row = get_for::<M>(db, principal, id).await?;
-    if !M::authorize(principal, action, &row) {
-        let verb = if action == Action::Delete {
-            "delete"
-        } else {
-            "change"
-        };
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            format!("You may not {verb} this {}", M::META.display.to_lowercase()),
-        ));
-    }
-    Ok(row)
-}
-
-/// `update`: applies `apply` to the row and stores it, when the caller may write it.
-///
-/// # Errors
-/// 404 (invisible), 403 (visible, not writable), whatever `apply` returns, database errors.
-pub async fn update_for<M: Model>(
-    db: &Db,
-    principal: Option<Caller>,
-    id: Value,
-    apply: impl FnOnce(&mut M) -> Result<(), ApiError>,
-) -> Result<M, ApiError> {
-    let mut row = load_for_write::<M>(db, principal, id, Action::Update).await?;
-    apply(&mut row)?;
-    update(db, &row).await?;
-    Ok(row)
-}
-
-/// `delete`: removes the row when the caller may delete it.
-///
-/// # Errors
-/// 404 (invisible), 403 (visible, not deletable), database errors.
-pub async fn delete_for<M: Model>(
-    db: &Db,
-    principal: Option<Caller>,
-    id: Value,
-) -> Result<(), ApiError> {
-    let row = load_for_write::<M>(db, principal, id, Action::Delete).await?;
-    delete::<M>(db, row.id_value(db.dialect)).await?;
-    Ok(())
 }

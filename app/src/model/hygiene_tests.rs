@@ -51,9 +51,19 @@ pub enum Kind {
     api(
         path = "/hygiene-things",
         tag = "Hygiene",
-        ops(list, get, create, update, delete),
+        ops(list, get, create, update, replace, delete),
         list_key = "things",
-        page(default = 10, max = 20)
+        page(default = 10, max = 20),
+        search = "name, origin"
+    ),
+    hooks(
+        before_create = "hooks::before",
+        after_create = "hooks::after",
+        before_update = "hooks::before",
+        after_update = "hooks::after",
+        before_delete = "hooks::after",
+        after_delete = "hooks::after",
+        after_commit = "hooks::committed"
     )
 )]
 pub struct HygieneThing {
@@ -101,13 +111,33 @@ pub struct HygieneThing {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
+/// The hooks, as a user writes them (plain `async fn`s).
+mod hooks {
+    use super::HygieneThing;
+    use crate::{
+        model::{Action, HookResult, WriteContext},
+        state::AppState,
+    };
+
+    pub async fn before(_: &WriteContext<'_, AppState>, _: &mut HygieneThing) -> HookResult {
+        ::std::result::Result::Ok(())
+    }
+
+    pub async fn after(_: &WriteContext<'_, AppState>, _: &HygieneThing) -> HookResult {
+        ::std::result::Result::Ok(())
+    }
+
+    pub async fn committed(_: &AppState, _: Action, _: &HygieneThing) {}
+}
+
 /// A key the client chooses.
 #[derive(::ebo_macros::Model)]
 #[model(
     table = "hygiene_codes",
     read = "public",
     write = "admin",
-    create = "admin"
+    create = "admin",
+    api(path = "/hygiene-codes", ops(create, replace))
 )]
 pub struct HygieneCode {
     /// Code.

@@ -9,6 +9,7 @@ pub mod ddl;
 pub mod policy;
 pub mod query;
 pub mod validate;
+pub mod write;
 
 #[cfg(test)]
 mod hygiene_tests;
@@ -19,6 +20,7 @@ use uuid::Uuid;
 pub use column::{ColumnType, SqlType};
 pub use policy::{Action, Caller, Policy, Term};
 pub use query::{Filter, ListQuery, Page};
+pub use write::{HookResult, Hooks, WriteContext};
 
 use crate::db::Dialect;
 

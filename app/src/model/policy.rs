@@ -76,6 +76,28 @@ impl Policy {
         self.terms.contains(&Term::Public)
     }
 
+    /// Whether only administrators are allowed (the policy is exactly `admin`): then a caller
+    /// who is not one is refused the whole operation with 403, before any row is looked at,
+    /// since no row could be visible to them.
+    pub fn is_admin_only(&self) -> bool {
+        !self.terms.is_empty() && self.terms.iter().all(|t| *t == Term::Admin)
+    }
+
+    /// 403 `Administrators only` when the policy [`is_admin_only`](Self::is_admin_only) and
+    /// `principal` is not an administrator.
+    ///
+    /// # Errors
+    /// `AppError::Forbidden`.
+    pub fn require_admin(&self, principal: Option<Caller>) -> Result<(), crate::error::AppError> {
+        if self.is_admin_only() && !principal.is_some_and(|p| p.is_admin) {
+            Err(crate::error::AppError::Forbidden(
+                "Administrators only".to_owned(),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
     /// Whether the row-independent terms allow `principal` (used for `create`).
     pub fn allows(&self, principal: Option<Caller>) -> bool {
         self.terms.iter().any(|t| match t {

@@ -27,7 +27,7 @@ use crate::{
         ApiTags,
         json::{JsonBody, JsonBytes},
     },
-    model::{ColumnType, Filter, ListQuery, column, crud},
+    model::{ColumnType, Filter, ListQuery, column, crud, write},
     state::AppState,
 };
 
@@ -341,8 +341,9 @@ impl RunsApi {
         auth: Auth,
         run_id: Path<Uuid>,
     ) -> Result<RunDeleted, ApiError> {
-        crud::delete_for::<CombatRun>(
+        write::delete::<CombatRun, AppState>(
             &state.db,
+            state.0,
             Some(auth.principal().caller()),
             run_id.0.to_value(state.db.dialect),
         )

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{bind_inner, snake, suffixed};
-use crate::ir::{Api, FilterKind, Model, Term};
+use crate::ir::{Api, FilterKind, Model, Role, Term};
 
 fn is_public(terms: &[Term]) -> bool {
     terms.contains(&Term::Public)
@@ -100,7 +100,27 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     );
     let (created, deleted) = (suffixed(m, "Created"), suffixed(m, "Deleted"));
     let tag = &a.tag;
-    let tag_path = format!("{tags}::Tag");
+    // `tag = "crate::http::ApiTags::Features"` names an existing `Tags` variant (shared with
+    // hand-written endpoints); a plain name gets a tag of its own, described by the model docs.
+    let shared_tag = tag.contains("::");
+    let tag_path = if shared_tag {
+        tag.clone()
+    } else {
+        format!("{tags}::Tag")
+    };
+    let tags_enum = if shared_tag {
+        quote! {}
+    } else {
+        quote! {
+            #[doc(hidden)]
+            #[derive(Debug, ::poem_openapi::Tags)]
+            #vis enum #tags {
+                #(#docs)*
+                #[oai(rename = #tag)]
+                Tag,
+            }
+        }
+    };
     let base = &a.path;
     let id = m.id_field();
     let id_name = id.ident.to_string();
@@ -129,7 +149,19 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let mut ops = Vec::new();
     if a.ops.list {
         let (auth_param, principal) = auth(&m.read);
-        let (filter_params, filter_pushes) = filters(m);
+        let (mut filter_params, mut filter_pushes) = filters(m);
+        if !a.search.is_empty() {
+            let cols = &a.search;
+            let doc = format!(
+                "Only rows with this text in any of {} (case-insensitive; `%` and `_` match literally).",
+                cols.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            filter_params.push(quote! { #[doc = #doc] #[oai(validator(min_length = 2, max_length = 200))] search: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
+            filter_pushes.push(quote! { if let ::std::option::Option::Some(v) = search.0 { filters.push(::app::model::Filter::AnyContains(&[#(#cols),*], v)); } });
+        }
         let summary = format!("List {plural}");
         let detail = format!(
             "One page of the {plural} you may read, filtered and sorted. `total` counts every match; `has_more` says whether another page follows."
@@ -213,7 +245,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 }
                 let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
                 let row = #ident::__from_create(body.0, principal.map(|p| p.user_id), now);
-                let row = ::app::model::crud::create_for::<#ident>(&state.db, principal, row).await?;
+                let row = ::app::model::write::create::<#ident, ::app::state::AppState>(&state.db, state.0, principal, row).await?;
                 // The collection's own URL, as the client called it (whatever the API prefix).
                 let location = ::std::format!("{}/{}", request.original_uri().path().trim_end_matches('/'), row.#id_ident);
                 ::std::result::Result::Ok(#created::Created(::poem_openapi::payload::Json(#view::from(row)), location))
@@ -244,8 +276,59 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 }
                 let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
                 let body = body.0;
-                let row = ::app::model::crud::update_for::<#ident>(&state.db, #principal, #id_bind, |row| {
+                let row = ::app::model::write::update::<#ident, ::app::state::AppState>(&state.db, state.0, #principal, #id_bind, move |row| {
                     row.__apply_update(body, now);
+                    ::std::result::Result::Ok(())
+                }).await?;
+                ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
+            }
+        });
+    }
+    if a.ops.replace {
+        let (auth_param, principal) = auth(&m.write);
+        let summary = format!("Replace a {single}");
+        let same_id = if matches!(id.role, Role::Id { generated: false }) {
+            format!(" The body's `{id_name}` must equal the path's (422 otherwise).")
+        } else {
+            String::new()
+        };
+        let detail = format!(
+            "Full replacement: the body is the create body, and every field it leaves out takes its default.{same_id} 404 when you may not read it, 403 when you may read but not change it."
+        );
+        let op_id = format!("replace_{snake}");
+        let id_check = if matches!(id.role, Role::Id { generated: false }) {
+            quote! {
+                if body.0.#id_ident != #id_ident.0 {
+                    return ::std::result::Result::Err(::app::error::ApiError::validation(::std::vec![
+                        ::app::error::FieldError::new(#id_name, "must equal the id in the path"),
+                    ]));
+                }
+            }
+        } else {
+            quote! {}
+        };
+        ops.push(quote! {
+            #[doc = #summary]
+            #[doc = ""]
+            #[doc = #detail]
+            #[oai(path = #item_path, method = "put", operation_id = #op_id)]
+            async fn replace(
+                &self,
+                state: ::poem::web::Data<&::app::state::AppState>,
+                #auth_param
+                #id_ident: ::poem_openapi::param::Path<#id_ty>,
+                body: ::app::http::json::JsonBody<#create>,
+            ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
+                let dialect = state.db.dialect;
+                #id_check
+                let errors = body.0.__check();
+                if !errors.is_empty() {
+                    return ::std::result::Result::Err(::app::error::ApiError::validation(errors));
+                }
+                let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
+                let body = body.0;
+                let row = ::app::model::write::update::<#ident, ::app::state::AppState>(&state.db, state.0, #principal, #id_bind, move |row| {
+                    row.__replace(body, now);
                     ::std::result::Result::Ok(())
                 }).await?;
                 ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
@@ -269,13 +352,46 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #id_ident: ::poem_openapi::param::Path<#id_ty>,
             ) -> ::std::result::Result<#deleted, ::app::error::ApiError> {
                 let dialect = state.db.dialect;
-                ::app::model::crud::delete_for::<#ident>(&state.db, #principal, #id_bind).await?;
+                ::app::model::write::delete::<#ident, ::app::state::AppState>(&state.db, state.0, #principal, #id_bind).await?;
                 ::std::result::Result::Ok(#deleted::Deleted)
             }
         });
     }
 
     let view_name = ident.to_string();
+    let (page_items, page_from) = if a.ops.list {
+        (
+            quote! {
+            #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
+            #[derive(Debug, Clone, ::poem_openapi::Object)]
+            #[oai(rename = #page_name)]
+            #vis struct #page {
+                /// The rows of this page.
+                pub #list_key: ::std::vec::Vec<#view>,
+                /// Rows matching the filters, over all pages.
+                pub total: u64,
+                /// Page size used.
+                pub limit: u32,
+                /// Rows skipped.
+                pub offset: u64,
+                /// Whether another page follows.
+                pub has_more: bool,
+            }
+
+                },
+            quote! {
+            #[automatically_derived]
+            impl ::std::convert::From<::app::model::Page<#ident>> for #page {
+                fn from(p: ::app::model::Page<#ident>) -> Self {
+                    let has_more = p.has_more();
+                    Self { #list_key: p.items.into_iter().map(#view::from).collect(), total: p.total, limit: p.limit, offset: p.offset, has_more }
+                }
+            }
+                },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
     let api_doc = format!(
         "Generated CRUD API for `{view_name}` (`#[derive(Model)]`); add it to the `OpenApiService` tuple."
     );
@@ -284,29 +400,9 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         #[derive(Debug, Default)]
         #vis struct #api;
 
-        #[doc(hidden)]
-        #[derive(Debug, ::poem_openapi::Tags)]
-        #vis enum #tags {
-            #(#docs)*
-            #[oai(rename = #tag)]
-            Tag,
-        }
+        #tags_enum
 
-        #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
-        #[derive(Debug, Clone, ::poem_openapi::Object)]
-        #[oai(rename = #page_name)]
-        #vis struct #page {
-            /// The rows of this page.
-            pub #list_key: ::std::vec::Vec<#view>,
-            /// Rows matching the filters, over all pages.
-            pub total: u64,
-            /// Page size used.
-            pub limit: u32,
-            /// Rows skipped.
-            pub offset: u64,
-            /// Whether another page follows.
-            pub has_more: bool,
-        }
+        #page_items
 
         #[doc(hidden)]
         #[derive(Debug, ::poem_openapi::ApiResponse)]
@@ -336,13 +432,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             pub fn __page_default() -> u32 { #page_default }
         }
 
-        #[automatically_derived]
-        impl ::std::convert::From<::app::model::Page<#ident>> for #page {
-            fn from(p: ::app::model::Page<#ident>) -> Self {
-                let has_more = p.has_more();
-                Self { #list_key: p.items.into_iter().map(#view::from).collect(), total: p.total, limit: p.limit, offset: p.offset, has_more }
-            }
-        }
+        #page_from
     };
     (items, impls)
 }

@@ -3,6 +3,7 @@
 //! absolute (`::app::…`, `::poem_openapi::…`), and every rule is a call into `app::model`.
 
 mod api;
+mod hooks;
 mod schema;
 mod store;
 
@@ -15,6 +16,7 @@ use crate::ir::{Field, Model, Storage};
 /// The whole expansion.
 pub fn expand(m: &Model) -> TokenStream {
     let store = store::expand(m);
+    let hooks = hooks::expand(m);
     let (schema_items, schema_impls) = schema::expand(m);
     let (api_items, api_impls) = m
         .api
@@ -27,6 +29,7 @@ pub fn expand(m: &Model) -> TokenStream {
         #[allow(clippy::all, clippy::pedantic, unused_qualifications)]
         const _: () = {
             #store
+            #hooks
             #schema_impls
             #api_impls
         };

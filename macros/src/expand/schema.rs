@@ -147,6 +147,15 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
             let fi = &f.ident;
             quote! { self.#fi = now; }
         });
+    let replace = m
+        .fields
+        .iter()
+        .filter(|f| f.role == Role::Data && f.in_create() && !f.immutable)
+        .map(|f| {
+            let fi = &f.ident;
+            quote! { self.#fi = body.#fi; }
+        });
+    let touch_replace = touch.clone();
     let build = m.fields.iter().map(|f| {
         let fi = &f.ident;
         match f.role {
@@ -208,6 +217,15 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
             pub fn __from_create(body: #create, owner: ::std::option::Option<::uuid::Uuid>, now: ::chrono::DateTime<::chrono::Utc>) -> Self {
                 let _ = (&owner, &now);
                 Self { #(#build),* }
+            }
+
+            /// Replaces every field the create body carries (not the id, owner, creation time or
+            /// `immutable` fields) and bumps `updated_at`.
+            #[doc(hidden)]
+            pub fn __replace(&mut self, body: #create, now: ::chrono::DateTime<::chrono::Utc>) {
+                let _ = (&body, &now);
+                #(#replace)*
+                #(#touch_replace)*
             }
 
             /// Applies a partial update and bumps `updated_at`.

@@ -284,7 +284,10 @@ impl SavedBuildApi {
         }
         let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
         let row = SavedBuild::__from_create(body.0, principal.map(|p| p.user_id), now);
-        let row = ::app::model::crud::create_for::<SavedBuild>(&state.db, principal, row)
+        let row = ::app::model::write::create::<
+            SavedBuild,
+            ::app::state::AppState,
+        >(&state.db, state.0, principal, row)
             .await?;
         let location = ::std::format!(
             "{}/{}", request.original_uri().path().trim_end_matches('/'), row.build_id
@@ -323,13 +326,15 @@ impl SavedBuildApi {
         }
         let now = ::app::model::column::truncate_to_millis(::chrono::Utc::now());
         let body = body.0;
-        let row = ::app::model::crud::update_for::<
+        let row = ::app::model::write::update::<
             SavedBuild,
+            ::app::state::AppState,
         >(
                 &state.db,
+                state.0,
                 ::std::option::Option::Some(auth.0.caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
-                |row| {
+                move |row| {
                     row.__apply_update(body, now);
                     ::std::result::Result::Ok(())
                 },
@@ -354,10 +359,12 @@ impl SavedBuildApi {
         build_id: ::poem_openapi::param::Path<Uuid>,
     ) -> ::std::result::Result<SavedBuildDeleted, ::app::error::ApiError> {
         let dialect = state.db.dialect;
-        ::app::model::crud::delete_for::<
+        ::app::model::write::delete::<
             SavedBuild,
+            ::app::state::AppState,
         >(
                 &state.db,
+                state.0,
                 ::std::option::Option::Some(auth.0.caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
@@ -588,6 +595,10 @@ const _: () = {
         }
     }
     #[automatically_derived]
+    impl ::app::model::Hooks<::app::state::AppState> for SavedBuild {
+        const IN_TRANSACTION: bool = false;
+    }
+    #[automatically_derived]
     impl ::std::convert::From<SavedBuild> for SavedBuildView {
         fn from(m: SavedBuild) -> Self {
             Self {
@@ -656,6 +667,23 @@ const _: () = {
                 created_at: now,
                 updated_at: now,
             }
+        }
+        /// Replaces every field the create body carries (not the id, owner, creation time or
+        /// `immutable` fields) and bumps `updated_at`.
+        #[doc(hidden)]
+        pub fn __replace(
+            &mut self,
+            body: SavedBuildCreate,
+            now: ::chrono::DateTime<::chrono::Utc>,
+        ) {
+            let _ = (&body, &now);
+            self.name = body.name;
+            self.class = body.class;
+            self.cp_level = body.cp_level;
+            self.contact = body.contact;
+            self.sets = body.sets;
+            self.is_public = body.is_public;
+            self.updated_at = now;
         }
         /// Applies a partial update and bumps `updated_at`.
         #[doc(hidden)]
