@@ -10,6 +10,7 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::auth::models::User::META,
         crate::builds::SavedBuild::META,
         crate::auth::models::RefreshToken::META,
+        crate::auth::models::RevokedToken::META,
         crate::features::models::Feature::META,
         crate::features::models::GearSet::META,
         crate::runs::CombatRun::META,

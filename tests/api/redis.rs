@@ -250,6 +250,91 @@ async fn refused_within_a_second(app: &TestApp, user: &crate::helpers::TestUser)
     }
 }
 
+/// Polls until `app` refuses `user`'s token (401), failing after `limit`.
+async fn refused_within(app: &TestApp, user: &crate::helpers::TestUser, limit: Duration) {
+    let started = Instant::now();
+    loop {
+        let status = app
+            .as_user(user, Method::GET, FEATURE)
+            .send()
+            .await
+            .unwrap()
+            .status();
+        if status == 401 {
+            eprintln!("refused {:?} after the logout", started.elapsed());
+            return;
+        }
+        assert!(
+            started.elapsed() < limit,
+            "the logged-out token was still accepted after {limit:?} (status {status})"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_logout_during_a_redis_outage_is_refused_on_the_other_instance_within_two_seconds() {
+    let Some(url) = redis_url().await else { return };
+    let proxy = TcpProxy::start(host_port(&url)).await;
+    let through_proxy = url.replacen(&host_port(&url), &proxy.addr, 1);
+    let (a, b) = two_instances(&through_proxy, 100_000).await;
+    wait_for_redis(&a, "up", Duration::from_secs(5)).await;
+    wait_for_redis(&b, "up", Duration::from_secs(5)).await;
+    let user = a.user().await;
+    for app in [&a, &b] {
+        let r = app
+            .as_user(&user, Method::GET, FEATURE)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "B has seen the token and cached the user");
+    }
+    proxy.cut();
+    wait_for_redis(&a, "degraded", Duration::from_secs(5)).await;
+    wait_for_redis(&b, "degraded", Duration::from_secs(5)).await;
+    let r = a
+        .as_user(&user, Method::POST, "/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+    refused_within(&b, &user, Duration::from_secs(2)).await;
+
+    proxy.restore();
+    wait_for_redis(&b, "up", Duration::from_secs(10)).await;
+    let r = b.as_user(&user, Method::GET, FEATURE).send().await.unwrap();
+    assert_eq!(r.status(), 401, "still refused once Redis is back");
+}
+
+#[tokio::test]
+async fn a_logout_holds_on_an_instance_started_after_it_whatever_redis_holds() {
+    let Some(url) = redis_url().await else { return };
+    let (a, _b) = two_instances(&url, 100_000).await;
+    let user = a.user().await;
+    let r = a
+        .as_user(&user, Method::POST, "/auth/logout")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    // A Redis restarted empty holds nothing of the logout; an instance started since then
+    // never heard it. Its own key prefix stands for the empty Redis.
+    let db_url = a.settings.database.url.clone();
+    let restarted = spawn_app_with(|s| {
+        s.redis.url = Some(url.clone());
+        s.redis.key_prefix = format!("ebo-test-{}:", uuid::Uuid::new_v4().simple());
+        s.database.url = db_url;
+    })
+    .await;
+    wait_for_redis(&restarted, "up", Duration::from_secs(5)).await;
+    let r = restarted
+        .as_user(&user, Method::GET, FEATURE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the database record holds the logout");
+}
+
 /// Polls `/health/ready` of `app` until its `redis` field reads `want` (≤ `limit`).
 async fn wait_for_redis(app: &TestApp, want: &str, limit: Duration) -> Duration {
     let started = Instant::now();

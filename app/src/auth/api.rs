@@ -230,7 +230,7 @@ impl AuthApi {
         body: MaybeJson<LogoutRequest>,
     ) -> Result<NoContent, ApiError> {
         let p = auth.principal();
-        state.auth.deny(&p.jti, p.expires_at).await;
+        state.auth.deny(&state.db, &p.jti, p.expires_at).await?;
         if all.0 {
             let mut user = store::user_by_id(&state.db, p.user_id)
                 .await?
@@ -285,7 +285,7 @@ impl AuthApi {
         }
         crud::delete::<User>(&state.db, user.id.to_value(state.db.dialect)).await?;
         state.auth.forget_user(user.id).await;
-        state.auth.deny(&p.jti, p.expires_at).await;
+        state.auth.deny(&state.db, &p.jti, p.expires_at).await?;
         tracing::info!(user_id = %user.id, "account deleted");
         Ok(NoContent::Done)
     }

@@ -91,3 +91,25 @@ pub struct RefreshToken {
     #[model(created_at)]
     pub created_at: DateTime<Utc>,
 }
+
+/// A logged-out access token: the record that makes a logout hold on every instance, across
+/// restarts and Redis outages (Redis only spreads the news fast). Kept until the token's
+/// expiry; [`crate::auth::sessions::AuthState::deny`] prunes expired rows.
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "revoked_tokens",
+    read = "admin",
+    write = "admin",
+    create = "admin"
+)]
+pub struct RevokedToken {
+    /// The access token's `jti`.
+    #[model(id, provided)]
+    pub jti: String,
+    /// When the token expires (UTC); the row can go after that.
+    #[model(filter = "range")]
+    pub expires_at: DateTime<Utc>,
+    /// When it was logged out (UTC).
+    #[model(created_at)]
+    pub revoked_at: DateTime<Utc>,
+}

@@ -66,7 +66,11 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
         .keys
         .verify_access(&bearer.token)
         .map_err(|e| unauthorized(&e.to_string()))?;
-    if auth.is_denied(&claims.jti, claims.iat).await {
+    if auth
+        .is_denied(&state.db, &claims.jti, claims.iat)
+        .await
+        .map_err(|e| poem::Error::from(ApiError::from(e)))?
+    {
         return Err(unauthorized("logged out"));
     }
     let user = auth

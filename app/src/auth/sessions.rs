@@ -1,10 +1,12 @@
 //! Sessions: issuing token pairs, refresh rotation with reuse detection, logout, ending every
 //! session of a user, the access-token denylist and the per-user auth state cache.
 //!
-//! With `[redis]`, a logout also writes `{prefix}deny:{jti}` (expiring with the token) and every
-//! authenticated request checks it, so a logout holds on every instance at once; logouts and
-//! user-state changes are also announced over [`crate::cluster::bus`], so other instances drop
-//! their cached state (and keep the logout locally should Redis go away later).
+//! A logout is recorded in the database (`revoked_tokens`), the record that holds across
+//! restarts and Redis outages. With `[redis]`, logouts and user-state changes are also
+//! announced over [`crate::cluster::bus`], so other instances refuse the token and drop their
+//! cached state at once, without asking the database; an instance that may have missed an
+//! announcement (restarted since the token was issued, or its subscription broke) asks the
+//! record instead.
 
 use std::{
     sync::Arc,
@@ -93,6 +95,11 @@ pub struct AuthState {
     /// Token lifetimes and cost.
     pub settings: AuthSettings,
     denylist: Cache<String, Instant>,
+    /// Tokens the database record said were not revoked, trusted for [`RECHECK_AFTER`].
+    not_revoked: Cache<String, ()>,
+    /// When this instance started (Unix seconds): tokens issued before may have been logged
+    /// out while it was not running.
+    started_at: i64,
     users: Cache<Uuid, Option<UserAuth>>,
     /// The last state read from the database, kept [`LAST_KNOWN_TTL`] for database outages.
     last_known: Cache<Uuid, Option<UserAuth>>,
@@ -103,6 +110,11 @@ pub struct AuthState {
 /// database is unreachable, so signed-in users keep reading cached data (features) through a
 /// short outage. Changes made here still take effect at once: they invalidate both caches.
 pub const LAST_KNOWN_TTL: Duration = Duration::from_secs(600);
+
+/// How long the database's "not logged out" answer for a token stands, when this instance may
+/// have missed a logout event (see [`AuthState::is_denied`]): a logout on another instance
+/// during a Redis outage is refused here within this time.
+pub const RECHECK_AFTER: Duration = Duration::from_secs(1);
 
 impl std::fmt::Debug for AuthState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -126,6 +138,11 @@ impl AuthState {
                 .max_capacity(1_000_000)
                 .expire_after(UntilExpiry)
                 .build(),
+            not_revoked: Cache::builder()
+                .max_capacity(1_000_000)
+                .time_to_live(RECHECK_AFTER)
+                .build(),
+            started_at: Utc::now().timestamp(),
             users: Cache::builder()
                 .max_capacity(100_000)
                 .time_to_live(Duration::from_secs(30))
@@ -145,27 +162,21 @@ impl AuthState {
         self
     }
 
-    /// Refuses the access token `jti` until its expiry (`exp`, Unix seconds) plus a minute,
-    /// here and, through Redis, on every instance.
-    pub async fn deny(&self, jti: &str, exp: i64) {
+    /// Logs out the access token `jti` (expiring at `exp`, Unix seconds): recorded in the
+    /// database (the record every instance and every restart trusts), refused here at once, and
+    /// announced over Redis so other instances refuse it without asking the database.
+    ///
+    /// # Errors
+    /// Database errors: a logout that cannot be recorded is not reported as done.
+    pub async fn deny(&self, db: &Db, jti: &str, exp: i64) -> Result<(), AppError> {
+        let expires_at = chrono::DateTime::from_timestamp(exp, 0).unwrap_or_else(Utc::now)
+            + chrono::Duration::seconds(60);
+        store::record_revoked_token(db, jti, expires_at).await?;
         self.deny_locally(jti, exp).await;
-        let Some(c) = &self.cluster else {
-            return;
-        };
-        let ttl_ms = deny_secs(exp).saturating_mul(1000).max(1);
-        let key = c.key(&format!("deny:{jti}"));
-        let _: Option<()> = c
-            .run(|mut conn| async move {
-                redis::cmd("SET")
-                    .arg(&key)
-                    .arg(1)
-                    .arg("PX")
-                    .arg(ttl_ms)
-                    .query_async(&mut conn)
-                    .await
-            })
-            .await;
-        bus::publish(c, DENY_TOPIC, &format!("{exp}:{jti}")).await;
+        if let Some(c) = &self.cluster {
+            bus::publish(c, DENY_TOPIC, &format!("{exp}:{jti}")).await;
+        }
+        Ok(())
     }
 
     /// Refuses `jti` in this instance only (see [`AuthState::deny`]).
@@ -178,40 +189,54 @@ impl AuthState {
             .await;
     }
 
-    /// Whether `jti` (issued at Unix second `iat`) was logged out: in this instance, or (with
-    /// Redis up) on any instance. Redis is asked only when this instance may have missed the
-    /// logout's pub/sub event, i.e. its subscription has not listened without a break since
-    /// the token was issued (a restart, a Redis outage); otherwise the event already put the
-    /// `jti` in the local denylist, and the round trip is saved.
-    pub async fn is_denied(&self, jti: &str, iat: i64) -> bool {
+    /// Whether `jti` (issued at Unix second `iat`) was logged out.
+    ///
+    /// The local denylist answers when this instance cannot have missed the logout: it was
+    /// running when the token was issued and (with Redis) its subscription has listened
+    /// without a break since then. Otherwise (a restart, a Redis outage) the database record
+    /// answers, and a "not revoked" answer is trusted for [`RECHECK_AFTER`] at most, so a
+    /// logout on another instance during a Redis outage counts here within that time.
+    ///
+    /// # Errors
+    /// Database errors when the record must be asked and cannot be.
+    pub async fn is_denied(&self, db: &Db, jti: &str, iat: i64) -> Result<bool, AppError> {
         if self.denylist.get(jti).await.is_some() {
-            return true;
+            return Ok(true);
         }
-        let Some(c) = &self.cluster else {
-            return false;
+        let heard_everything = match &self.cluster {
+            Some(c) => c.heard_everything_since(iat),
+            None => iat >= self.started_at,
         };
-        if c.heard_everything_since(iat) {
-            return false;
+        if heard_everything || self.not_revoked.get(jti).await.is_some() {
+            return Ok(false);
         }
-        let key = c.key(&format!("deny:{jti}"));
-        c.run(|mut conn| async move {
-            redis::cmd("EXISTS")
-                .arg(&key)
-                .query_async::<bool>(&mut conn)
-                .await
-        })
-        .await
-        .unwrap_or(false)
+        match store::revoked_token(db, jti).await? {
+            Some(r) => {
+                self.deny_locally(jti, r.expires_at.timestamp() - 60).await;
+                Ok(true)
+            }
+            None => {
+                self.not_revoked.insert(jti.to_owned(), ()).await;
+                Ok(false)
+            }
+        }
     }
 
-    /// The user's auth state, cached for 30 s (invalidated on every change made here). While
+    /// The user's auth state, cached for 30 s (invalidated on every change made here or, through
+    /// the bus, on another instance; not trusted while the bus is down). While
     /// the database is unreachable, the last state read in the past [`LAST_KNOWN_TTL`] stands
     /// in for it.
     ///
     /// # Errors
     /// Database errors (when no last-known state exists for an unreachable database).
     pub async fn user_auth(&self, db: &Db, id: Uuid) -> Result<Option<UserAuth>, AppError> {
-        if let Some(hit) = self.users.get(&id).await {
+        // Without a listening subscription, a change made on another instance would not drop
+        // the entry: the database answers instead until the bus is back.
+        let bus_up = self
+            .cluster
+            .as_ref()
+            .is_none_or(|c| c.heard_everything_since(Utc::now().timestamp()));
+        if bus_up && let Some(hit) = self.users.get(&id).await {
             return Ok(hit);
         }
         let state = match store::user_by_id(db, id).await {

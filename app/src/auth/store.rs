@@ -5,7 +5,7 @@ use rbs::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::models::{RefreshToken, User};
+use super::models::{RefreshToken, RevokedToken, User};
 use crate::{
     db::Db,
     error::AppError,
@@ -119,4 +119,38 @@ pub async fn revoke_user_tokens_with(
 /// Database errors.
 pub async fn refresh_by_id(db: &Db, id: Uuid) -> Result<Option<RefreshToken>, AppError> {
     crud::find::<RefreshToken>(db, id.to_value(db.dialect)).await
+}
+
+/// Records the logout of access token `jti`, kept until `expires_at`; a repeated logout of
+/// the same token changes nothing. Prunes records whose token has expired.
+///
+/// # Errors
+/// Database errors.
+pub async fn record_revoked_token(
+    db: &Db,
+    jti: &str,
+    expires_at: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let now = crate::model::column::truncate_to_millis(Utc::now());
+    let row = RevokedToken {
+        jti: jti.to_owned(),
+        expires_at: crate::model::column::truncate_to_millis(expires_at),
+        revoked_at: now,
+    };
+    crud::insert_unless_exists_with(&db.rb, db.dialect, &row, &["jti"]).await?;
+    db.rb
+        .exec(
+            "DELETE FROM revoked_tokens WHERE expires_at < ?",
+            vec![now.to_value(db.dialect)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The logout record of access token `jti`, if it was logged out.
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn revoked_token(db: &Db, jti: &str) -> Result<Option<RevokedToken>, AppError> {
+    crud::find::<RevokedToken>(db, Value::String(jti.to_owned())).await
 }
