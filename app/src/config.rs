@@ -133,7 +133,20 @@ pub struct ServerSettings {
     /// `/metrics` answer whatever the host, so load balancers can reach them by address.
     #[serde(deserialize_with = "string_or_list")]
     pub allowed_hosts: Vec<String>,
+    /// Seconds a client gets to send a request's complete header (HTTP/1). The same limit
+    /// bounds how long an idle keep-alive connection stays open waiting for its next request,
+    /// so slow-header (slowloris) and idle connections are closed after it. Default 10.
+    pub header_read_timeout_secs: u64,
+    /// Most connections served at once; a connection past it gets a fast 503 with
+    /// `Retry-After` and is closed. Default 4,096.
+    pub max_connections: usize,
+    /// Largest request head (request line and headers), in bytes, at least 8,192; larger
+    /// gets 431. Default 16 KiB.
+    pub max_header_bytes: usize,
 }
+
+/// Smallest allowed `server.max_header_bytes` (hyper's smallest read buffer).
+pub const MIN_HEADER_BYTES: usize = 8192;
 
 /// `[database]`: connection, pool and migrations.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -361,6 +374,9 @@ impl Default for ServerSettings {
             compression_min_bytes: 1024,
             trusted_proxies: Vec::new(),
             allowed_hosts: Vec::new(),
+            header_read_timeout_secs: 10,
+            max_connections: 4096,
+            max_header_bytes: 16 * 1024,
         }
     }
 }
@@ -509,6 +525,17 @@ impl Settings {
         }
         if s.request_body_limit_bytes == 0 {
             out.push("server.request_body_limit_bytes must be greater than 0".into());
+        }
+        if s.header_read_timeout_secs == 0 {
+            out.push("server.header_read_timeout_secs must be at least 1".into());
+        }
+        if s.max_connections == 0 {
+            out.push("server.max_connections must be at least 1".into());
+        }
+        if s.max_header_bytes < MIN_HEADER_BYTES {
+            out.push(format!(
+                "server.max_header_bytes must be at least {MIN_HEADER_BYTES}"
+            ));
         }
         if s.upload_body_limit_bytes < MIN_UPLOAD_BODY_LIMIT {
             out.push(format!(

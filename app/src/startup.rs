@@ -3,26 +3,26 @@
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
-use poem::{
-    Server,
-    listener::{Acceptor, TcpAcceptor},
-};
+use tokio::net::TcpListener;
 
 use crate::{
     auth::sessions::AuthState,
     cluster::{Cluster, bus},
     config::Settings,
     db::{Db, migrate},
-    http::rate_limit::{self, RateLimits},
+    http::{
+        rate_limit::{self, RateLimits},
+        server,
+    },
     state::AppState,
 };
 
 /// A bound, migrated, ready-to-serve application.
 pub struct Application {
-    acceptor: TcpAcceptor,
+    acceptor: TcpListener,
     addr: SocketAddr,
     /// The separate metrics listener (`metrics.bind`), when configured.
-    metrics: Option<(TcpAcceptor, SocketAddr)>,
+    metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
 }
 
@@ -142,9 +142,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
-        let timeout = Some(Duration::from_secs(
-            self.state.settings.server.shutdown_timeout_secs,
-        ));
+        let grace = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
+        let limits = server::Limits::from_settings(&self.state.settings.server);
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let signalled = move || {
             let mut rx = stopped.clone();
@@ -152,24 +151,28 @@ impl Application {
                 let _ = rx.wait_for(|s| *s).await;
             }
         };
+        server::raise_open_file_limit();
         tracing::info!(addr = %self.addr, "listening");
-        let main = Server::new_with_acceptor(self.acceptor).run_with_graceful_shutdown(
+        let main = server::serve(
+            self.acceptor,
             crate::routes::app(self.state.clone()),
+            limits,
             signalled(),
-            timeout,
+            grace,
         );
         let side_state = self.state.clone();
         let side = async move {
             match self.metrics {
-                Some((acceptor, addr)) => {
+                Some((listener, addr)) => {
                     tracing::info!(%addr, "metrics listening");
-                    Server::new_with_acceptor(acceptor)
-                        .run_with_graceful_shutdown(
-                            crate::routes::metrics_app(side_state),
-                            signalled(),
-                            timeout,
-                        )
-                        .await
+                    server::serve(
+                        listener,
+                        crate::routes::metrics_app(side_state),
+                        limits,
+                        signalled(),
+                        grace,
+                    )
+                    .await
                 }
                 None => Ok(()),
             }
@@ -190,19 +193,14 @@ impl Application {
 }
 
 /// Binds `addr` (`host:port`; port 0 picks a free one) and reports the real address.
-async fn bind(addr: &str) -> Result<(TcpAcceptor, SocketAddr), StartupError> {
+async fn bind(addr: &str) -> Result<(TcpListener, SocketAddr), StartupError> {
     let failed = |source| StartupError::Bind {
         addr: addr.to_owned(),
         source,
     };
-    let listener = tokio::net::TcpListener::bind(addr).await.map_err(failed)?;
-    let acceptor = TcpAcceptor::from_tokio(listener).map_err(failed)?;
-    let bound = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied())
-        .ok_or_else(|| failed(std::io::Error::other("no local address")))?;
-    Ok((acceptor, bound))
+    let listener = TcpListener::bind(addr).await.map_err(failed)?;
+    let bound = listener.local_addr().map_err(failed)?;
+    Ok((listener, bound))
 }
 
 /// Resolves on SIGTERM or SIGINT (Ctrl-C).

@@ -10,6 +10,7 @@ mod allowed_hosts;
 mod auth;
 mod builds;
 mod cli;
+mod connections;
 mod faults;
 mod features;
 mod health;

@@ -11,6 +11,7 @@ pub mod problem;
 pub mod rate_limit;
 pub mod request_context;
 pub mod same_origin;
+pub mod server;
 pub mod spec;
 
 use poem_openapi::Tags;
