@@ -3,7 +3,7 @@
 # instances started side by side in the same run, rate limiting on in both:
 #   local  — counters in the process (no [redis])
 #   redis  — counters in Redis (EBO_REDIS__URL; one EVALSHA round trip per request, plus the
-#            denylist EXISTS every authenticated request makes)
+#            logout events over the same Redis)
 # Runs alternate (local, redis, local, redis, ...) so load from other jobs on the machine hits
 # both alike; the report gives each run, the mean req/s of each and their ratio (target >= 0.70).
 #

@@ -143,7 +143,8 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send,
     ) -> std::io::Result<()> {
         let grace = Duration::from_secs(self.state.settings.server.shutdown_timeout_secs);
-        let limits = server::Limits::from_settings(&self.state.settings.server);
+        let limits =
+            server::fit_open_file_limit(server::Limits::from_settings(&self.state.settings.server));
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let signalled = move || {
             let mut rx = stopped.clone();
@@ -151,7 +152,6 @@ impl Application {
                 let _ = rx.wait_for(|s| *s).await;
             }
         };
-        server::raise_open_file_limit();
         tracing::info!(addr = %self.addr, "listening");
         let main = server::serve(
             self.acceptor,

@@ -61,13 +61,37 @@ impl Limits {
     }
 }
 
-/// Raises this process's open-file soft limit to its hard limit (a connection is a file) and
-/// logs both. Best effort: on failure the current limit stays and is logged.
-pub fn raise_open_file_limit() {
-    match rlimit::increase_nofile_limit(u64::MAX) {
-        Ok(limit) => tracing::info!(open_files = limit, "open-file limit"),
-        Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+/// Files kept free of connections: the database pool, Redis, migrations, logs, uploads.
+const RESERVED_FILES: u64 = 128;
+
+/// Raises this process's open-file soft limit to its hard limit (a connection is a file), logs
+/// it, and returns `limits` with `max_connections` lowered to fit under it (less
+/// [`RESERVED_FILES`]), so the cap is met before the accept loop can run out of files.
+/// Best effort: on failure the current limit stays and is logged.
+pub fn fit_open_file_limit(mut limits: Limits) -> Limits {
+    let files = match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(files) => files,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot raise the open-file limit");
+            rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(u64::MAX, |(soft, _)| soft)
+        }
+    };
+    let room = usize::try_from(files.saturating_sub(RESERVED_FILES).max(1)).unwrap_or(usize::MAX);
+    if room < limits.max_connections {
+        tracing::warn!(
+            open_files = files,
+            configured = limits.max_connections,
+            max_connections = room,
+            "server.max_connections lowered to fit the open-file limit"
+        );
+        limits.max_connections = room;
     }
+    tracing::info!(
+        open_files = files,
+        max_connections = limits.max_connections,
+        "connection limits"
+    );
+    limits
 }
 
 /// The answer to a connection past the cap: written at once, before reading anything.
