@@ -677,9 +677,10 @@ impl Settings {
         toml::to_string_pretty(self)
     }
 
-    /// Whether internal error detail may appear in 500 responses.
+    /// Whether internal error detail (a database's own message, say) may appear in 500
+    /// responses: only with `debug = true`, whatever the environment; it is always logged.
     pub fn expose_internal_errors(&self) -> bool {
-        self.debug || self.environment == Environment::Development
+        self.debug
     }
 }
 

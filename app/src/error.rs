@@ -168,6 +168,9 @@ pub enum ApiError {
     /// A dependency (the database) is unavailable; retry later.
     #[oai(status = 503)]
     Unavailable(Json<ErrorBody>),
+    /// The database is out of storage space: nothing was written; retry later.
+    #[oai(status = 507)]
+    InsufficientStorage(Json<ErrorBody>),
 }
 
 impl ApiError {
@@ -205,6 +208,7 @@ impl ApiError {
             Self::TooManyRequests(b, _) => (429, b),
             Self::Internal(b) => (500, b),
             Self::Unavailable(b) => (503, b),
+            Self::InsufficientStorage(b) => (507, b),
         };
         (
             StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
@@ -235,6 +239,7 @@ impl ApiError {
             422 => Self::Unprocessable(body),
             429 => Self::TooManyRequests(body, 60),
             503 => Self::Unavailable(body),
+            507 => Self::InsufficientStorage(body),
             _ => Self::Internal(Json(ErrorBody::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 body.0.detail,
@@ -274,6 +279,9 @@ pub enum DbErrorKind {
     Unavailable,
     /// A unique constraint was violated (409).
     UniqueViolation,
+    /// The database has no space (or memory) left for the write (507): SQLite `SQLITE_FULL`,
+    /// PostgreSQL `53100` disk full, `53200` out of memory, or the OS's `ENOSPC`.
+    StorageFull,
     /// Anything else (500).
     Other,
 }
@@ -283,6 +291,18 @@ pub fn classify_db_error(message: &str) -> DbErrorKind {
     let m = message.to_ascii_lowercase();
     if message.starts_with("23505:") || m.contains("unique constraint failed") {
         return DbErrorKind::UniqueViolation;
+    }
+    const FULL: &[&str] = &[
+        "database or disk is full",
+        "sqlite_full",
+        "53100",
+        "53200",
+        "disk full",
+        "no space left on device",
+        "could not extend file",
+    ];
+    if FULL.iter().any(|p| m.contains(p)) {
+        return DbErrorKind::StorageFull;
     }
     const UNAVAILABLE: &[&str] = &[
         "get_timeout",
@@ -327,7 +347,7 @@ impl From<AppError> for ApiError {
                 let msg = e.to_string();
                 match classify_db_error(&msg) {
                     DbErrorKind::Unavailable => {
-                        tracing::warn!(error = %msg, "database unavailable");
+                        outage_log::unavailable(&msg);
                         Self::new(
                             StatusCode::SERVICE_UNAVAILABLE,
                             "The database is unavailable; retry shortly",
@@ -337,6 +357,13 @@ impl From<AppError> for ApiError {
                         StatusCode::CONFLICT,
                         "A resource with these unique values already exists",
                     ),
+                    DbErrorKind::StorageFull => {
+                        outage_log::storage_full(&msg);
+                        Self::new(
+                            StatusCode::INSUFFICIENT_STORAGE,
+                            "The database is out of storage space; nothing was written. Retry later",
+                        )
+                    }
                     DbErrorKind::Other => internal(&msg),
                 }
             }
@@ -345,7 +372,59 @@ impl From<AppError> for ApiError {
     }
 }
 
-/// Logs `cause` once and answers an opaque 500 (detail only in development or debug mode).
+/// Log lines of a database outage: one when it starts, then at most one every
+/// [`outage_log::EVERY`] with the number of failures since, not one per request (a down
+/// database fails every request).
+mod outage_log {
+    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+
+    /// Least time between two lines of the same kind, milliseconds.
+    pub const EVERY: i64 = 5_000;
+
+    struct Throttle {
+        last_ms: AtomicI64,
+        suppressed: AtomicU64,
+    }
+
+    static UNAVAILABLE: Throttle = Throttle {
+        last_ms: AtomicI64::new(0),
+        suppressed: AtomicU64::new(0),
+    };
+    static FULL: Throttle = Throttle {
+        last_ms: AtomicI64::new(0),
+        suppressed: AtomicU64::new(0),
+    };
+
+    /// `Some(failures not logged since the last line)` when a line is due.
+    fn due(t: &Throttle) -> Option<u64> {
+        let now = chrono::Utc::now().timestamp_millis();
+        let last = t.last_ms.load(Ordering::Relaxed);
+        if now - last >= EVERY
+            && t.last_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            Some(t.suppressed.swap(0, Ordering::Relaxed))
+        } else {
+            t.suppressed.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    }
+
+    pub fn unavailable(msg: &str) {
+        if let Some(more) = due(&UNAVAILABLE) {
+            tracing::warn!(error = %msg, failures_since_last_line = more, "database unavailable");
+        }
+    }
+
+    pub fn storage_full(msg: &str) {
+        if let Some(more) = due(&FULL) {
+            tracing::error!(error = %msg, failures_since_last_line = more, "database out of storage space");
+        }
+    }
+}
+
+/// Logs `cause` once and answers an opaque 500 (detail only with `debug = true`).
 fn internal(cause: &str) -> ApiError {
     tracing::error!(error = %cause, "internal error");
     let detail = if request_context::expose_internal_errors() {

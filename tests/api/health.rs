@@ -32,7 +32,7 @@ async fn liveness_and_readiness_answer_200_at_root_and_under_the_prefix() {
             .iter()
             .map(|c| c["name"].as_str().unwrap())
             .collect();
-        assert_eq!(names, ["database", "migrations"]);
+        assert_eq!(names, ["database", "migrations", "storage"]);
     }
 }
 

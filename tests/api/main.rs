@@ -25,6 +25,7 @@ mod recommendations;
 mod redis;
 mod resilience;
 mod runs;
+mod storage;
 mod sync;
 mod tokens;
 mod trusted_proxies;

@@ -10,7 +10,7 @@ use std::{
     str::FromStr,
     sync::{
         Arc,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicI64, AtomicU64, Ordering},
     },
     time::Duration,
 };
@@ -33,12 +33,19 @@ pub struct Db {
     statements: Arc<StatementCounter>,
 }
 
-/// Counts every SQL statement sent through the pool (for `/metrics` and the tests that prove
-/// an endpoint's statement count does not grow with the data). It replaces rbatis's default
-/// interceptors: the SQL logger (which logs bound values, secrets included) and `Page`
-/// rewriting, which this code does not use.
+/// Watches every SQL statement sent through the pool: counts them (for `/metrics` and the
+/// tests that prove an endpoint's statement count does not grow with the data), and notices
+/// the database refusing a write for lack of space (SQLite `SQLITE_FULL`, PostgreSQL `53100`
+/// disk full / `53200` out of memory), which readiness reports until a write succeeds again.
+/// It replaces rbatis's default interceptors: the SQL logger (which logs bound values, secrets
+/// included) and `Page` rewriting, which this code does not use.
 #[derive(Debug, Default)]
-pub struct StatementCounter(AtomicU64);
+pub struct StatementCounter {
+    statements: AtomicU64,
+    storage_full: AtomicU64,
+    /// Unix milliseconds of the last refusal for space, 0 once a write succeeded after it.
+    full_since_ms: AtomicI64,
+}
 
 #[rbatis::async_trait]
 impl rbatis::intercept::Intercept for StatementCounter {
@@ -53,7 +60,39 @@ impl rbatis::intercept::Intercept for StatementCounter {
             &mut Result<Value, rbatis::Error>,
         >,
     ) -> Result<rbatis::intercept::Action, rbatis::Error> {
-        self.0.fetch_add(1, Ordering::Relaxed);
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        Ok(rbatis::intercept::Action::Next)
+    }
+
+    async fn after(
+        &self,
+        _task_id: i64,
+        _rb: &dyn rbatis::executor::Executor,
+        _sql: &mut String,
+        _args: &mut Vec<Value>,
+        result: rbatis::intercept::ResultType<
+            &mut Result<rbatis::rbdc::db::ExecResult, rbatis::Error>,
+            &mut Result<Value, rbatis::Error>,
+        >,
+    ) -> Result<rbatis::intercept::Action, rbatis::Error> {
+        let error = match &result {
+            rbatis::intercept::ResultType::Exec(Ok(_)) => {
+                self.full_since_ms.store(0, Ordering::Relaxed);
+                None
+            }
+            rbatis::intercept::ResultType::Exec(Err(e)) => Some(e.to_string()),
+            rbatis::intercept::ResultType::Query(Err(e)) => Some(e.to_string()),
+            rbatis::intercept::ResultType::Query(Ok(_)) => None,
+        };
+        if let Some(e) = error
+            && crate::error::classify_db_error(&e) == crate::error::DbErrorKind::StorageFull
+        {
+            self.storage_full.fetch_add(1, Ordering::Relaxed);
+            self.full_since_ms.store(
+                chrono::Utc::now().timestamp_millis().max(1),
+                Ordering::Relaxed,
+            );
+        }
         Ok(rbatis::intercept::Action::Next)
     }
 }
@@ -187,7 +226,21 @@ impl Db {
 
     /// SQL statements sent so far through this pool (all clones share the count).
     pub fn statement_count(&self) -> u64 {
-        self.statements.0.load(Ordering::Relaxed)
+        self.statements.statements.load(Ordering::Relaxed)
+    }
+
+    /// Writes the database refused for lack of space so far (all clones share the count).
+    pub fn storage_full_count(&self) -> u64 {
+        self.statements.storage_full.load(Ordering::Relaxed)
+    }
+
+    /// Seconds since the database last refused a write for lack of space, when no write has
+    /// succeeded since; `None` when writes succeed.
+    pub fn storage_full_for_secs(&self) -> Option<i64> {
+        match self.statements.full_since_ms.load(Ordering::Relaxed) {
+            0 => None,
+            ms => Some((chrono::Utc::now().timestamp_millis() - ms).max(0) / 1000),
+        }
     }
 
     /// One round trip (`SELECT 1`).

@@ -48,7 +48,7 @@ pub struct Liveness {
 /// One readiness check.
 #[derive(Debug, Object)]
 pub struct ReadinessCheck {
-    /// `database` or `migrations`.
+    /// `database`, `migrations` or `storage`.
     pub name: String,
     /// Whether it passed.
     pub ok: bool,

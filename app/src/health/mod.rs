@@ -31,7 +31,13 @@ pub async fn database_up(db: &Db) -> bool {
     )
 }
 
-/// Runs the readiness checks: database reachable, every embedded migration applied and unmodified.
+/// How long after the database refused a write for lack of space (with no successful write
+/// since) readiness says not ready; after it, the instance takes traffic again and the next
+/// write tells.
+pub const STORAGE_FULL_NOT_READY_SECS: i64 = 60;
+
+/// Runs the readiness checks: database reachable, every embedded migration applied and
+/// unmodified, and writes not refused for lack of space.
 pub async fn readiness(state: &AppState) -> Vec<Check> {
     let db = &state.db;
     let database = match tokio::time::timeout(PROBE_TIMEOUT, db.ping()).await {
@@ -99,5 +105,19 @@ pub async fn readiness(state: &AppState) -> Vec<Check> {
             },
         }
     };
-    vec![database, migrations]
+    let storage = match db.storage_full_for_secs() {
+        Some(secs) if secs < STORAGE_FULL_NOT_READY_SECS => Check {
+            name: "storage",
+            ok: false,
+            detail: format!(
+                "the database refused a write for lack of space {secs} s ago, and none has succeeded since"
+            ),
+        },
+        _ => Check {
+            name: "storage",
+            ok: true,
+            detail: "writes succeed".into(),
+        },
+    };
+    vec![database, migrations, storage]
 }

@@ -31,7 +31,7 @@ pub fn current_request_id() -> String {
     REQUEST.try_with(|r| r.id.clone()).unwrap_or_default()
 }
 
-/// Whether 500 bodies may carry internal detail (development or debug mode).
+/// Whether 500 bodies may carry internal detail (`debug = true` only).
 pub fn expose_internal_errors() -> bool {
     REQUEST.try_with(|r| r.expose_internal).unwrap_or(false)
 }

@@ -53,6 +53,14 @@ impl Collector for Sources {
             MetricType::Counter,
         )?)?;
 
+        let full = ConstCounter::new(self.db.storage_full_count());
+        full.encode(encoder.encode_descriptor(
+            "db_storage_full",
+            "Writes the database refused for lack of space (SQLITE_FULL, PostgreSQL 53100/53200); each answered 507",
+            None,
+            MetricType::Counter,
+        )?)?;
+
         let caches: Vec<_> = self.caches.iter().flat_map(|c| c.cache_stats()).collect();
         family(
             &mut encoder,
