@@ -279,6 +279,9 @@ pub enum DbErrorKind {
     Unavailable,
     /// A unique constraint was violated (409).
     UniqueViolation,
+    /// The database cannot store a value it was given (422): PostgreSQL `22021` (a NUL
+    /// character in text), `22P05` (NUL in JSON), `22003` (a number out of range).
+    InvalidValue,
     /// The database has no space (or memory) left for the write (507): SQLite `SQLITE_FULL`,
     /// PostgreSQL `53100` disk full, `53200` out of memory, or the OS's `ENOSPC`.
     StorageFull,
@@ -303,6 +306,9 @@ pub fn classify_db_error(message: &str) -> DbErrorKind {
     ];
     if FULL.iter().any(|p| m.contains(p)) {
         return DbErrorKind::StorageFull;
+    }
+    if ["22021", "22p05", "22003"].iter().any(|c| m.starts_with(c)) {
+        return DbErrorKind::InvalidValue;
     }
     const UNAVAILABLE: &[&str] = &[
         "get_timeout",
@@ -357,6 +363,13 @@ impl From<AppError> for ApiError {
                         StatusCode::CONFLICT,
                         "A resource with these unique values already exists",
                     ),
+                    DbErrorKind::InvalidValue => {
+                        tracing::info!(error = %msg, "the database refused a value");
+                        Self::validation(vec![FieldError::new(
+                            "body",
+                            "holds a value the database cannot store (a NUL character, or a number out of range)",
+                        )])
+                    }
                     DbErrorKind::StorageFull => {
                         outage_log::storage_full(&msg);
                         Self::new(

@@ -19,7 +19,7 @@ use crate::{
     features, health,
     http::{
         allowed_hosts, body_limit, compression, problem, rate_limit, request_context, same_origin,
-        spec,
+        spec, strict_uri,
     },
     metrics, recommendations, runs,
     state::AppState,
@@ -68,7 +68,7 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
 /// The OpenAPI document for `settings`, as served at `/api/openapi.json` and written by
 /// `ebo openapi` (pretty-printed JSON, after [`spec::document`]'s corrections).
 pub fn document(settings: &Settings) -> String {
-    spec::document(api_service(settings).spec())
+    spec::document(api_service(settings).spec(), &settings.server.api_prefix)
 }
 
 /// The root paths reached by infrastructure (load balancers, orchestrators, scrapers) rather
@@ -190,6 +190,7 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             prefix: prefix_for_limits,
         })
         .with_if(hosts.is_active(), hosts)
+        .with(strict_uri::StrictUri)
         .with(compression::Compression {
             min_bytes: settings.server.compression_min_bytes,
         })

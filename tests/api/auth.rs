@@ -87,6 +87,12 @@ async fn register_login_and_me() {
     ] {
         let r = login(&app, body.clone()).await;
         assert_eq!(r.status(), 200, "{body}");
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-store",
+            "tokens are never cached (RFC 6749 §5.1)"
+        );
+        assert_eq!(r.headers()["pragma"], "no-cache");
         let t: Value = r.json().await.unwrap();
         assert_eq!(t["token_type"], "bearer");
         assert_eq!(
@@ -126,6 +132,24 @@ async fn swagger_oauth2_password_form_obtains_a_token() {
         scheme["flows"]["password"]["tokenUrl"],
         "/api/v1/auth/login"
     );
+
+    // Under another API prefix, the spec's tokenUrl follows it, and it answers.
+    let moved = crate::helpers::spawn_app_with(|s| s.server.api_prefix = "/eso/v2".into()).await;
+    let spec: Value = moved.get("/api/openapi.json").await.json().await.unwrap();
+    let url = spec["components"]["securitySchemes"]["OAuth2PasswordBearer"]["flows"]["password"]
+        ["tokenUrl"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(url, "/eso/v2/auth/login");
+    let r = moved
+        .request(Method::POST, &url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=password&username=nobody&password=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "the tokenUrl is the real login endpoint");
 }
 
 #[tokio::test]

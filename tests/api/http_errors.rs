@@ -134,3 +134,60 @@ async fn an_invalid_path_id_is_422_naming_the_path() {
     assert_error_body(&body, 422);
     assert_eq!(body["errors"][0]["field"], "path");
 }
+
+#[tokio::test]
+async fn nul_characters_and_broken_utf8_are_client_errors_never_500() {
+    // PostgreSQL cannot store NUL in text (22021): each of these answered 500 there.
+    let app = spawn_app().await;
+    let user = app.user().await;
+    for path in [
+        "/features?search=ab%00cd",
+        "/features/sets?search=ab%00cd",
+        "/runs?character_name=Vi%00vec",
+        "/runs?character_name=%FF%FE",
+        "/features/SAMPLE%00",
+    ] {
+        let r = app.as_user(&user, Method::GET, path).send().await.unwrap();
+        assert_eq!(r.status(), 400, "{path}");
+        assert!(r.headers().contains_key("x-request-id"), "{path}");
+        let body: Value = r.json().await.unwrap();
+        assert_error_body(&body, 400);
+    }
+    let mut run = crate::runs::run_body("Vi\u{0}vec", 1000.0);
+    let r = app
+        .as_user(&user, Method::POST, "/runs")
+        .json(&run)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["errors"][0]["field"], "character_name", "{body}");
+
+    // A DPS no fight comes near, which made sums over the player's runs overflow.
+    run = crate::runs::run_body("Vivec", 1.0e308);
+    let r = app
+        .as_user(&user, Method::POST, "/runs")
+        .json(&run)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert!(
+        body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["field"] == "metrics.dps"),
+        "{body}"
+    );
+    assert_eq!(
+        app.as_user(&user, Method::GET, "/characters")
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+}

@@ -50,6 +50,28 @@ pub enum Registered {
     Created(Json<UserResponse>),
 }
 
+/// 200 with a token pair, never stored by a cache (RFC 6749 §5.1).
+#[derive(Debug, ApiResponse)]
+pub enum Tokens {
+    /// The tokens.
+    #[oai(status = 200)]
+    Issued(
+        Json<TokenResponse>,
+        /// Always `no-store`.
+        #[oai(header = "Cache-Control")]
+        String,
+        /// Always `no-cache` (for HTTP/1.0 caches).
+        #[oai(header = "Pragma")]
+        String,
+    ),
+}
+
+impl Tokens {
+    fn issued(tokens: TokenResponse) -> Self {
+        Self::Issued(Json(tokens), "no-store".into(), "no-cache".into())
+    }
+}
+
 /// 204.
 #[derive(Debug, ApiResponse)]
 pub enum NoContent {
@@ -137,11 +159,7 @@ impl AuthApi {
     /// JSON `{email | username, password}` or the OAuth2 password form. 401 with one generic
     /// message for an unknown account or a wrong password; 403 for a disabled account.
     #[oai(path = "/login", method = "post")]
-    async fn login(
-        &self,
-        state: Data<&AppState>,
-        body: LoginRequest,
-    ) -> Result<Json<TokenResponse>, ApiError> {
+    async fn login(&self, state: Data<&AppState>, body: LoginRequest) -> Result<Tokens, ApiError> {
         let (login, password) = match body {
             LoginRequest::Json(j) => {
                 let j = j.0;
@@ -179,7 +197,7 @@ impl AuthApi {
         }
         let pair = state.auth.issue_pair(&state.db, &user, None, None).await?;
         tracing::info!(user_id = %user.id, "logged in");
-        Ok(Json(pair.into()))
+        Ok(Tokens::issued(pair.into()))
     }
 
     /// Exchange a refresh token
@@ -192,7 +210,7 @@ impl AuthApi {
         state: Data<&AppState>,
         req: &Request,
         body: MaybeJson<RefreshRequest>,
-    ) -> Result<Json<TokenResponse>, ApiError> {
+    ) -> Result<Tokens, ApiError> {
         let from_header = req
             .headers()
             .get("authorization")
@@ -206,7 +224,7 @@ impl AuthApi {
             return Err(unauthorized("A refresh token is required"));
         };
         match state.auth.refresh(&state.db, &token).await {
-            Ok(pair) => Ok(Json(pair.into())),
+            Ok(pair) => Ok(Tokens::issued(pair.into())),
             Err(RefreshError::Invalid) => Err(unauthorized("Invalid or expired refresh token")),
             Err(RefreshError::Reused) => Err(unauthorized(
                 "This refresh token was already used; the session was ended",

@@ -271,6 +271,13 @@ fn check_object(
 }
 
 fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
+    // No text column can store NUL on PostgreSQL (`22021`): refused here, with its path.
+    if text.contains('\0') {
+        out.push(FieldError::new(
+            field(path),
+            "must not contain the NUL character (U+0000)",
+        ));
+    }
     let len = text.chars().count();
     if let Some(max) = s.max_length.filter(|m| len > *m) {
         out.push(FieldError::new(

@@ -13,6 +13,7 @@ pub mod request_context;
 pub mod same_origin;
 pub mod server;
 pub mod spec;
+pub mod strict_uri;
 
 use poem_openapi::Tags;
 

@@ -1,5 +1,7 @@
 //! The OpenAPI document as served at `/api/openapi.json` and written by `ebo openapi`:
-//! poem-openapi's output with one correction, made in this one place for every schema.
+//! poem-openapi's output with two corrections, made in this one place: nullable optional
+//! properties (below), and the OAuth2 `tokenUrl` under the configured API prefix (the
+//! attribute declaring it is a compile-time constant).
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
@@ -9,12 +11,25 @@
 
 use serde_json::{Map, Value};
 
-/// `raw` (poem-openapi's document) corrected, as pretty-printed JSON.
-pub fn document(raw: String) -> String {
+/// The path the OAuth2 password flow's `tokenUrl` is declared with, before the API prefix.
+pub const DECLARED_TOKEN_URL: &str = "/api/v1/auth/login";
+
+/// `raw` (poem-openapi's document) corrected, as pretty-printed JSON; `api_prefix` is the
+/// configured `server.api_prefix`.
+pub fn document(raw: String, api_prefix: &str) -> String {
     let Ok(mut doc) = serde_json::from_str::<Value>(&raw) else {
         return raw;
     };
     mark_optional_nullable(&mut doc);
+    if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
+        for scheme in schemes.values_mut() {
+            if let Some(Value::String(url)) = scheme.pointer_mut("/flows/password/tokenUrl")
+                && url == DECLARED_TOKEN_URL
+            {
+                *url = format!("{api_prefix}/auth/login");
+            }
+        }
+    }
     serde_json::to_string_pretty(&doc).unwrap_or(raw)
 }
 

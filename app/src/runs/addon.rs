@@ -17,7 +17,10 @@ use uuid::Uuid;
 
 use super::{
     CombatRun, UNKNOWN_GROUP_SIZE,
-    dto::{BuildSnapshot, CombatMetrics, ContentType, Difficulty, RunSource, Uptime},
+    dto::{
+        BuildSnapshot, CombatMetrics, ContentType, Difficulty, MAX_RATE, MAX_TOTAL, RunSource,
+        Uptime,
+    },
     scores_of,
 };
 use crate::{
@@ -401,8 +404,8 @@ fn metrics(m: &Map<String, Value>, duration_sec: f64) -> Result<CombatMetrics, R
         let path = format!("metrics.{key}");
         let v = number(m, key, &path)?.unwrap_or(0.0);
         non_negative(&path, v)?;
-        if v > i64::MAX as f64 {
-            return Err(refuse(&path, "is too large"));
+        if v > MAX_TOTAL as f64 {
+            return Err(refuse(&path, format!("must be at most {MAX_TOTAL}")));
         }
         Ok(v.round() as i64)
     };
@@ -410,12 +413,14 @@ fn metrics(m: &Map<String, Value>, duration_sec: f64) -> Result<CombatMetrics, R
         let path = format!("metrics.{key}");
         let v = number(m, key, &path)?.unwrap_or(0.0);
         non_negative(&path, v)?;
+        at_most_rate(&path, v)?;
         Ok(v)
     };
     let damage_done = count("damage_done")?;
     let dps = match number(m, "dps", "metrics.dps")? {
         Some(v) => {
             non_negative("metrics.dps", v)?;
+            at_most_rate("metrics.dps", v)?;
             v
         }
         None if duration_sec > 0.0 => damage_done as f64 / duration_sec,
@@ -528,6 +533,14 @@ fn number(m: &Map<String, Value>, key: &str, path: &str) -> Result<Option<f64>, 
             .filter(|x| x.is_finite())
             .map(Some)
             .ok_or_else(|| refuse(path, "must be a number")),
+    }
+}
+
+fn at_most_rate(path: &str, v: f64) -> Result<(), Refusal> {
+    if v > MAX_RATE {
+        Err(refuse(path, format!("must be at most {MAX_RATE}")))
+    } else {
+        Ok(())
     }
 }
 

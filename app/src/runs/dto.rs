@@ -110,67 +110,109 @@ pub struct Uptime {
     pub uptime: f64,
 }
 
+/// Largest per-second rate accepted (`dps`, `hps`): 10 million. Real fights stay below a few
+/// hundred thousand; the bound keeps sums over a player's runs finite (PostgreSQL `22003`).
+/// The schema's `maximum` on those fields says the same.
+pub const MAX_RATE: f64 = 10_000_000.0;
+
+/// Largest total accepted (damage, healing, counts): 10^12, so sums over many runs stay
+/// within a 64-bit integer (SQLite's `sum()` fails on overflow). The schema says the same.
+pub const MAX_TOTAL: i64 = 1_000_000_000_000;
+
 /// What happened in the fight; every count ≥ 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
 pub struct CombatMetrics {
     /// Total damage done.
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub damage_done: i64,
     /// Total healing done.
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub healing_done: i64,
     /// Overhealing.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub overhealing: i64,
     /// Damage taken.
-    #[oai(validator(minimum(value = "0")))]
+    #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
     pub damage_taken: i64,
     /// Damage blocked.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub damage_blocked: i64,
     /// Damage mitigated.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub damage_mitigated: i64,
     /// Interrupts.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub interrupts: i64,
     /// Synergies used.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub synergies_used: i64,
     /// Synergies provided.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub synergies_provided: i64,
     /// Deaths.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub deaths: i64,
     /// Magicka spent.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub magicka_spent: i64,
     /// Stamina spent.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub stamina_spent: i64,
     /// Ultimate spent.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub ultimate_spent: i64,
     /// Potions used.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(
+        validator(minimum(value = "0"), maximum(value = "1000000000000")),
+        default
+    )]
     #[serde(default)]
     pub potion_uses: i64,
-    /// Damage per second.
-    #[oai(validator(minimum(value = "0")))]
+    /// Damage per second, at most 10 million ([`MAX_RATE`]).
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000000")))]
     pub dps: f64,
-    /// Healing per second.
-    #[oai(validator(minimum(value = "0")), default)]
+    /// Healing per second, at most 10 million ([`MAX_RATE`]).
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000000")), default)]
     #[serde(default)]
     pub hps: f64,
     /// Critical-hit rate, 0–1.
@@ -178,7 +220,7 @@ pub struct CombatMetrics {
     #[serde(default)]
     pub crit_rate: f64,
     /// Seconds spent dead.
-    #[oai(validator(minimum(value = "0")), default)]
+    #[oai(validator(minimum(value = "0"), maximum(value = "10000000")), default)]
     #[serde(default)]
     pub time_dead: f64,
     /// Damage-over-time uptimes.
