@@ -543,9 +543,10 @@ async fn seed_demo(settings: Settings, users: usize, runs: usize, seed: u64) -> 
                 b.finish_and_clear();
             }
             println!(
-                "demo data (seed {seed}): {} new users, {} runs; password {}",
+                "demo data (seed {seed}): {} new users, {} new runs, {} already there; password {}",
                 r.users,
                 r.runs,
+                r.existing_runs,
                 crate::runs::demo::DEMO_PASSWORD
             );
             ExitCode::SUCCESS

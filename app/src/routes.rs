@@ -18,8 +18,8 @@ use crate::{
     config::{Environment, Settings},
     features, health,
     http::{
-        allowed_hosts, body_limit, compression, problem, rate_limit, request_context, same_origin,
-        spec, strict_uri,
+        allow, allowed_hosts, body_limit, compression, problem, rate_limit, request_context,
+        same_origin, spec, strict_uri,
     },
     metrics, recommendations, runs,
     state::AppState,
@@ -146,6 +146,31 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             .flat_map(|api| api.paths)
             .map(|p| p.path),
     );
+    let mut allowed: Vec<(String, String)> = Apis::meta()
+        .into_iter()
+        .flat_map(|api| api.paths)
+        .flat_map(|p| {
+            let pattern = format!("{prefix}{}", metrics::track::positional(&p.path));
+            p.operations
+                .into_iter()
+                .map(move |op| (pattern.clone(), op.method.to_string()))
+        })
+        .collect();
+    for root_path in [
+        "/",
+        "/health",
+        "/health/live",
+        "/health/ready",
+        "/.well-known/jwks.json",
+    ]
+    .into_iter()
+    .chain(public_metrics(&settings).then_some("/metrics"))
+    {
+        allowed.push((root_path.to_owned(), "GET".to_owned()));
+    }
+    let allowed = Arc::new(allow::AllowedMethods::new(
+        allowed.iter().map(|(p, m)| (p.clone(), m.as_str())),
+    ));
     let route = route.nest(prefix, api);
 
     let mut cors = Cors::new().max_age(settings.cors.max_age_secs as i32);
@@ -183,6 +208,7 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             upload_paths: vec![format!("{}/runs/import", settings.server.api_prefix)],
             upload_max_bytes: settings.server.upload_body_limit_bytes,
         })
+        .with(allow::AllowHeader(allowed))
         // Errors become uniform responses here, so CORS and compression apply to them too.
         .catch_all_error(|e| async move { problem::error_response(e) })
         .with(rate_limit::RateLimit {

@@ -564,18 +564,7 @@ async fn a_generated_write_and_its_hooks_commit_together_or_not_at_all() {
         .unwrap()
         .to_owned();
     let admin = app.user_with_role(app::auth::Role::Admin).await;
-    let refuse: &[&str] = match app.db.dialect {
-        app::db::Dialect::Postgres => &[
-            "CREATE FUNCTION ebo_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse()",
-        ],
-        app::db::Dialect::Sqlite => &[
-            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON users BEGIN SELECT RAISE(ABORT, 'refused'); END",
-        ],
-    };
-    for sql in refuse {
-        app.db.rb.exec(sql, vec![]).await.unwrap();
-    }
+    crate::helpers::refuse_updates(&app.db, "users").await;
     let disable = || {
         app.request(Method::PATCH, &app.api(&format!("/admin/users/{id}")))
             .header("authorization", &admin.bearer)
@@ -591,11 +580,7 @@ async fn a_generated_write_and_its_hooks_commit_together_or_not_at_all() {
     );
     let user: Value = r.json().await.unwrap();
 
-    let drop = match app.db.dialect {
-        app::db::Dialect::Postgres => "DROP TRIGGER ebo_test_refuse ON users",
-        app::db::Dialect::Sqlite => "DROP TRIGGER ebo_test_refuse",
-    };
-    app.db.rb.exec(drop, vec![]).await.unwrap();
+    crate::helpers::allow_updates(&app.db, "users").await;
     assert_eq!(disable().await.unwrap().status(), 200);
     assert_eq!(refresh(&app, &user["refresh_token"]).await.status(), 401);
 }

@@ -519,3 +519,32 @@ pub fn host_port(url: &str) -> String {
     let rest = rest.rsplit_once('@').map_or(rest, |(_, r)| r);
     rest.split(['/', '?']).next().unwrap_or(rest).to_owned()
 }
+
+/// Makes the database refuse every `UPDATE` of `table` (a trigger raising an error), as a
+/// connection cut at that statement would, the same way every time; [`allow_updates`] undoes it.
+pub async fn refuse_updates(db: &Db, table: &str) {
+    let sql: Vec<String> = match db.dialect {
+        app::db::Dialect::Postgres => vec![
+            "CREATE OR REPLACE FUNCTION ebo_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql".into(),
+            format!("CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse()"),
+        ],
+        app::db::Dialect::Sqlite => vec![format!(
+            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON {table} BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )],
+    };
+    for statement in sql {
+        db.rb
+            .exec(&statement, vec![])
+            .await
+            .expect("trigger created");
+    }
+}
+
+/// Undoes [`refuse_updates`] on `table`.
+pub async fn allow_updates(db: &Db, table: &str) {
+    let sql = match db.dialect {
+        app::db::Dialect::Postgres => format!("DROP TRIGGER ebo_test_refuse ON {table}"),
+        app::db::Dialect::Sqlite => "DROP TRIGGER ebo_test_refuse".to_owned(),
+    };
+    db.rb.exec(&sql, vec![]).await.expect("trigger dropped");
+}

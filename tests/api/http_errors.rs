@@ -36,7 +36,27 @@ async fn wrong_method_answers_405_in_the_uniform_body() {
     for path in ["/health".to_owned(), app.api("/health")] {
         let r = app.request(Method::DELETE, &path).send().await.unwrap();
         assert_eq!(r.status(), 405, "{path}");
+        assert_eq!(r.headers()["allow"], "GET, HEAD", "{path}");
         assert_error_body(&r.json().await.unwrap(), 405);
+    }
+    // RFC 9110 §15.5.6: every 405 names the methods the resource has.
+    for (method, path, allow) in [
+        (
+            Method::PATCH,
+            app.api("/runs/00000000-0000-4000-8000-000000000000"),
+            "DELETE, GET, HEAD",
+        ),
+        (Method::DELETE, app.api("/features"), "GET, HEAD, POST"),
+        (
+            Method::POST,
+            app.api("/features/X"),
+            "DELETE, GET, HEAD, PUT",
+        ),
+        (Method::PUT, app.api("/admin/users"), "GET, HEAD"),
+    ] {
+        let r = app.request(method.clone(), &path).send().await.unwrap();
+        assert_eq!(r.status(), 405, "{method} {path}");
+        assert_eq!(r.headers()["allow"], allow, "{method} {path}");
     }
 }
 

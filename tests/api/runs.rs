@@ -372,8 +372,40 @@ async fn demo_data_is_deterministic_and_realistic() {
         )
         .await;
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("3 new users, 40 runs"));
+        assert!(
+            String::from_utf8_lossy(&o.stdout)
+                .contains("3 new users, 40 new runs, 0 already there")
+        );
         prints.push(fingerprint(db.url.clone()).await);
+        if prints.len() == 1 {
+            // Run again on the same database: no error, nothing stored twice, nothing changed.
+            let again = ebo(
+                &[
+                    "seed", "demo", "--users", "3", "--runs", "40", "--seed", seed,
+                ],
+                &[
+                    ("DATABASE_URL", db.url.as_str()),
+                    ("EBO_AUTH__BCRYPT_COST", "4"),
+                ],
+            )
+            .await;
+            assert!(
+                again.status.success(),
+                "{}",
+                String::from_utf8_lossy(&again.stderr)
+            );
+            assert!(
+                String::from_utf8_lossy(&again.stdout)
+                    .contains("0 new users, 0 new runs, 40 already there"),
+                "{}",
+                String::from_utf8_lossy(&again.stdout)
+            );
+            assert_eq!(
+                fingerprint(db.url.clone()).await,
+                prints[0],
+                "re-run changed nothing"
+            );
+        }
     }
     assert_eq!(prints[0].len(), 40);
     assert_eq!(prints[0], prints[1], "same seed, same data");

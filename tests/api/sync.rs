@@ -183,18 +183,7 @@ async fn a_resolve_that_fails_midway_writes_nothing() {
 
     // The second of the two writes (the sync record, after the run) fails, as a connection cut
     // between them would: the database refuses every UPDATE of sync_items.
-    let fail: &[&str] = match app.db.dialect {
-        app::db::Dialect::Postgres => &[
-            "CREATE FUNCTION ebo_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON sync_items FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse()",
-        ],
-        app::db::Dialect::Sqlite => &[
-            "CREATE TRIGGER ebo_test_refuse BEFORE UPDATE ON sync_items BEGIN SELECT RAISE(ABORT, 'refused'); END",
-        ],
-    };
-    for sql in fail {
-        app.db.rb.exec(sql, vec![]).await.unwrap();
-    }
+    crate::helpers::refuse_updates(&app.db, "sync_items").await;
     let resolve = json!({"item_id": id, "resolution": "keep_local",
                          "data": run_body("Vivec", 2000.0), "checksum": "v2"});
     let (status, _) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
@@ -205,11 +194,7 @@ async fn a_resolve_that_fails_midway_writes_nothing() {
         "the run's update was rolled back with the record's"
     );
 
-    let drop = match app.db.dialect {
-        app::db::Dialect::Postgres => "DROP TRIGGER ebo_test_refuse ON sync_items",
-        app::db::Dialect::Sqlite => "DROP TRIGGER ebo_test_refuse",
-    };
-    app.db.rb.exec(drop, vec![]).await.unwrap();
+    crate::helpers::allow_updates(&app.db, "sync_items").await;
     let (status, _) = post(&app, &user, "/sync/conflicts/resolve", &resolve).await;
     assert_eq!(status, 200);
     let run = app.get_json(&user, &format!("/runs/{run_id}")).await;

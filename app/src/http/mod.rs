@@ -2,6 +2,7 @@
 //! bodies, the spec's post-processing and the tags grouping operations in the docs. It names no
 //! domain: the application's routes are assembled in [`crate::routes`].
 
+pub mod allow;
 pub mod allowed_hosts;
 pub mod body_limit;
 pub mod client_ip;

@@ -52,8 +52,9 @@ impl RouteNames {
     }
 }
 
-/// `/runs/{a}/x/{b}` → `/runs/:param0/x/:param1`, the form poem-openapi registers.
-fn positional(documented: &str) -> String {
+/// `/runs/{a}/x/{b}` → `/runs/:param0/x/:param1`, the form poem-openapi registers (and poem
+/// reports as the matched [`PathPattern`]).
+pub fn positional(documented: &str) -> String {
     let mut n = 0;
     documented
         .split('/')

@@ -62,7 +62,7 @@ pub async fn insert_with<M: Model>(
 }
 
 /// `INSERT` of every column of `row` unless a row with the same values in `unique` (the
-/// columns of a unique index) exists: `true` when it was inserted, `false` when such a row was
+/// columns of a unique index; empty: any unique index, the primary key included) exists: `true` when it was inserted, `false` when such a row was
 /// already there. The database decides (`ON CONFLICT … DO NOTHING`, on both dialects), so
 /// concurrent inserts of one row store it once and none of them fails.
 ///
@@ -76,11 +76,16 @@ pub async fn insert_unless_exists_with<M: Model>(
 ) -> Result<bool, AppError> {
     let meta = M::META;
     let marks = vec!["?"; meta.columns.len()].join(", ");
+    // No columns: any uniqueness conflict (the primary key or another unique index).
+    let target = if unique.is_empty() {
+        String::new()
+    } else {
+        format!("({}) ", unique.join(", "))
+    };
     let sql = format!(
-        "INSERT INTO {} ({}) VALUES ({marks}) ON CONFLICT ({}) DO NOTHING",
+        "INSERT INTO {} ({}) VALUES ({marks}) ON CONFLICT {target}DO NOTHING",
         meta.table,
         meta.column_list(),
-        unique.join(", ")
     );
     let done = exec.exec(&sql, row.to_values(dialect)).await?;
     Ok(done.rows_affected > 0)

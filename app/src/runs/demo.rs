@@ -180,6 +180,8 @@ pub struct DemoReport {
     pub users: usize,
     /// Runs stored.
     pub runs: usize,
+    /// Runs of the same seed that were already there (a re-run), left unchanged.
+    pub existing_runs: usize,
 }
 
 fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
@@ -366,7 +368,8 @@ fn run(
 }
 
 /// Creates `users` demo accounts (reusing existing ones) and `runs` runs spread over them,
-/// in transactions of 1,000 rows; `progress` is told after each transaction.
+/// in transactions of 1,000 rows; `progress` is told after each transaction. Re-runnable: the
+/// same seed draws the same ids, and rows already there are left unchanged.
 ///
 /// # Errors
 /// Database or hashing errors.
@@ -388,12 +391,15 @@ pub async fn seed(
     let mut created = 0;
     for i in 1..=users.max(1) {
         let email = format!("demo{i:04}@example.com");
+        // Drawn whether or not the account exists, so a run with the same seed draws the same
+        // run ids afterwards and stores nothing twice.
+        let id = uuid_v4(&mut rng);
         match crate::auth::store::user_by_login(db, &email).await? {
             Some(u) => players.push(u.id),
             None => {
                 let now = truncate_to_millis(Utc::now());
                 let user = User {
-                    id: uuid_v4(&mut rng),
+                    id,
                     email,
                     username: format!("demo{i:04}"),
                     password_hash: hash.clone(),
@@ -437,7 +443,7 @@ pub async fn seed(
                 .collect::<Vec<_>>(),
         );
     }
-    let mut stored = 0;
+    let (mut stored, mut inserted) = (0, 0);
     while stored < runs {
         let batch = (runs - stored).min(1_000);
         let tx = db.rb.acquire_begin().await?;
@@ -450,9 +456,14 @@ pub async fn seed(
             if rng.random_ratio(1, ADDON_SHARE) {
                 r = as_addon_run(&mut rng, r, stored + i);
             }
-            if let Err(e) = crud::insert_with(&tx, db.dialect, &r).await {
-                let _ = tx.rollback().await;
-                return Err(e);
+            // A run this seed already stored (the same run id) is left as it is.
+            match crud::insert_unless_exists_with(&tx, db.dialect, &r, &[]).await {
+                Ok(true) => inserted += 1,
+                Ok(false) => {}
+                Err(e) => {
+                    let _ = tx.rollback().await;
+                    return Err(e);
+                }
             }
         }
         tx.commit().await?;
@@ -461,6 +472,7 @@ pub async fn seed(
     }
     Ok(DemoReport {
         users: created,
-        runs: stored,
+        runs: inserted,
+        existing_runs: stored - inserted,
     })
 }
