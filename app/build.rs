@@ -1,8 +1,30 @@
 //! Embeds `migrations/{postgres,sqlite}/NNNN_name.sql` into the binary and checks, at build
 //! time, that both dialects have the same numbered files and that no file contains `?`
-//! (rbdc-pg rewrites every `?` into a bind placeholder, even inside string literals).
+//! (rbdc-pg rewrites every `?` into a bind placeholder, even inside string literals). Also
+//! names the git commit being built, for `ebo_build_info{git_sha}`: `EBO_GIT_SHA` when set (a
+//! container build without `.git` sets it), else `git rev-parse`, else `unknown`.
 
-use std::{collections::BTreeMap, env, error::Error, fmt::Write as _, fs, path::PathBuf};
+use std::{
+    collections::BTreeMap, env, error::Error, fmt::Write as _, fs, path::PathBuf, process::Command,
+};
+
+fn git_sha() -> String {
+    println!("cargo:rerun-if-env-changed=EBO_GIT_SHA");
+    println!("cargo:rerun-if-changed=../.git/HEAD");
+    println!("cargo:rerun-if-changed=../.git/refs/heads");
+    env::var("EBO_GIT_SHA")
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| {
+            Command::new("git")
+                .args(["rev-parse", "--short=12", "HEAD"])
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
+}
 
 type Migrations = BTreeMap<u32, (String, PathBuf)>;
 
@@ -69,6 +91,7 @@ fn emit(out: &mut String, konst: &str, migrations: &Migrations) -> Result<(), Bo
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
+    println!("cargo:rustc-env=EBO_GIT_SHA={}", git_sha());
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?)
         .join("..")
         .join("migrations");

@@ -81,9 +81,13 @@ fn public_metrics(settings: &Settings) -> bool {
     settings.metrics.enabled && settings.metrics.bind.is_none()
 }
 
-/// The outermost middleware's settings.
-fn request_context(settings: &Settings) -> request_context::RequestContext {
+/// The outermost middleware's settings; `routes` names the matched routes in the request log.
+fn request_context(
+    settings: &Settings,
+    routes: Arc<metrics::track::RouteNames>,
+) -> request_context::RequestContext {
     request_context::RequestContext {
+        routes,
         expose_internal: settings.expose_internal_errors(),
         hsts: settings.environment != Environment::Development,
         docs_prefixes: vec!["/api/docs".into(), "/api/redoc".into()],
@@ -94,7 +98,7 @@ fn request_context(settings: &Settings) -> request_context::RequestContext {
 /// The endpoint of the separate metrics listener (`metrics.bind`): `GET /metrics` only, with
 /// request ids and the uniform error body.
 pub fn metrics_app(state: AppState) -> impl Endpoint + 'static {
-    let context = request_context(&state.settings);
+    let context = request_context(&state.settings, Arc::default());
     Route::new()
         .at(
             "/metrics",
@@ -139,13 +143,13 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
             .nest("/api/docs", api.swagger_ui())
             .nest("/api/redoc", api.redoc());
     }
-    let route_names = metrics::track::RouteNames::new(
+    let route_names = Arc::new(metrics::track::RouteNames::new(
         &prefix,
         Apis::meta()
             .into_iter()
             .flat_map(|api| api.paths)
             .map(|p| p.path),
-    );
+    ));
     let mut allowed: Vec<(String, String)> = Apis::meta()
         .into_iter()
         .flat_map(|api| api.paths)
@@ -193,14 +197,14 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     }
     let cors_enabled = any_origin || !settings.cors.allowed_origins.is_empty();
 
-    let context = request_context(&settings);
+    let context = request_context(&settings, route_names.clone());
     let hosts = allowed_hosts::AllowedHosts::new(
         &settings.server.allowed_hosts,
         INFRASTRUCTURE_PATHS.map(String::from).to_vec(),
     );
     let track = metrics::track::TrackRequests {
         metrics: state.metrics.clone(),
-        routes: Arc::new(route_names),
+        routes: route_names,
     };
     route
         .with(body_limit::BodyLimit {

@@ -100,6 +100,22 @@ async fn requests_are_counted_by_route_template_and_status() {
     assert!(sample(&body, "ebo_db_pool_connections{state=\"idle\"}").is_some());
     assert!(sample(&body, "ebo_db_pool_acquiring").is_some());
     assert!(sample(&body, "ebo_db_statements_total").is_some_and(|n| n > 0.0));
+    // The standard process collector's figures, and which build this is.
+    assert!(sample(&body, "process_resident_memory_bytes").is_some_and(|n| n > 1e6));
+    assert!(sample(&body, "process_open_fds").is_some_and(|n| n > 3.0));
+    assert!(sample(&body, "process_max_fds").is_some_and(|n| n >= 256.0));
+    assert!(sample(&body, "process_cpu_seconds_total").is_some_and(|n| n > 0.0));
+    assert!(sample(&body, "process_start_time_seconds").is_some_and(|n| n > 1.7e9));
+    let build = body
+        .lines()
+        .find(|l| l.starts_with("ebo_build_info{"))
+        .unwrap_or_else(|| panic!("no ebo_build_info: {body}"));
+    assert!(
+        build.contains(&format!("version=\"{}\"", env!("CARGO_PKG_VERSION")))
+            && build.contains("git_sha=\"")
+            && build.ends_with(" 1"),
+        "{build}"
+    );
     for cache in ["features", "sets", "lists"] {
         for family in [
             "ebo_cache_hits_total",

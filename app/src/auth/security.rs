@@ -79,6 +79,8 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
         .map_err(|e| poem::Error::from(ApiError::from(e)))?;
     match user {
         Some(u) if u.is_active && u.token_version == claims.ver => {
+            // The request log line names the user by id (never email or token).
+            tracing::Span::current().record("user_id", tracing::field::display(claims.sub));
             let mut p = claims.principal();
             p.role = u.role;
             p.family = claims.fam;

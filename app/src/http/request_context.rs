@@ -1,13 +1,14 @@
 //! The outermost middleware: request id, client address, request span, timing, security
 //! headers, and the uniform error body for every failure that reaches it (framework errors
-//! included).
+//! included). Each request logs one line with its method, path, route template, user id (set
+//! by the bearer check, never an email or token), status and duration.
 
 use std::{sync::Arc, time::Instant};
 
 use ipnet::IpNet;
 
 use poem::{
-    Endpoint, IntoResponse, Middleware, Request, Response, Result,
+    Endpoint, IntoResponse, Middleware, PathPattern, Request, Response, Result,
     http::{HeaderValue, StatusCode, header},
 };
 use tracing::Instrument;
@@ -54,6 +55,8 @@ pub struct RequestContext {
     pub docs_prefixes: Vec<String>,
     /// `server.trusted_proxies`: peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Arc<[IpNet]>,
+    /// Documented route names (`/api/v1/runs/{run_id}`) for the request log's `route`.
+    pub routes: Arc<crate::metrics::track::RouteNames>,
 }
 
 impl<E: Endpoint> Middleware<E> for RequestContext {
@@ -102,6 +105,8 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             method = %method,
             path = %path,
             client_ip = tracing::field::Empty,
+            route = tracing::field::Empty,
+            user_id = tracing::field::Empty,
         );
         if let Some(ip) = client {
             span.record("client_ip", tracing::field::display(ip));
@@ -120,6 +125,9 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             .instrument(span.clone())
             .await;
 
+        if let Some(p) = resp.data::<PathPattern>() {
+            span.record("route", self.cfg.routes.label(&p.0));
+        }
         let status = resp.status();
         let headers = resp.headers_mut();
         if let Ok(v) = HeaderValue::from_str(&id) {

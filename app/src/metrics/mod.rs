@@ -12,6 +12,7 @@
 //! Every name starts with `ebo_`; `docs/operations.md` explains each one.
 
 pub mod endpoint;
+pub mod process;
 pub mod sources;
 pub mod track;
 
@@ -159,6 +160,18 @@ impl Metrics {
             pool_acquiring.clone(),
         );
         registry.register_collector(Box::new(sources));
+        registry.register(
+            "build",
+            "The running build: version and git commit (value 1)",
+            prometheus_client::metrics::info::Info::new(vec![
+                ("version", env!("CARGO_PKG_VERSION")),
+                ("git_sha", env!("EBO_GIT_SHA")),
+            ]),
+        );
+        // The standard process figures, without the `ebo_` prefix.
+        root.register_collector(Box::new(process::ProcessCollector {
+            start_time: chrono::Utc::now().timestamp_millis() as f64 / 1000.0,
+        }));
         Self {
             registry: root,
             requests,

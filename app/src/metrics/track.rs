@@ -43,8 +43,8 @@ impl RouteNames {
         )
     }
 
-    /// The label for a matched pattern.
-    fn label(&self, pattern: &str) -> String {
+    /// The documented name of a matched pattern (`/api/v1/runs/{run_id}`).
+    pub fn label(&self, pattern: &str) -> String {
         self.0
             .get(pattern)
             .cloned()
