@@ -793,3 +793,58 @@ async fn two_processes_share_rate_limits_logouts_and_invalidations_through_redis
         assert_eq!(r.status(), 429, "the 31st, on either process");
     }
 }
+
+#[tokio::test]
+async fn request_log_lines_name_the_route_template_and_the_user_never_the_email_or_token() {
+    let database = TestDatabase::create().await;
+    let service = Service::start(&database.url, &[("EBO_LOG__FORMAT", "json")]).await;
+    let client = client();
+    let token = service.sign_in(&client, "fault-log").await;
+    let r = client
+        .get(service.api("/builds/00000000-0000-4000-8000-000000000000"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(r.status(), 404);
+    let me: Value = client
+        .get(service.api("/auth/me"))
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("me body");
+    let user_id = me["id"].as_str().expect("id").to_owned();
+    let mut line = None;
+    wait_until(
+        "the request's log line",
+        Duration::from_secs(5),
+        async || {
+            line = service
+                .log()
+                .lines()
+                .find(|l| l.contains("request completed") && l.contains("/builds/{build_id}"))
+                .map(str::to_owned);
+            line.is_some()
+        },
+    )
+    .await;
+    let line: Value = serde_json::from_str(&line.unwrap_or_default()).expect("a JSON log line");
+    let text = line.to_string();
+    assert!(
+        text.contains("\"route\":\"/api/v1/builds/{build_id}\""),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("\"user_id\":\"{user_id}\"")),
+        "{text}"
+    );
+    assert!(text.contains("\"status\":404"), "{text}");
+    assert!(text.contains("duration_ms"), "{text}");
+    assert!(
+        !service.log().contains("fault-log@example.com") && !service.log().contains(&token),
+        "neither the email nor the token is ever logged"
+    );
+}
