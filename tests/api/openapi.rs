@@ -27,6 +27,22 @@ async fn the_spec_describes_the_api() {
         );
     }
     assert!(spec["paths"]["/health/ready"]["get"]["responses"]["503"].is_object());
+
+    // Every operation has an operationId of its own, so generated clients get real names.
+    let mut ids = std::collections::BTreeSet::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path} has no operationId"));
+            assert!(
+                id.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{id}"
+            );
+            assert!(ids.insert(id.to_owned()), "operationId {id} used twice");
+        }
+    }
+    assert!(ids.len() > 40, "{ids:?}");
 }
 
 #[tokio::test]

@@ -97,7 +97,7 @@ impl AuthApi {
     /// Register an account
     ///
     /// 409 (one generic message) when the email or username is taken in any letter case.
-    #[oai(path = "/register", method = "post")]
+    #[oai(path = "/register", method = "post", operation_id = "register")]
     async fn register(
         &self,
         state: Data<&AppState>,
@@ -158,7 +158,7 @@ impl AuthApi {
     ///
     /// JSON `{email | username, password}` or the OAuth2 password form. 401 with one generic
     /// message for an unknown account or a wrong password; 403 for a disabled account.
-    #[oai(path = "/login", method = "post")]
+    #[oai(path = "/login", method = "post", operation_id = "login")]
     async fn login(&self, state: Data<&AppState>, body: LoginRequest) -> Result<Tokens, ApiError> {
         let (login, password) = match body {
             LoginRequest::Json(j) => {
@@ -204,7 +204,7 @@ impl AuthApi {
     ///
     /// Send `{refresh_token}` or `Authorization: Bearer <refresh token>`. The presented token
     /// dies; presenting it again revokes its whole login chain (401).
-    #[oai(path = "/refresh", method = "post")]
+    #[oai(path = "/refresh", method = "post", operation_id = "refresh_token")]
     async fn refresh(
         &self,
         state: Data<&AppState>,
@@ -237,7 +237,7 @@ impl AuthApi {
     ///
     /// Revokes this session's login chain (or the chain of the given `refresh_token`) and
     /// refuses the access token from now on; `all=true` ends every session of the account.
-    #[oai(path = "/logout", method = "post")]
+    #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(
         &self,
         state: Data<&AppState>,
@@ -270,7 +270,7 @@ impl AuthApi {
     }
 
     /// The signed-in account
-    #[oai(path = "/me", method = "get")]
+    #[oai(path = "/me", method = "get", operation_id = "get_me")]
     async fn me(&self, state: Data<&AppState>, auth: Auth) -> Result<Json<UserResponse>, ApiError> {
         let user = store::user_by_id(&state.db, auth.principal().user_id)
             .await?
@@ -281,7 +281,7 @@ impl AuthApi {
     /// Delete the signed-in account
     ///
     /// Needs the password (403 when wrong). The account's builds, runs and recommendations go with it.
-    #[oai(path = "/me", method = "delete")]
+    #[oai(path = "/me", method = "delete", operation_id = "delete_me")]
     async fn delete_me(
         &self,
         state: Data<&AppState>,
@@ -311,7 +311,11 @@ impl AuthApi {
     /// Change the password
     ///
     /// 400 when the current password is wrong; ends every session of the account (log in again).
-    #[oai(path = "/change-password", method = "post")]
+    #[oai(
+        path = "/change-password",
+        method = "post",
+        operation_id = "change_password"
+    )]
     async fn change_password(
         &self,
         state: Data<&AppState>,

@@ -67,7 +67,7 @@ impl FeaturesApi {
     ///
     /// Filters combine with AND; `search` (at least 2 characters) matches name, effect and tags
     /// case-insensitively, with `%` and `_` matching literally.
-    #[oai(path = "/features", method = "get")]
+    #[oai(path = "/features", method = "get", operation_id = "list_features")]
     async fn list_features(
         &self,
         state: Data<&AppState>,
@@ -147,7 +147,11 @@ impl FeaturesApi {
     /// List gear sets
     ///
     /// `weight` matches sets that include it (`Heavy` matches `Light|Medium|Heavy`).
-    #[oai(path = "/features/sets", method = "get")]
+    #[oai(
+        path = "/features/sets",
+        method = "get",
+        operation_id = "list_gear_sets"
+    )]
     async fn list_sets(
         &self,
         state: Data<&AppState>,
@@ -226,7 +230,11 @@ impl FeaturesApi {
     }
 
     /// Get one gear set
-    #[oai(path = "/features/sets/:set_id", method = "get")]
+    #[oai(
+        path = "/features/sets/:set_id",
+        method = "get",
+        operation_id = "get_gear_set"
+    )]
     async fn get_set(
         &self,
         state: Data<&AppState>,
@@ -249,7 +257,11 @@ impl FeaturesApi {
     /// Search features and sets
     ///
     /// Features and sets together; sets are shaped as features with `category: "Set"`.
-    #[oai(path = "/features/search", method = "get")]
+    #[oai(
+        path = "/features/search",
+        method = "get",
+        operation_id = "search_features"
+    )]
     async fn search(
         &self,
         state: Data<&AppState>,
@@ -286,7 +298,11 @@ impl FeaturesApi {
     /// Features of a class
     ///
     /// With `include_universal` (default true), also the features without a class restriction.
-    #[oai(path = "/features/class/:class_name", method = "get")]
+    #[oai(
+        path = "/features/class/:class_name",
+        method = "get",
+        operation_id = "list_class_features"
+    )]
     async fn by_class(
         &self,
         state: Data<&AppState>,
@@ -349,7 +365,11 @@ impl FeaturesApi {
     /// in patch order, paginated in SQL. Without either, every feature and set counts. Sends an
     /// `ETag`; `If-None-Match` with it answers 304. An unknown patch answers 400 naming the
     /// known ones (from configuration and the data).
-    #[oai(path = "/features/updates", method = "get")]
+    #[oai(
+        path = "/features/updates",
+        method = "get",
+        operation_id = "list_feature_updates"
+    )]
     async fn updates(
         &self,
         state: Data<&AppState>,
@@ -411,7 +431,11 @@ impl FeaturesApi {
     }
 
     /// Get one feature
-    #[oai(path = "/features/:feature_id", method = "get")]
+    #[oai(
+        path = "/features/:feature_id",
+        method = "get",
+        operation_id = "get_feature"
+    )]
     async fn get_feature(
         &self,
         state: Data<&AppState>,

@@ -102,7 +102,7 @@ impl HealthApi {
     /// Health summary
     ///
     /// Always 200 while the process serves; `status` is `degraded` when the database does not answer.
-    #[oai(path = "/health", method = "get")]
+    #[oai(path = "/health", method = "get", operation_id = "get_health")]
     async fn health(&self, state: Data<&AppState>) -> Json<Health> {
         Json(health_summary(&state).await)
     }
@@ -110,7 +110,7 @@ impl HealthApi {
     /// Liveness probe
     ///
     /// 200 while the process serves requests; it checks nothing else.
-    #[oai(path = "/health/live", method = "get")]
+    #[oai(path = "/health/live", method = "get", operation_id = "get_liveness")]
     async fn live(&self) -> Json<Liveness> {
         Json(Liveness {
             status: "alive".into(),
@@ -122,7 +122,7 @@ impl HealthApi {
     /// 200 when the database answers within 2 s and every migration is applied, else 503
     /// with the failing checks. With Redis configured, `redis` says `up` or `degraded`; an
     /// unreachable Redis is a note, never a 503.
-    #[oai(path = "/health/ready", method = "get")]
+    #[oai(path = "/health/ready", method = "get", operation_id = "get_readiness")]
     async fn ready(&self, state: Data<&AppState>) -> ReadinessResponse {
         ready_response(&state).await
     }

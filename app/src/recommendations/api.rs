@@ -179,7 +179,11 @@ impl RecommendationsApi {
     /// computed afresh against a similar-run pool at most 30 s old. `regenerate=true` reads
     /// the pool again, recomputes and replaces the stored ones in one transaction. Nothing is recommended
     /// when no category is below the median. Another user's run answers 404.
-    #[oai(path = "/runs/:run_id/recommendations", method = "get")]
+    #[oai(
+        path = "/runs/:run_id/recommendations",
+        method = "get",
+        operation_id = "get_run_recommendations"
+    )]
     async fn for_run(
         &self,
         state: Data<&AppState>,
@@ -210,7 +214,11 @@ impl RecommendationsApi {
     ///
     /// The same answer as `/recommendations` without computing or reading recommendations
     /// (`recommendations` is empty). Another user's run answers 404.
-    #[oai(path = "/runs/:run_id/percentiles", method = "get")]
+    #[oai(
+        path = "/runs/:run_id/percentiles",
+        method = "get",
+        operation_id = "get_run_percentiles"
+    )]
     async fn percentiles(
         &self,
         state: Data<&AppState>,
@@ -230,7 +238,11 @@ impl RecommendationsApi {
     ///
     /// Optionally for one run (`run_id`) or computed since a time (`since`, RFC 3339). At most
     /// 500, by priority. Another user's run id simply matches nothing.
-    #[oai(path = "/recommendations", method = "get")]
+    #[oai(
+        path = "/recommendations",
+        method = "get",
+        operation_id = "list_recommendations"
+    )]
     async fn list(
         &self,
         state: Data<&AppState>,

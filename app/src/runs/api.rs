@@ -156,7 +156,7 @@ impl RunsApi {
     /// Submit a combat run
     ///
     /// Stores the run with its contribution scores. Every invalid field is listed in one 422.
-    #[oai(path = "/runs", method = "post")]
+    #[oai(path = "/runs", method = "post", operation_id = "create_run")]
     async fn create_run(
         &self,
         state: Data<&AppState>,
@@ -183,7 +183,7 @@ impl RunsApi {
     /// that is not such a SavedVariables file (a Lua syntax error, no `ESOBuildOptimizerSV`
     /// table, code where data belongs, tables nested over 32 levels, not text) answers 422
     /// naming `file`, and nothing is stored; a file over the upload limit answers 413.
-    #[oai(path = "/runs/import", method = "post")]
+    #[oai(path = "/runs/import", method = "post", operation_id = "import_runs")]
     async fn import_runs(
         &self,
         state: Data<&AppState>,
@@ -206,7 +206,7 @@ impl RunsApi {
     /// List your combat runs
     ///
     /// Newest first. Filters combine with AND.
-    #[oai(path = "/runs", method = "get")]
+    #[oai(path = "/runs", method = "get", operation_id = "list_runs")]
     async fn list_runs(
         &self,
         state: Data<&AppState>,
@@ -315,7 +315,7 @@ impl RunsApi {
     /// Get one of your combat runs
     ///
     /// 404 when it does not exist or is not yours (the two are indistinguishable).
-    #[oai(path = "/runs/:run_id", method = "get")]
+    #[oai(path = "/runs/:run_id", method = "get", operation_id = "get_run")]
     async fn get_run(
         &self,
         state: Data<&AppState>,
@@ -334,7 +334,7 @@ impl RunsApi {
     /// Delete one of your combat runs
     ///
     /// Its recommendations go with it. 404 when it does not exist or is not yours.
-    #[oai(path = "/runs/:run_id", method = "delete")]
+    #[oai(path = "/runs/:run_id", method = "delete", operation_id = "delete_run")]
     async fn delete_run(
         &self,
         state: Data<&AppState>,

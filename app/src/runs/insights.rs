@@ -194,7 +194,12 @@ pub struct InsightsApi;
 #[OpenApi]
 impl InsightsApi {
     /// Your run statistics
-    #[oai(path = "/runs/stats/summary", method = "get", tag = "ApiTags::Runs")]
+    #[oai(
+        path = "/runs/stats/summary",
+        method = "get",
+        tag = "ApiTags::Runs",
+        operation_id = "get_stats_summary"
+    )]
     async fn stats_summary(
         &self,
         state: Data<&AppState>,
@@ -258,7 +263,8 @@ impl InsightsApi {
     #[oai(
         path = "/runs/compare/:run_id_a/:run_id_b",
         method = "get",
-        tag = "ApiTags::Runs"
+        tag = "ApiTags::Runs",
+        operation_id = "compare_runs"
     )]
     async fn compare(
         &self,
@@ -307,7 +313,12 @@ impl InsightsApi {
     }
 
     /// Your characters
-    #[oai(path = "/characters", method = "get", tag = "ApiTags::Characters")]
+    #[oai(
+        path = "/characters",
+        method = "get",
+        tag = "ApiTags::Characters",
+        operation_id = "list_characters"
+    )]
     async fn characters(
         &self,
         state: Data<&AppState>,
@@ -335,7 +346,8 @@ impl InsightsApi {
     #[oai(
         path = "/characters/:character_name",
         method = "get",
-        tag = "ApiTags::Characters"
+        tag = "ApiTags::Characters",
+        operation_id = "get_character"
     )]
     async fn character(
         &self,
@@ -365,7 +377,8 @@ impl InsightsApi {
     #[oai(
         path = "/analytics/dps-trend",
         method = "get",
-        tag = "ApiTags::Analytics"
+        tag = "ApiTags::Analytics",
+        operation_id = "get_dps_trend"
     )]
     async fn dps_trend(
         &self,
@@ -417,7 +430,8 @@ impl InsightsApi {
     #[oai(
         path = "/analytics/percentile-trend",
         method = "get",
-        tag = "ApiTags::Analytics"
+        tag = "ApiTags::Analytics",
+        operation_id = "get_percentile_trend"
     )]
     async fn percentile_trend(
         &self,
@@ -480,7 +494,8 @@ impl InsightsApi {
     #[oai(
         path = "/analytics/buff-analysis",
         method = "get",
-        tag = "ApiTags::Analytics"
+        tag = "ApiTags::Analytics",
+        operation_id = "get_buff_analysis"
     )]
     async fn buff_analysis(
         &self,

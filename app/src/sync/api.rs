@@ -366,7 +366,11 @@ impl SyncApi {
     /// Idempotent: an item whose `id` was stored with the same `checksum` succeeds without a
     /// second row; the same `id` with another checksum answers `conflict`. Invalid items fail
     /// alone. Safe to retry, also concurrently.
-    #[oai(path = "/sync/combat_runs/batch", method = "post")]
+    #[oai(
+        path = "/sync/combat_runs/batch",
+        method = "post",
+        operation_id = "sync_combat_runs"
+    )]
     async fn combat_runs(
         &self,
         state: Data<&AppState>,
@@ -384,7 +388,11 @@ impl SyncApi {
     ///
     /// As the combat-run batch; each snapshot is stored as a private saved build named after
     /// its character.
-    #[oai(path = "/sync/build_snapshots/batch", method = "post")]
+    #[oai(
+        path = "/sync/build_snapshots/batch",
+        method = "post",
+        operation_id = "sync_build_snapshots"
+    )]
     async fn build_snapshots(
         &self,
         state: Data<&AppState>,
@@ -401,7 +409,11 @@ impl SyncApi {
     /// `keep_server` keeps what is stored; `keep_local` and `manual` replace it with `data`
     /// (422 without it) and record `checksum`, so the next batch with it succeeds. 404 for an
     /// unknown item id.
-    #[oai(path = "/sync/conflicts/resolve", method = "post")]
+    #[oai(
+        path = "/sync/conflicts/resolve",
+        method = "post",
+        operation_id = "resolve_sync_conflict"
+    )]
     async fn resolve(
         &self,
         state: Data<&AppState>,
