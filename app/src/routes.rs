@@ -40,6 +40,7 @@ pub type Apis = (
     runs::insights::InsightsApi,
     sync::api::SyncApi,
     recommendations::api::RecommendationsApi,
+    recommendations::RecommendationApi,
 );
 
 /// Title of the OpenAPI document.

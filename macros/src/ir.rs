@@ -122,6 +122,18 @@ pub struct Api {
     pub page_max: u32,
     /// Text columns the `search` parameter matches; empty for none.
     pub search: Vec<String>,
+    /// Generated list parameter name → the public name it is served under.
+    pub params: std::collections::BTreeMap<String, String>,
+}
+
+impl Api {
+    /// The public name of generated list parameter `name`.
+    pub fn param_name(&self, name: &str) -> String {
+        self.params
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned())
+    }
 }
 
 /// Resolved `hooks(...)`: the path of each declared hook.

@@ -77,6 +77,9 @@ pub struct ApiOpts {
     /// columns (case-insensitive substring).
     #[darling(default)]
     pub search: Option<SpannedValue<String>>,
+    /// `params(min_created_at = "since")`: public names for generated list parameters.
+    #[darling(default)]
+    pub params: Option<SpannedValue<std::collections::HashMap<String, String>>>,
 }
 
 /// `page(default = 50, max = 100)`.

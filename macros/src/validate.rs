@@ -461,6 +461,38 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 errors.push(Error::custom("`search` lists the text columns to match, e.g. search = \"name, notes\"").with_span(&text.span()));
             }
         }
+        // Renames: every key a generated list parameter, every new name free.
+        let mut params = std::collections::BTreeMap::new();
+        if let Some(renames) = &a.params {
+            let mut generated: Vec<String> = fields
+                .iter()
+                .flat_map(|f| {
+                    let col = f.ident.to_string();
+                    f.filters.iter().flat_map(move |k| match k {
+                        FilterKind::Eq | FilterKind::Contains => vec![col.clone()],
+                        FilterKind::Range => vec![format!("min_{col}"), format!("max_{col}")],
+                        FilterKind::In => vec![format!("{col}_in")],
+                    })
+                })
+                .collect();
+            if !search.is_empty() {
+                generated.push("search".to_owned());
+            }
+            for (from, to) in renames.iter() {
+                if !generated.contains(from) {
+                    errors.push(Error::custom(format!(
+                        "params: `{from}` is not a list parameter of this model; they are: {}",
+                        generated.join(", ")
+                    )).with_span(&renames.span()));
+                } else if !is_identifier(to) || RESERVED_PARAMS.contains(&to.as_str()) || (generated.contains(to) && !renames.contains_key(to)) {
+                    errors.push(Error::custom(format!(
+                        "params: `{to}` cannot name `{from}`: use a lower_snake_case name no other list parameter has"
+                    )).with_span(&renames.span()));
+                } else {
+                    params.insert(from.clone(), to.clone());
+                }
+            }
+        }
         // `replace` takes the create body, so the create body's rule holds for it too.
         if ops.create || ops.replace {
             for f in fields.iter().filter(|f| f.role == Role::Data && !f.in_create() && !f.default) {
@@ -473,7 +505,7 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 );
             }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search }
+        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params }
     });
 
     let mut docs = opts.attrs;

@@ -155,6 +155,17 @@ async fn a_weak_run_gets_stored_recommendations_naming_real_sets() {
         .get_json(&user, &format!("/recommendations?run_id={run}"))
         .await;
     assert_eq!(ids(&listed), ids(&fresh));
+    // `since`: computed at or after that time (RFC 3339).
+    let since = |t: &str| {
+        format!(
+            "/recommendations?run_id={run}&since={}",
+            t.replace('+', "%2B")
+        )
+    };
+    let all = app.get_json(&user, &since("2000-01-01T00:00:00Z")).await;
+    assert_eq!(ids(&all), ids(&fresh));
+    let none = app.get_json(&user, &since("2999-01-01T00:00:00Z")).await;
+    assert_eq!(none["recommendations"], json!([]));
 
     // The percentiles alone: same numbers, no recommendations.
     let only = app

@@ -54,7 +54,8 @@ pub enum Kind {
         ops(list, get, create, update, replace, delete),
         list_key = "things",
         page(default = 10, max = 20),
-        search = "name, origin"
+        search = "name, origin",
+        params(min_level = "level_from", search = "q")
     ),
     hooks(
         before_create = "hooks::before",

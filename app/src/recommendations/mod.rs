@@ -34,7 +34,14 @@ pub enum RecommendationCategory {
     read = "owner",
     write = "owner",
     sort = "priority, created_at",
-    default_sort = "priority"
+    default_sort = "priority",
+    api(
+        path = "/recommendations",
+        tag = "crate::http::ApiTags::Recommendations",
+        ops(list),
+        page(default = 500, max = 500),
+        params(min_created_at = "since", max_created_at = "until")
+    )
 )]
 pub struct Recommendation {
     /// Recommendation id.

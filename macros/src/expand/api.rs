@@ -23,7 +23,7 @@ fn auth(terms: &[Term]) -> (TokenStream, TokenStream) {
     }
 }
 
-fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
+fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut pushes = Vec::new();
     for f in &m.fields {
@@ -33,8 +33,9 @@ fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
             match kind {
                 FilterKind::Eq => {
                     let p = format_ident!("{}", col);
+                    let name = a.param_name(&col);
                     let doc = format!("Only rows whose `{col}` equals this.");
-                    params.push(quote! { #[doc = #doc] #[oai(name = #col)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
+                    params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                     let bind = bind_inner(f, quote! { &v });
                     pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Eq(#col, #bind)); } });
                 }
@@ -43,7 +44,8 @@ fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
                     let doc = format!(
                         "Only rows whose `{col}` contains this text (case-insensitive; `%` and `_` match literally)."
                     );
-                    params.push(quote! { #[doc = #doc] #[oai(name = #col, validator(min_length = 1, max_length = 200))] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
+                    let name = a.param_name(&col);
+                    params.push(quote! { #[doc = #doc] #[oai(name = #name, validator(min_length = 1, max_length = 200))] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
                     pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Contains(#col, v)); } });
                 }
                 FilterKind::Range => {
@@ -51,8 +53,9 @@ fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
                         ("min", quote! { Min }, "at least"),
                         ("max", quote! { Max }, "at most"),
                     ] {
-                        let name = format!("{prefix}_{col}");
-                        let p = format_ident!("{}", name);
+                        let generated = format!("{prefix}_{col}");
+                        let p = format_ident!("{}", generated);
+                        let name = a.param_name(&generated);
                         let doc = format!("Only rows whose `{col}` is {word} this.");
                         params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                         let bind = bind_inner(f, quote! { &v });
@@ -63,7 +66,7 @@ fn filters(m: &Model) -> (Vec<TokenStream>, Vec<TokenStream>) {
                     let p = format_ident!("{}_in", col);
                     let doc =
                         format!("Only rows whose `{col}` is one of these comma-separated values.");
-                    let name = format!("{col}_in");
+                    let name = a.param_name(&format!("{col}_in"));
                     params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
                     let bind = bind_inner(f, quote! { &v });
                     pushes.push(quote! {
@@ -149,7 +152,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let mut ops = Vec::new();
     if a.ops.list {
         let (auth_param, principal) = auth(&m.read);
-        let (mut filter_params, mut filter_pushes) = filters(m);
+        let (mut filter_params, mut filter_pushes) = filters(m, a);
         if !a.search.is_empty() {
             let cols = &a.search;
             let doc = format!(
@@ -159,7 +162,8 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                     .collect::<Vec<_>>()
                     .join(", ")
             );
-            filter_params.push(quote! { #[doc = #doc] #[oai(validator(min_length = 2, max_length = 200))] search: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
+            let name = a.param_name("search");
+            filter_params.push(quote! { #[doc = #doc] #[oai(name = #name, validator(min_length = 2, max_length = 200))] search: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
             filter_pushes.push(quote! { if let ::std::option::Option::Some(v) = search.0 { filters.push(::app::model::Filter::AnyContains(&[#(#cols),*], v)); } });
         }
         let summary = format!("List {plural}");

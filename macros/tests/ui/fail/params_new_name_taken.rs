@@ -1,0 +1,13 @@
+use ebo_macros::Model;
+struct Uuid;
+
+#[derive(Model)]
+#[model(table = "things", read = "authenticated", write = "admin", api(path = "/things", ops(list), params(level = "limit")))]
+pub struct Thing {
+    #[model(id)]
+    pub id: Uuid,
+    #[model(filter = "eq")]
+    pub level: i32,
+}
+
+fn main() {}
