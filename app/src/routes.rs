@@ -27,20 +27,31 @@ use crate::{
 };
 
 /// Every API of the service, combined into one OpenAPI document: adding an API is one line
-/// here (each is a unit struct with `Default`).
+/// here (each is a unit struct with `Default`), in the group of its domain (a tuple has
+/// `Default` up to 12 members, so the list is grouped).
 pub type Apis = (
-    health::api::HealthApi,
-    auth::api::AuthApi,
-    auth::models::UserApi,
-    builds::SavedBuildApi,
-    features::api::FeaturesApi,
-    features::models::FeatureApi,
-    features::models::GearSetApi,
-    runs::api::RunsApi,
-    runs::insights::InsightsApi,
-    sync::api::SyncApi,
-    recommendations::api::RecommendationsApi,
-    recommendations::RecommendationApi,
+    // Service and accounts.
+    (
+        health::api::HealthApi,
+        auth::api::AuthApi,
+        auth::models::UserApi,
+    ),
+    // Builds and the feature database.
+    (
+        builds::SavedBuildApi,
+        features::api::FeaturesApi,
+        features::models::FeatureApi,
+        features::models::GearSetApi,
+    ),
+    // Combat runs and what is made of them.
+    (
+        runs::api::RunsApi,
+        runs::CombatRunApi,
+        runs::insights::InsightsApi,
+        sync::api::SyncApi,
+        recommendations::api::RecommendationsApi,
+        recommendations::RecommendationApi,
+    ),
 );
 
 /// Title of the OpenAPI document.

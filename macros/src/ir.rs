@@ -124,6 +124,8 @@ pub struct Api {
     pub search: Vec<String>,
     /// Generated list parameter name → the public name it is served under.
     pub params: std::collections::BTreeMap<String, String>,
+    /// The response type, when not `<M>View` (`api(view = "...")`).
+    pub view: Option<syn::Path>,
 }
 
 impl Api {

@@ -77,6 +77,10 @@ pub struct ApiOpts {
     /// columns (case-insensitive substring).
     #[darling(default)]
     pub search: Option<SpannedValue<String>>,
+    /// `view = "path::Type"`: answer with this type (`From<Model>`) instead of `<M>View`, for
+    /// a resource whose wire shape is not its row's (a projection).
+    #[darling(default)]
+    pub view: Option<syn::Path>,
     /// `params(min_created_at = "since")`: public names for generated list parameters.
     #[darling(default)]
     pub params: Option<SpannedValue<std::collections::HashMap<String, String>>>,

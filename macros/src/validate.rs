@@ -505,7 +505,7 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 );
             }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params }
+        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view }
     });
 
     let mut docs = opts.attrs;

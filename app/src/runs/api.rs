@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, Multipart, OpenApi,
-    param::{Header, Path, Query},
+    param::{Header, Query},
     payload::Json,
     types::multipart::Upload,
 };
@@ -27,7 +27,7 @@ use crate::{
         ApiTags,
         json::{JsonBody, JsonBytes},
     },
-    model::{ColumnType, Filter, ListQuery, column, crud, write},
+    model::{ColumnType, Filter, ListQuery, column, crud},
     state::AppState,
 };
 
@@ -41,14 +41,6 @@ pub enum RunCreated {
     /// Stored; `Location` is its URL.
     #[oai(status = 201)]
     Created(Json<CombatRunResponse>, #[oai(header = "Location")] String),
-}
-
-/// 204.
-#[derive(Debug, ApiResponse)]
-pub enum RunDeleted {
-    /// Deleted, with its recommendations.
-    #[oai(status = 204)]
-    Deleted,
 }
 
 impl From<CombatRun> for CombatRunResponse {
@@ -310,45 +302,5 @@ impl RunsApi {
             .player_reads
             .answer(auth.principal(), cache_control.as_deref(), key, load)
             .await
-    }
-
-    /// Get one of your combat runs
-    ///
-    /// 404 when it does not exist or is not yours (the two are indistinguishable).
-    #[oai(path = "/runs/:run_id", method = "get", operation_id = "get_run")]
-    async fn get_run(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        run_id: Path<Uuid>,
-    ) -> Result<Json<CombatRunResponse>, ApiError> {
-        let row = crud::get_for::<CombatRun>(
-            &state.db,
-            Some(auth.principal().caller()),
-            run_id.0.to_value(state.db.dialect),
-        )
-        .await?;
-        Ok(Json(row.into()))
-    }
-
-    /// Delete one of your combat runs
-    ///
-    /// Its recommendations go with it. 404 when it does not exist or is not yours.
-    #[oai(path = "/runs/:run_id", method = "delete", operation_id = "delete_run")]
-    async fn delete_run(
-        &self,
-        state: Data<&AppState>,
-        auth: Auth,
-        run_id: Path<Uuid>,
-    ) -> Result<RunDeleted, ApiError> {
-        write::delete::<CombatRun, AppState>(
-            &state.db,
-            state.0,
-            Some(auth.principal().caller()),
-            run_id.0.to_value(state.db.dialect),
-        )
-        .await?;
-        state.player_reads.changed(auth.principal().user_id).await;
-        Ok(RunDeleted::Deleted)
     }
 }

@@ -6,6 +6,7 @@ pub mod api;
 pub mod demo;
 pub mod distribution;
 pub mod dto;
+pub mod hooks;
 pub mod import;
 pub mod import_cli;
 pub mod insights;
@@ -29,7 +30,14 @@ use self::dto::{
     read = "owner",
     write = "owner",
     sort = "timestamp, dps, duration_sec",
-    default_sort = "-timestamp"
+    default_sort = "-timestamp",
+    api(
+        path = "/runs",
+        tag = "crate::http::ApiTags::Runs",
+        ops(get, delete),
+        view = "dto::CombatRunResponse"
+    ),
+    hooks(after_commit = "hooks::run_committed")
 )]
 pub struct CombatRun {
     /// Run id.

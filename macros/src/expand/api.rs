@@ -93,14 +93,21 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let ident = &m.ident;
     let vis = &m.vis;
     let docs = &m.docs;
-    let (api, tags, page, view, create, update) = (
+    let (api, tags, page, create, update) = (
         suffixed(m, "Api"),
         suffixed(m, "Tags"),
         suffixed(m, "Page"),
-        suffixed(m, "View"),
         suffixed(m, "Create"),
         suffixed(m, "Update"),
     );
+    // The response type: the generated view, or the projection `api(view = ...)` names.
+    let view = match &a.view {
+        Some(path) => quote! { #path },
+        None => {
+            let v = suffixed(m, "View");
+            quote! { #v }
+        }
+    };
     let (created, deleted) = (suffixed(m, "Created"), suffixed(m, "Deleted"));
     let tag = &a.tag;
     // `tag = "crate::http::ApiTags::Features"` names an existing `Tags` variant (shared with
