@@ -1,7 +1,8 @@
 //! Embeds `migrations/{postgres,sqlite}/NNNN_name.sql` into the binary and checks, at build
 //! time, that both dialects have the same numbered files and that no file contains `?`
 //! (rbdc-pg rewrites every `?` into a bind placeholder, even inside string literals). Also
-//! names the git commit being built, for `ebo_build_info{git_sha}`: `EBO_GIT_SHA` when set (a
+//! names the git commit being built, for `ebo_build_info{git_sha}`: `BUILD_GIT_SHA` when set (not `EBO_*`:
+//! cargo also sets it when running the binary, and `EBO_*` variables are configuration) (a
 //! container build without `.git` sets it), else `git rev-parse`, else `unknown`.
 
 use std::{
@@ -9,10 +10,10 @@ use std::{
 };
 
 fn git_sha() -> String {
-    println!("cargo:rerun-if-env-changed=EBO_GIT_SHA");
+    println!("cargo:rerun-if-env-changed=BUILD_GIT_SHA");
     println!("cargo:rerun-if-changed=../.git/HEAD");
     println!("cargo:rerun-if-changed=../.git/refs/heads");
-    env::var("EBO_GIT_SHA")
+    env::var("BUILD_GIT_SHA")
         .ok()
         .filter(|s| !s.trim().is_empty())
         .or_else(|| {
@@ -91,7 +92,7 @@ fn emit(out: &mut String, konst: &str, migrations: &Migrations) -> Result<(), Bo
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
-    println!("cargo:rustc-env=EBO_GIT_SHA={}", git_sha());
+    println!("cargo:rustc-env=BUILD_GIT_SHA={}", git_sha());
     let root = PathBuf::from(env::var("CARGO_MANIFEST_DIR")?)
         .join("..")
         .join("migrations");

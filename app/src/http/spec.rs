@@ -1,5 +1,6 @@
 //! The OpenAPI document as served at `/api/openapi.json` and written by `ebo openapi`:
-//! poem-openapi's output with two corrections, made in this one place: nullable optional
+//! poem-openapi's output with three corrections, made in this one place: a path served by two
+//! APIs keeps every operation (poem-openapi writes the path twice), nullable optional
 //! properties (below), and the OAuth2 `tokenUrl` under the configured API prefix (the
 //! attribute declaring it is a compile-time constant).
 //!
@@ -17,7 +18,10 @@ pub const DECLARED_TOKEN_URL: &str = "/api/v1/auth/login";
 /// `raw` (poem-openapi's document) corrected, as pretty-printed JSON; `api_prefix` is the
 /// configured `server.api_prefix`.
 pub fn document(raw: String, api_prefix: &str) -> String {
-    let Ok(mut doc) = serde_json::from_str::<Value>(&raw) else {
+    // poem-openapi writes a path once per API that serves it, so a path served by two APIs
+    // (the generated writes and the hand-written cached reads of `/features`) appears twice;
+    // a plain parse would keep only the last and lose the other's operations.
+    let Ok(Merged(mut doc)) = serde_json::from_str::<Merged>(&raw) else {
         return raw;
     };
     mark_optional_nullable(&mut doc);
@@ -31,6 +35,84 @@ pub fn document(raw: String, api_prefix: &str) -> String {
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or(raw)
+}
+
+/// A JSON value whose objects merge repeated keys (deeply, when both values are objects)
+/// instead of keeping the last.
+struct Merged(Value);
+
+impl<'de> serde::Deserialize<'de> for Merged {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MergedVisitor).map(Merged)
+    }
+}
+
+struct MergedVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MergedVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some((key, Merged(value))) = map.next_entry::<String, Merged>()? {
+            match (out.get_mut(&key), value) {
+                (Some(Value::Object(existing)), Value::Object(more)) => merge(existing, more),
+                (_, value) => {
+                    out.insert(key, value);
+                }
+            }
+        }
+        Ok(Value::Object(out))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Merged(v)) = seq.next_element::<Merged>()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+}
+
+/// `more`'s entries into `into`, objects merged deeply.
+fn merge(into: &mut Map<String, Value>, more: Map<String, Value>) {
+    for (k, v) in more {
+        match (into.get_mut(&k), v) {
+            (Some(Value::Object(a)), Value::Object(b)) => merge(a, b),
+            (_, v) => {
+                into.insert(k, v);
+            }
+        }
+    }
 }
 
 /// Walks `value` and marks every optional, non-defaulted property of every object schema

@@ -165,7 +165,7 @@ impl Metrics {
             "The running build: version and git commit (value 1)",
             prometheus_client::metrics::info::Info::new(vec![
                 ("version", env!("CARGO_PKG_VERSION")),
-                ("git_sha", env!("EBO_GIT_SHA")),
+                ("git_sha", env!("BUILD_GIT_SHA")),
             ]),
         );
         // The standard process figures, without the `ebo_` prefix.
