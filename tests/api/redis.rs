@@ -59,6 +59,14 @@ async fn two_instances(url: &str, per_minute: u32) -> (TestApp, TestApp) {
     (a, b)
 }
 
+/// [`two_instances`] reaching Redis through a [`TcpProxy`] the test can cut and restore.
+async fn two_instances_behind_a_proxy(url: &str) -> (TcpProxy, TestApp, TestApp) {
+    let proxy = TcpProxy::start(host_port(url)).await;
+    let through_proxy = url.replacen(&host_port(url), &proxy.addr, 1);
+    let (a, b) = two_instances(&through_proxy, 100_000).await;
+    (proxy, a, b)
+}
+
 const FEATURE: &str = "/features/SAMPLE_ARC_FATECARVER";
 
 #[tokio::test]
@@ -259,9 +267,7 @@ async fn refused_within(app: &TestApp, user: &crate::helpers::TestUser, limit: D
 #[tokio::test]
 async fn a_logout_during_a_redis_outage_is_refused_on_the_other_instance_within_two_seconds() {
     let Some(url) = redis_url().await else { return };
-    let proxy = TcpProxy::start(host_port(&url)).await;
-    let through_proxy = url.replacen(&host_port(&url), &proxy.addr, 1);
-    let (a, b) = two_instances(&through_proxy, 100_000).await;
+    let (proxy, a, b) = two_instances_behind_a_proxy(&url).await;
     wait_for_redis(&a, "up", Duration::from_secs(5)).await;
     wait_for_redis(&b, "up", Duration::from_secs(5)).await;
     let user = a.user().await;
@@ -338,9 +344,7 @@ async fn wait_for_redis(app: &TestApp, want: &str, limit: Duration) -> Duration 
 #[tokio::test]
 async fn a_redis_outage_degrades_without_errors_and_sharing_resumes_by_itself() {
     let Some(url) = redis_url().await else { return };
-    let proxy = TcpProxy::start(host_port(&url)).await;
-    let through_proxy = url.replacen(&host_port(&url), &proxy.addr, 1);
-    let (a, b) = two_instances(&through_proxy, 100_000).await;
+    let (proxy, a, b) = two_instances_behind_a_proxy(&url).await;
     wait_for_redis(&a, "up", Duration::from_secs(5)).await;
     let user = a.user().await;
     // The recommendation engine's set and skill catalog is cached too.
