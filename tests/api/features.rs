@@ -496,3 +496,24 @@ async fn writes_are_admin_only_and_invalidate_the_cache() {
         "reads need a signed-in user"
     );
 }
+
+#[tokio::test]
+async fn concurrent_admin_writes_wait_for_each_other_instead_of_failing() {
+    // A hooked write is a transaction that reads (the permission check) before it writes. On
+    // SQLite, such a transaction could not wait for another writer and failed at once with
+    // "database is locked" (503); schemathesis found it. Now each takes the write lock first.
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let path = "/features/SAMPLE_ARC_FATECARVER";
+    let mut body = json_of(&app, &user, path).await;
+    body.as_object_mut().unwrap().remove("updated_at");
+    let writes = (0..24).map(|i| {
+        let mut b = body.clone();
+        b["name"] = json!(format!("Fatecarver {i}"));
+        let request = app.as_user(&admin, Method::PUT, path).json(&b);
+        async move { request.send().await.unwrap().status().as_u16() }
+    });
+    let statuses = futures_util::future::join_all(writes).await;
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+}

@@ -243,6 +243,32 @@ impl Db {
         }
     }
 
+    /// A transaction for a write that may read first (a permission check, a lookup).
+    ///
+    /// On SQLite it takes the write lock at once: SQLite's deferred `BEGIN` takes it only at
+    /// the first write, and a transaction that has read by then cannot wait for another writer
+    /// (it would deadlock), so it failed at once with "database is locked" instead of waiting
+    /// the busy timeout. A write that changes nothing (`schema_migrations`, always there) takes
+    /// the lock up front, waiting like any write. PostgreSQL needs nothing.
+    ///
+    /// # Errors
+    /// The driver's error when no connection can be had or the lock cannot be taken.
+    pub async fn begin_write(&self) -> Result<rbatis::executor::RBatisTxExecutor, rbatis::Error> {
+        let tx = self.rb.acquire_begin().await?;
+        if self.dialect == Dialect::Sqlite
+            && let Err(e) = tx
+                .exec(
+                    "UPDATE schema_migrations SET version = version WHERE 1 = 0",
+                    vec![],
+                )
+                .await
+        {
+            let _ = tx.rollback().await;
+            return Err(e);
+        }
+        Ok(tx)
+    }
+
     /// One round trip (`SELECT 1`).
     ///
     /// # Errors

@@ -105,7 +105,7 @@ pub trait Hooks<S: Sync>: Model {
 /// The write's transaction, when the model's hooks need one.
 async fn begin<M: Hooks<S>, S: Sync>(db: &Db) -> Result<Option<RBatisTxExecutor>, AppError> {
     if M::IN_TRANSACTION {
-        Ok(Some(db.rb.acquire_begin().await?))
+        Ok(Some(db.begin_write().await?))
     } else {
         Ok(None)
     }

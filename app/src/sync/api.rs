@@ -436,7 +436,7 @@ impl SyncApi {
             let invalid =
                 |e: String| ApiError::validation(vec![crate::error::FieldError::new("data", e)]);
             // The stored object and the sync record change together or not at all.
-            let tx = db.rb.acquire_begin().await.map_err(AppError::from)?;
+            let tx = db.begin_write().await.map_err(AppError::from)?;
             let written = async {
                 if item.item_type == Kind::Run.name() {
                     // `data` in either shape the batch accepts: an addon run keeps its own time.
