@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use poem::{
-    Endpoint, EndpointExt, IntoEndpoint, Route, get, handler,
+    Endpoint, EndpointExt, IntoEndpoint, IntoResponse, Route, get, handler,
     http::Method,
     middleware::Cors,
     web::{Data, Json},
@@ -122,6 +122,35 @@ pub fn metrics_app(state: AppState) -> impl Endpoint + 'static {
         .into_endpoint()
 }
 
+/// A documentation page (`html`, poem-openapi's Swagger UI or ReDoc page) with the document
+/// it embeds replaced by `corrected` ([`document`]'s), so the page shows what
+/// `/api/openapi.json` says (every operation of a path two APIs share, the `tokenUrl` under
+/// the API prefix). `ui` still serves the page's other files (the OAuth2 receiver).
+fn with_document<E: Endpoint + 'static>(
+    ui: E,
+    html: String,
+    corrected: &str,
+) -> impl Endpoint + use<E> {
+    const START: &str = "let spec = ";
+    // poem-openapi embeds its compact document on one line: `let spec = {…};`.
+    let page = html.rfind(START).and_then(|at| {
+        let from = at + START.len();
+        let to = from + html[from..].find(";\n")?;
+        Some(format!("{}{corrected}{}", &html[..from], &html[to..]))
+    });
+    let page = Arc::new(page.unwrap_or(html));
+    ui.around(move |ep, req| {
+        let page = page.clone();
+        async move {
+            if req.uri().path().trim_end_matches('/').is_empty() {
+                Ok(poem::web::Html(page.as_str().to_owned()).into_response())
+            } else {
+                ep.call(req).await.map(IntoResponse::into_response)
+            }
+        }
+    })
+}
+
 /// What `/metrics` reads.
 fn scrape(state: &AppState) -> metrics::endpoint::Scrape {
     metrics::endpoint::Scrape {
@@ -150,10 +179,17 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
         );
     }
     if settings.docs.enabled {
+        let corrected = document(&settings);
         route = route
-            .at("/api/openapi.json", spec_endpoint(document(&settings)))
-            .nest("/api/docs", api.swagger_ui())
-            .nest("/api/redoc", api.redoc());
+            .at("/api/openapi.json", spec_endpoint(corrected.clone()))
+            .nest(
+                "/api/docs",
+                with_document(api.swagger_ui(), api.swagger_ui_html(), &corrected),
+            )
+            .nest(
+                "/api/redoc",
+                with_document(api.redoc(), api.redoc_html(), &corrected),
+            );
     }
     let route_names = Arc::new(metrics::track::RouteNames::new(
         &prefix,

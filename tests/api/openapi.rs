@@ -43,6 +43,26 @@ async fn the_spec_describes_the_api() {
         }
     }
     assert!(ids.len() > 40, "{ids:?}");
+
+    // The documentation pages embed the same corrected document: GET /features (a path two
+    // APIs share) is in Swagger UI and ReDoc too.
+    for page in ["/api/docs", "/api/redoc"] {
+        let html = app.get(page).await.text().await.unwrap();
+        assert!(
+            html.contains("\"list_features\""),
+            "{page} lacks GET /features"
+        );
+        assert!(
+            html.contains("\"create_feature\""),
+            "{page} lacks POST /features"
+        );
+    }
+    let receiver = app.get("/api/docs/oauth-receiver.html").await;
+    assert_eq!(
+        receiver.status(),
+        200,
+        "Swagger UI's OAuth2 receiver is still served"
+    );
 }
 
 #[tokio::test]
