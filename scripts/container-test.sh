@@ -135,6 +135,7 @@ c=$(pm run -d --net=host "${ULIMITS[@]}" --name "ebo-container-test-pg-$$" \
   -e DATABASE_URL="$pg_db_url" \
   -e JWT_SECRET_KEY="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   -e ALLOWED_ORIGINS=https://app.example.com \
+  -e EBO_EMAIL__LINK_BASE_URL=https://app.example.com \
   -e EBO_METRICS__BIND=127.0.0.1:0 \
   -e EBO_SERVER__PORT="$TEST_PORT" \
   "$TAG")

@@ -30,6 +30,7 @@ const INFRASTRUCTURE: &[&str] = &[
     "http",
     "metrics",
     "engine",
+    "mail",
     "cache.rs",
     "error.rs",
     "config.rs",

@@ -6,7 +6,7 @@
 //!    file is fine, a missing explicit one is an error);
 //! 3. the conventional variables operators already use: `DATABASE_URL` → `database.url`,
 //!    `JWT_SECRET_KEY` → `auth.jwt_secret`, `ALLOWED_ORIGINS` → `cors.allowed_origins`
-//!    (comma-separated);
+//!    (comma-separated), and the upstream guide's `ENVIRONMENT` and `DEBUG`;
 //! 4. `EBO_<SECTION>__<KEY>` for any key, e.g. `EBO_DATABASE__URL`, `EBO_SERVER__PORT`,
 //!    `EBO_ENVIRONMENT`.
 //!
@@ -26,6 +26,9 @@ use figment::{
 use ipnet::IpNet;
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+mod email;
+pub use email::EmailSettings;
 
 /// The JWT secret shipped for local development; refused in production.
 pub const DEFAULT_JWT_SECRET: &str = "dev-only-insecure-jwt-secret-change-me";
@@ -97,6 +100,8 @@ pub struct Settings {
     pub metrics: MetricsSettings,
     /// Optional Redis shared by several instances.
     pub redis: RedisSettings,
+    /// Mail delivery (verification and password-reset links).
+    pub email: EmailSettings,
 }
 
 /// Smallest allowed `server.upload_body_limit_bytes`: 16 MiB, the documented SavedVariables size.
@@ -204,6 +209,9 @@ pub struct AuthSettings {
     pub refresh_token_ttl_secs: i64,
     /// bcrypt cost (default 12; production refuses < 10).
     pub bcrypt_cost: u32,
+    /// Seconds after a refresh during which presenting the rotated token again is a retry
+    /// answered with the same successor pair, not reuse (default 10; 0 turns retries off).
+    pub refresh_reuse_grace_secs: i64,
 }
 
 /// `[features]`: the feature database's cache and patch order.
@@ -358,6 +366,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             metrics: MetricsSettings::default(),
             redis: RedisSettings::default(),
+            email: EmailSettings::default(),
         }
     }
 }
@@ -407,6 +416,7 @@ impl Default for AuthSettings {
             access_token_ttl_secs: 900,
             refresh_token_ttl_secs: 7 * 24 * 3600,
             bcrypt_cost: 12,
+            refresh_reuse_grace_secs: 10,
         }
     }
 }
@@ -491,6 +501,12 @@ impl Settings {
                 Env::raw()
                     .only(&["ALLOWED_ORIGINS"])
                     .map(|_| "cors.allowed_origins".into()),
+            )
+            // The upstream guide's names; `EBO_ENVIRONMENT` and `EBO_DEBUG` below win.
+            .merge(
+                Env::raw()
+                    .only(&["ENVIRONMENT", "DEBUG"])
+                    .map(|k| k.as_str().to_ascii_lowercase().into()),
             )
             .merge(Env::prefixed("EBO_").ignore(&["config"]).split("__"))
             .extract::<Settings>()
@@ -591,6 +607,12 @@ impl Settings {
         if a.access_token_ttl_secs <= 0 || a.refresh_token_ttl_secs <= a.access_token_ttl_secs {
             out.push("auth.access_token_ttl_secs must be positive and shorter than auth.refresh_token_ttl_secs".into());
         }
+        if !(0..=300).contains(&a.refresh_reuse_grace_secs) {
+            out.push(format!(
+                "auth.refresh_reuse_grace_secs must be between 0 and 300 (got {})",
+                a.refresh_reuse_grace_secs
+            ));
+        }
         if !(4..=31).contains(&a.bcrypt_cost) {
             out.push(format!(
                 "auth.bcrypt_cost must be between 4 and 31 (got {})",
@@ -623,6 +645,10 @@ impl Settings {
                     .into(),
             );
         }
+        out.extend(
+            self.email
+                .problems(self.environment == Environment::Production),
+        );
         if self.environment == Environment::Production {
             if a.bcrypt_cost < 10 {
                 out.push(format!(
@@ -787,6 +813,7 @@ mod tests {
         s.auth.jwt_secret = SecretString::from("a".repeat(40));
         s.cors.allowed_origins = vec!["https://app.example.com".into()];
         s.metrics.token = Some(SecretString::from("b".repeat(40)));
+        s.email.link_base_url = "https://app.example.com".into();
         s
     }
 

@@ -19,6 +19,7 @@ pub mod eso;
 pub mod features;
 pub mod health;
 pub mod http;
+pub mod mail;
 pub mod metrics;
 pub mod model;
 pub mod recommendations;

@@ -11,6 +11,8 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::builds::SavedBuild::META,
         crate::auth::models::RefreshToken::META,
         crate::auth::models::RevokedToken::META,
+        crate::auth::models::AccountToken::META,
+        crate::mail::OutboxMail::META,
         crate::features::models::Feature::META,
         crate::features::models::GearSet::META,
         crate::runs::CombatRun::META,

@@ -34,6 +34,7 @@ pub type Apis = (
     (
         health::api::HealthApi,
         auth::api::AuthApi,
+        auth::recovery_api::RecoveryApi,
         auth::models::UserApi,
     ),
     // Builds and the feature database.

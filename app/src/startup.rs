@@ -14,6 +14,10 @@ use crate::{
         rate_limit::{self, RateLimits},
         server,
     },
+    mail::{
+        transport::{Transport, TransportError},
+        worker::Worker,
+    },
     state::AppState,
 };
 
@@ -24,6 +28,8 @@ pub struct Application {
     /// The separate metrics listener (`metrics.bind`), when configured.
     metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
+    /// Where the outbox worker delivers mail.
+    mail: Transport,
 }
 
 /// Why the application could not start.
@@ -47,6 +53,9 @@ pub enum StartupError {
     /// `redis.url` does not parse.
     #[error("invalid redis.url: {0}")]
     Redis(String),
+    /// The mail transport could not be set up.
+    #[error(transparent)]
+    Mail(#[from] TransportError),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -86,6 +95,15 @@ impl Application {
             Some(at) => Some(bind(&at.to_string()).await?),
             None => None,
         };
+        let mail = Transport::from_settings(&settings.email)?;
+        if settings.email.smtp_url.is_none()
+            && settings.environment == crate::config::Environment::Production
+        {
+            tracing::warn!(
+                folder = %settings.email.file_dir,
+                "email.smtp_url is unset: mail (verification and reset links) is written as .eml files there, not sent"
+            );
+        }
         let cluster = Cluster::from_settings(&settings.redis)
             .map_err(|e| StartupError::Redis(e.to_string()))?;
         if let Some(c) = &cluster {
@@ -114,6 +132,7 @@ impl Application {
             addr,
             metrics,
             state,
+            mail,
         })
     }
 
@@ -160,6 +179,20 @@ impl Application {
             signalled(),
             grace,
         );
+        let outbox = self.state.settings.email.from.parse().map(|from| Worker {
+            db: self.state.db.clone(),
+            transport: self.mail,
+            from,
+            settings: self.state.settings.email.clone(),
+            stats: self.state.mail.clone(),
+        });
+        let mail = match outbox {
+            Ok(worker) => Some(tokio::spawn(worker.run(signalled()))),
+            Err(e) => {
+                tracing::error!(error = %e, "email.from is not a mailbox; no mail is delivered");
+                None
+            }
+        };
         let side_state = self.state.clone();
         let side = async move {
             match self.metrics {
@@ -186,6 +219,9 @@ impl Application {
                 servers.await
             }
         };
+        if let Some(worker) = mail {
+            let _ = worker.await;
+        }
         drop(self.state);
         tracing::info!("server stopped; database pool closed");
         result

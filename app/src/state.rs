@@ -9,6 +9,7 @@ use crate::{
     db::Db,
     features::cache::FeatureCache,
     http::rate_limit::RateLimits,
+    mail::MailStats,
     metrics::{Metrics, sources::Sources},
     recommendations::analysis::SimilarPools,
     runs::{distribution::DpsDistributions, read_cache::PlayerReads},
@@ -39,6 +40,8 @@ pub struct AppState {
     pub cluster: Option<Arc<Cluster>>,
     /// What other instances' writes invalidate here (every cache registers at startup).
     pub invalidation: Registry,
+    /// The mail outbox worker's figures.
+    pub mail: Arc<MailStats>,
 }
 
 impl AppState {
@@ -54,6 +57,7 @@ impl AppState {
     ) -> Self {
         let player_reads = Arc::new(PlayerReads::default().with_cluster(cluster.clone()));
         let similar_pools = Arc::new(SimilarPools::default());
+        let mail = Arc::new(MailStats::default());
         let metrics = Arc::new(Metrics::new(Sources {
             db: db.clone(),
             caches: vec![
@@ -63,6 +67,7 @@ impl AppState {
             ],
             limits: limits.clone(),
             cluster: cluster.clone(),
+            mail: mail.clone(),
         }));
         Self {
             settings: Arc::new(settings),
@@ -76,6 +81,7 @@ impl AppState {
             metrics,
             cluster,
             invalidation: Registry::default(),
+            mail,
         }
     }
 }

@@ -33,6 +33,40 @@ async fn config_check_in_production_with_the_default_secret_fails_naming_it() {
 }
 
 #[tokio::test]
+async fn the_guides_environment_and_debug_names_are_honoured_and_ebo_names_win() {
+    // An operator following the upstream guide sets ENVIRONMENT=production (and DEBUG).
+    let o = ebo(
+        &["config", "check"],
+        &[("ENVIRONMENT", "production"), ("DEBUG", "true")],
+    )
+    .await;
+    assert!(!o.status.success(), "must refuse the development secret");
+    let err = stderr(&o);
+    assert!(err.contains("auth.jwt_secret"), "{err}");
+    assert!(err.contains("debug must be false in production"), "{err}");
+    assert!(stdout(&o).contains("environment = \"production\""));
+
+    let o = ebo(
+        &["config", "check"],
+        &[
+            ("ENVIRONMENT", "production"),
+            ("EBO_ENVIRONMENT", "development"),
+        ],
+    )
+    .await;
+    assert!(o.status.success(), "EBO_ENVIRONMENT wins: {}", stderr(&o));
+    assert!(stdout(&o).contains("environment = \"development\""));
+}
+
+#[tokio::test]
+async fn serve_refuses_to_start_with_environment_production_and_the_default_secret() {
+    let o = ebo(&["serve"], &[("ENVIRONMENT", "production")]).await;
+    assert!(!o.status.success(), "serve must refuse to start");
+    let err = stderr(&o);
+    assert!(err.contains("auth.jwt_secret"), "{err}");
+}
+
+#[tokio::test]
 async fn config_check_reports_every_production_problem_at_once() {
     let o = ebo(
         &["config", "check"],
@@ -48,12 +82,13 @@ async fn config_check_reports_every_production_problem_at_once() {
     assert!(!o.status.success());
     let err = stderr(&o);
     for needle in [
-        "5 problem(s)",
+        "6 problem(s)",
         "jwt_secret",
         "debug",
         "'*'",
         "default password",
         "metrics.token",
+        "email.link_base_url must use https",
     ] {
         assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
     }
@@ -73,6 +108,7 @@ async fn config_check_with_a_good_production_config_passes_and_redacts_secrets()
             ("DATABASE_URL", "postgres://ebo:s3cr3t-Pa55@db:5432/ebo"),
             ("EBO_METRICS__TOKEN", "scrape-Token-9f8e7d"),
             ("EBO_SERVER__TRUSTED_PROXIES", "10.0.0.0/8,192.0.2.1"),
+            ("EBO_EMAIL__LINK_BASE_URL", "https://app.example.com"),
         ],
     )
     .await;

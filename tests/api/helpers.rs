@@ -124,6 +124,9 @@ pub struct TestApp {
     /// Its database (dropped with the app).
     #[allow(dead_code)] // held so the database lives as long as the app
     pub database: TestDatabase,
+    /// The folder its `.eml` files go to when no SMTP server is configured (dropped with it).
+    #[allow(dead_code)] // read by the mail tests
+    pub mail_dir: tempfile::TempDir,
     /// Every byte the server sent to the tests' client.
     recorded: Arc<Mutex<Vec<u8>>>,
     shutdown: Option<oneshot::Sender<()>>,
@@ -159,6 +162,11 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     }
     let database = TestDatabase::create().await;
     let mut settings = test_settings(&database.url);
+    let mail_dir = tempfile::tempdir().expect("mail dir");
+    settings.email.file_dir = mail_dir.path().display().to_string();
+    // The outbox worker stays idle (its statements would count in the statement-count tests);
+    // the mail tests set a short interval.
+    settings.email.poll_interval_ms = 3_600_000;
     adjust(&mut settings);
     let application = Application::build(settings.clone())
         .await
@@ -185,6 +193,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         settings,
         state,
         database,
+        mail_dir,
         recorded,
         shutdown: Some(tx),
         server: Some(server),
@@ -241,7 +250,9 @@ pub async fn ebo_with_stdin(args: &[&str], env: &[(&str, &str)], input: &str) ->
     cmd.args(args)
         .env_remove("DATABASE_URL")
         .env_remove("JWT_SECRET_KEY")
-        .env_remove("ALLOWED_ORIGINS");
+        .env_remove("ALLOWED_ORIGINS")
+        .env_remove("ENVIRONMENT")
+        .env_remove("DEBUG");
     for (k, _) in std::env::vars() {
         if k.starts_with("EBO_") {
             cmd.env_remove(k);

@@ -1,4 +1,4 @@
-//! `/auth`: register, login (JSON or the OAuth2 password form), refresh (rotation with reuse
+//! `/auth`: register (which mails a verification link), login (JSON or the OAuth2 password form), refresh (rotation with reuse
 //! detection), logout, me, delete me, change password. Hand-written on the generated `User`
 //! repository.
 
@@ -19,6 +19,7 @@ use super::{
     },
     models::User,
     password::check_policy,
+    recovery::{self, Purpose},
     sessions::RefreshError,
     store,
 };
@@ -29,7 +30,7 @@ use crate::{
         json::{JsonBody, MaybeJson},
     },
     metrics::LoginFailure,
-    model::{ColumnType, column::truncate_to_millis, crud, validate},
+    model::{ColumnType, column::truncate_to_millis, crud, validate, write::settle},
     state::AppState,
 };
 
@@ -144,13 +145,30 @@ impl AuthApi {
             created_at: now,
             updated_at: now,
         };
-        crud::insert(&state.db, &user)
+        // The account and its verification mail are stored together or not at all.
+        let token = recovery::new_token()?;
+        let db = &state.db;
+        let tx = db.begin_write().await.map_err(AppError::from)?;
+        let done = async {
+            crud::insert_with(&tx, db.dialect, &user).await?;
+            recovery::mail_link(
+                &tx,
+                db.dialect,
+                &state.settings.email,
+                &user,
+                Purpose::VerifyEmail,
+                token,
+                now,
+            )
             .await
-            .map_err(|e| match ApiError::from(e) {
-                ApiError::Conflict(_) => conflict(),
-                other => other,
-            })?;
-        tracing::info!(user_id = %user.id, "account registered");
+        }
+        .await
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict(_) => conflict(),
+            other => other,
+        });
+        settle(tx, done).await?;
+        tracing::info!(user_id = %user.id, "account registered; verification mailed");
         Ok(Registered::Created(Json(user.into())))
     }
 

@@ -147,3 +147,46 @@ impl From<TokenPair> for TokenResponse {
         }
     }
 }
+
+/// `POST /auth/verify-email`: the token of the mailed link.
+#[derive(Debug, Clone, Object)]
+pub struct VerifyEmailRequest {
+    /// The `token` query parameter of the link (64 hex characters).
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub token: String,
+}
+
+/// `POST /auth/forgot-password` and `POST /auth/resend-verification`.
+#[derive(Debug, Clone, Object)]
+#[oai(example)]
+pub struct EmailRequest {
+    /// The account's email address (any letter case).
+    #[oai(validator(max_length = 254))]
+    pub email: String,
+}
+
+impl Example for EmailRequest {
+    fn example() -> Self {
+        Self {
+            email: "vivec@example.com".into(),
+        }
+    }
+}
+
+/// `POST /auth/reset-password`.
+#[derive(Debug, Clone, Object)]
+pub struct ResetPasswordRequest {
+    /// The `token` query parameter of the mailed link (64 hex characters).
+    #[oai(validator(min_length = 1, max_length = 128))]
+    pub token: String,
+    /// 8–128 characters (at most 72 bytes) with an upper-case letter, a lower-case letter and a digit.
+    #[oai(validator(min_length = 8, max_length = 128))]
+    pub new_password: String,
+}
+
+/// 202: the request was taken; the answer is the same whether or not the email has an account.
+#[derive(Debug, Clone, Object)]
+pub struct AcceptedResponse {
+    /// What happens next.
+    pub message: String,
+}

@@ -8,6 +8,8 @@ pub mod hooks;
 pub mod models;
 pub mod password;
 pub mod principal;
+pub mod recovery;
+pub mod recovery_api;
 pub mod security;
 pub mod sessions;
 pub mod store;

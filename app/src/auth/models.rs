@@ -113,3 +113,26 @@ pub struct RevokedToken {
     #[model(created_at)]
     pub revoked_at: DateTime<Utc>,
 }
+
+/// A one-time token mailed to an account's address: an email-verification or a password-reset
+/// link. Only its SHA-256 hash is stored; it is spent by its first use and dies at
+/// `expires_at` (24 h for verification and 1 h for a reset, by default: `[email]`).
+#[derive(Debug, Clone, Model)]
+#[model(table = "account_tokens", read = "owner", write = "owner")]
+pub struct AccountToken {
+    /// Hex SHA-256 of the token (the token itself is only in the mail).
+    #[model(id, provided)]
+    pub token_hash: String,
+    /// The account.
+    #[model(owner)]
+    pub user_id: Uuid,
+    /// `verify_email` or `reset_password` ([`super::recovery::Purpose`]).
+    pub purpose: String,
+    /// When it stops working (UTC).
+    pub expires_at: DateTime<Utc>,
+    /// When it was used or superseded (UTC); a used token is refused.
+    pub used_at: Option<DateTime<Utc>>,
+    /// When it was issued (UTC).
+    #[model(created_at)]
+    pub created_at: DateTime<Utc>,
+}

@@ -5,7 +5,7 @@ use rbs::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::models::{RefreshToken, RevokedToken, User};
+use super::models::{AccountToken, RefreshToken, RevokedToken, User};
 use crate::{
     db::Db,
     error::AppError,
@@ -54,15 +54,14 @@ pub async fn user_by_id(db: &Db, id: Uuid) -> Result<Option<User>, AppError> {
 ///
 /// # Errors
 /// Database errors.
-pub async fn consume_refresh(
-    db: &Db,
+pub async fn consume_refresh_with(
+    exec: &dyn rbatis::executor::Executor,
+    d: crate::db::Dialect,
     id: Uuid,
     successor: Uuid,
     now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
-    let d = db.dialect;
-    let r = db
-        .rb
+    let r = exec
         .exec(
             "UPDATE refresh_tokens SET replaced_by = ?, revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND replaced_by IS NULL",
             vec![successor.to_value(d), now.to_value(d), id.to_value(d)],
@@ -153,4 +152,73 @@ pub async fn record_revoked_token(
 /// Database or decoding errors.
 pub async fn revoked_token(db: &Db, jti: &str) -> Result<Option<RevokedToken>, AppError> {
     crud::find::<RevokedToken>(db, Value::String(jti.to_owned())).await
+}
+
+/// The account whose email is `email` (case-insensitive); a username does not match.
+///
+/// # Errors
+/// Database errors.
+pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>, AppError> {
+    let sql = format!(
+        "SELECT {} FROM users WHERE lower(email) = ?",
+        User::META.column_list()
+    );
+    let rows = db
+        .rb
+        .query(&sql, vec![Value::String(email.trim().to_lowercase())])
+        .await?;
+    decode_first(rows)
+}
+
+/// Marks every unused `purpose` token of `user` used at `now` (a newer link supersedes it, or
+/// the account changed).
+///
+/// # Errors
+/// Database errors.
+pub async fn supersede_account_tokens_with(
+    exec: &dyn rbatis::executor::Executor,
+    d: crate::db::Dialect,
+    user: Uuid,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    exec.exec(
+        "UPDATE account_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+        vec![now.to_value(d), user.to_value(d), Value::String(purpose.into())],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Spends the `purpose` token whose hash is `hash`, if and only if it is unused and unexpired
+/// at `now`: the account it belongs to, or `None` (unknown, used, expired, or spent by a
+/// concurrent request first).
+///
+/// # Errors
+/// Database errors.
+pub async fn spend_account_token_with(
+    exec: &dyn rbatis::executor::Executor,
+    d: crate::db::Dialect,
+    hash: &str,
+    purpose: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, AppError> {
+    let key = Value::String(hash.into());
+    let r = exec
+        .exec(
+            "UPDATE account_tokens SET used_at = ? WHERE token_hash = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?",
+            vec![
+                now.to_value(d),
+                key.clone(),
+                Value::String(purpose.into()),
+                now.to_value(d),
+            ],
+        )
+        .await?;
+    if r.rows_affected != 1 {
+        return Ok(None);
+    }
+    Ok(crud::find_with::<AccountToken>(exec, key)
+        .await?
+        .map(|t| t.user_id))
 }

@@ -53,6 +53,16 @@ impl Dialect {
         }
     }
 
+    /// The clause that makes a row-claiming subquery skip rows another transaction holds
+    /// (PostgreSQL `FOR UPDATE SKIP LOCKED`); empty on SQLite, whose single writer makes the
+    /// claiming `UPDATE` atomic on its own.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Self::Postgres => " FOR UPDATE SKIP LOCKED",
+            Self::Sqlite => "",
+        }
+    }
+
     /// DDL of the `schema_migrations` bookkeeping table.
     pub fn create_schema_migrations(self) -> &'static str {
         match self {

@@ -302,7 +302,13 @@ pub struct RateLimitEndpoint<E> {
 /// The bucket of an API path (after the prefix).
 pub fn bucket_for(path: &str) -> Bucket {
     match path.trim_end_matches('/') {
-        "/auth/login" | "/auth/register" | "/auth/change-password" => Bucket::Auth,
+        "/auth/login"
+        | "/auth/register"
+        | "/auth/change-password"
+        | "/auth/verify-email"
+        | "/auth/resend-verification"
+        | "/auth/forgot-password"
+        | "/auth/reset-password" => Bucket::Auth,
         "/auth/refresh" => Bucket::Refresh,
         _ => Bucket::Default,
     }

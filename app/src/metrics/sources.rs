@@ -11,7 +11,9 @@ use prometheus_client::{
     metrics::{MetricType, counter::ConstCounter, gauge::ConstGauge},
 };
 
-use crate::{cache::CacheSource, cluster::Cluster, db::Db, http::rate_limit::RateLimits};
+use crate::{
+    cache::CacheSource, cluster::Cluster, db::Db, http::rate_limit::RateLimits, mail::MailStats,
+};
 
 /// The modules whose own counters `/metrics` reports.
 #[derive(Debug, Clone)]
@@ -24,6 +26,8 @@ pub struct Sources {
     pub limits: Arc<RateLimits>,
     /// The Redis link, when configured.
     pub cluster: Option<Arc<Cluster>>,
+    /// The mail outbox worker's figures.
+    pub mail: Arc<MailStats>,
 }
 
 /// One labelled family of constant values under `name`.
@@ -101,6 +105,31 @@ impl Collector for Sources {
                 .refusals()
                 .map(|(bucket, n)| (bucket, ConstCounter::new(n))),
         )?;
+        let gauge = |n: u64| ConstGauge::new(i64::try_from(n).unwrap_or(i64::MAX));
+        gauge(self.mail.depth()).encode(encoder.encode_descriptor(
+            "mail_outbox_depth",
+            "Mails waiting in the outbox (neither delivered nor given up on), at this instance's last look",
+            None,
+            MetricType::Gauge,
+        )?)?;
+        ConstCounter::new(self.mail.sent()).encode(encoder.encode_descriptor(
+            "mail_sent",
+            "Mails this instance delivered",
+            None,
+            MetricType::Counter,
+        )?)?;
+        ConstCounter::new(self.mail.failures()).encode(encoder.encode_descriptor(
+            "mail_delivery_failures",
+            "Delivery attempts that failed on this instance (each mail is retried with backoff)",
+            None,
+            MetricType::Counter,
+        )?)?;
+        ConstCounter::new(self.mail.failed()).encode(encoder.encode_descriptor(
+            "mail_failed",
+            "Mails given up on after repeated permanent refusals (SMTP 5xx)",
+            None,
+            MetricType::Counter,
+        )?)?;
         if let Some(c) = &self.cluster {
             ConstGauge::new(i64::from(c.is_up())).encode(encoder.encode_descriptor(
                 "redis_up",

@@ -19,7 +19,12 @@ use crate::{
 /// Column alias of the total row count in [`list`]'s single statement.
 const TOTAL: &str = "ebo_total";
 
-fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
+/// Every row of a query's answer decoded into `M`; a row that does not decode is an error
+/// naming the table, never skipped.
+///
+/// # Errors
+/// [`AppError::Internal`] for a row that does not decode.
+pub fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
     let rows = match value {
         Value::Array(rows) => rows,
         Value::Null => Vec::new(),

@@ -113,18 +113,32 @@ async fn begin<M: Hooks<S>, S: Sync>(db: &Db) -> Result<Option<RBatisTxExecutor>
 
 /// Commits when `done` is `Ok`, rolls back otherwise; `done`'s error is the answer.
 async fn finish<T>(tx: Option<RBatisTxExecutor>, done: Result<T, AppError>) -> Result<T, AppError> {
-    match (tx, done) {
-        (Some(tx), Ok(v)) => {
-            tx.commit().await?;
+    match tx {
+        Some(tx) => settle(tx, done).await,
+        None => done,
+    }
+}
+
+/// Ends a hand-written transaction: commits `tx` when `done` is `Ok` (a failed commit is the
+/// error), rolls it back otherwise and answers `done`'s error. rbatis does not roll back a
+/// dropped transaction, so every transaction ends here.
+///
+/// # Errors
+/// `done`'s error, or the commit's.
+pub async fn settle<T, E: From<AppError>>(
+    tx: RBatisTxExecutor,
+    done: Result<T, E>,
+) -> Result<T, E> {
+    match done {
+        Ok(v) => {
+            tx.commit().await.map_err(|e| E::from(AppError::from(e)))?;
             Ok(v)
         }
-        (None, Ok(v)) => Ok(v),
-        (Some(tx), Err(e)) => {
+        Err(e) => {
             // The rollback's own failure changes nothing: the connection is discarded.
             let _ = tx.rollback().await;
             Err(e)
         }
-        (None, Err(e)) => Err(e),
     }
 }
 
