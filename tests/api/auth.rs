@@ -257,6 +257,70 @@ async fn refresh_rotates_and_a_replayed_token_revokes_the_family() {
 }
 
 #[tokio::test]
+async fn a_retried_refresh_gets_the_same_pair_and_the_session_lives_on() {
+    // The companion retries a refresh whose answer was lost: within
+    // auth.refresh_reuse_grace_secs that is a retry, not reuse.
+    let app = spawn_app().await;
+    let first = session(&app, "seht").await;
+    let r = refresh(&app, &first["refresh_token"]).await;
+    assert_eq!(r.status(), 200);
+    let second: Value = r.json().await.unwrap();
+    let r = refresh(&app, &first["refresh_token"]).await;
+    assert_eq!(r.status(), 200, "a retry within the grace period");
+    let retried: Value = r.json().await.unwrap();
+    assert_eq!(retried["refresh_token"], second["refresh_token"]);
+    assert_eq!(retried["access_token"], second["access_token"]);
+    assert_eq!(me(&app, &bearer(&retried)).await, 200);
+    let r = refresh(&app, &second["refresh_token"]).await;
+    assert_eq!(
+        r.status(),
+        200,
+        "the successor still rotates: the session lives"
+    );
+    // Once the successor is used, presenting the first token again is reuse.
+    assert_eq!(refresh(&app, &first["refresh_token"]).await.status(), 401);
+}
+
+#[tokio::test]
+async fn concurrent_refreshes_with_one_token_share_one_successor() {
+    let app = spawn_app().await;
+    let first = session(&app, "vehk").await;
+    let attempts = (0..20).map(|_| refresh(&app, &first["refresh_token"]));
+    let answers = futures_util::future::join_all(attempts).await;
+    let mut pairs = Vec::new();
+    for r in answers {
+        assert_eq!(r.status(), 200, "every concurrent refresh is answered");
+        pairs.push(r.json::<Value>().await.unwrap());
+    }
+    assert!(
+        pairs
+            .iter()
+            .all(|p| p["refresh_token"] == pairs[0]["refresh_token"]),
+        "one successor pair for all of them"
+    );
+    let r = refresh(&app, &pairs[0]["refresh_token"]).await;
+    assert_eq!(r.status(), 200, "the successor was not revoked");
+}
+
+#[tokio::test]
+async fn after_the_grace_period_a_replayed_refresh_revokes_the_family() {
+    let app = spawn_app_with(|s| s.auth.refresh_reuse_grace_secs = 1).await;
+    let first = session(&app, "boethiah").await;
+    let second: Value = refresh(&app, &first["refresh_token"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(2_200)).await;
+    assert_eq!(refresh(&app, &first["refresh_token"]).await.status(), 401);
+    assert_eq!(
+        refresh(&app, &second["refresh_token"]).await.status(),
+        401,
+        "the family was revoked"
+    );
+}
+
+#[tokio::test]
 async fn logout_refuses_the_access_token_at_once_and_its_refresh_token() {
     let app = spawn_app().await;
     let t = session(&app, "azura").await;

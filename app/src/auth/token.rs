@@ -257,7 +257,17 @@ impl JwtKeys {
         Ok((self.sign(&claims)?, claims))
     }
 
-    /// Issues a refresh token for the stored token `id` in family `fam`.
+    /// Signs `claims` as they are: the same claims give the same token (every supported
+    /// algorithm signs deterministically), which is how a retried refresh gets its pair again.
+    ///
+    /// # Errors
+    /// Only if signing fails.
+    pub fn sign_access(&self, claims: &AccessClaims) -> Result<String, TokenError> {
+        self.sign(claims)
+    }
+
+    /// Issues a refresh token for the stored token `id` in family `fam`, issued at `issued`
+    /// (the same arguments give the same token).
     ///
     /// # Errors
     /// Only if signing fails.
@@ -267,11 +277,12 @@ impl JwtKeys {
         id: Uuid,
         fam: Uuid,
         expires: DateTime<Utc>,
+        issued: DateTime<Utc>,
     ) -> Result<String, TokenError> {
         let claims = RefreshClaims {
             sub: user_id,
             exp: expires.timestamp(),
-            iat: Utc::now().timestamp(),
+            iat: issued.timestamp(),
             jti: id,
             typ: TokenType::Refresh,
             fam,
@@ -361,6 +372,7 @@ mod tests {
                 Uuid::new_v4(),
                 Uuid::new_v4(),
                 Utc::now() + chrono::Duration::hours(1),
+                Utc::now(),
             )
             .unwrap();
         assert!(matches!(
