@@ -13,6 +13,7 @@ pub fn models() -> Vec<&'static ModelMeta> {
         crate::auth::models::RevokedToken::META,
         crate::auth::models::AccountToken::META,
         crate::mail::OutboxMail::META,
+        crate::auth::models::AuditEntry::META,
         crate::features::models::Feature::META,
         crate::features::models::GearSet::META,
         crate::runs::CombatRun::META,

@@ -36,6 +36,7 @@ pub type Apis = (
         auth::api::AuthApi,
         auth::recovery_api::RecoveryApi,
         auth::models::UserApi,
+        auth::models::AuditEntryApi,
     ),
     // Builds and the feature database.
     (

@@ -321,6 +321,123 @@ async fn after_the_grace_period_a_replayed_refresh_revokes_the_family() {
 }
 
 #[tokio::test]
+async fn an_admin_deletes_an_account_with_all_its_data_and_the_audit_log_records_it() {
+    let app = spawn_app().await;
+    let tokens = session(&app, "mannimarco").await;
+    let me_json: Value = app
+        .request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", bearer(&tokens))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = me_json["id"].as_str().unwrap().to_owned();
+    let user = crate::helpers::TestUser {
+        id: id.parse().unwrap(),
+        bearer: bearer(&tokens),
+    };
+    let r = crate::runs::submit(&app, &user, &crate::runs::run_body("Mage", 50_000.0)).await;
+    assert_eq!(r.status(), 201);
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let as_admin = |method: Method, path: String| {
+        app.request(method, &app.api(&path))
+            .header("authorization", &admin.bearer)
+    };
+
+    // A role change is audited too.
+    let r = as_admin(Method::PATCH, format!("/admin/users/{id}"))
+        .json(&json!({"role": "admin"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = as_admin(Method::DELETE, format!("/admin/users/{}", admin.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        409,
+        "an administrator cannot delete their own account here"
+    );
+
+    let r = as_admin(Method::DELETE, format!("/admin/users/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(me(&app, &bearer(&tokens)).await, 401, "its sessions ended");
+    assert_eq!(refresh(&app, &tokens["refresh_token"]).await.status(), 401);
+    let r = as_admin(Method::GET, format!("/admin/users/{id}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    for table in ["combat_runs", "refresh_tokens"] {
+        let column = if table == "combat_runs" {
+            "player_id"
+        } else {
+            "user_id"
+        };
+        use app::model::ColumnType;
+        let rows: Vec<Value> = app
+            .db
+            .fetch_all(
+                &format!("SELECT count(*) AS n FROM {table} WHERE {column} = ?"),
+                vec![user.id.to_value(app.db.dialect)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            rows[0]["n"].as_i64(),
+            Some(0),
+            "{table}: the account's data went with it"
+        );
+    }
+
+    let log: Value = as_admin(Method::GET, format!("/admin/audit?user_id={id}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entries = log
+        .as_object()
+        .unwrap()
+        .values()
+        .find_map(Value::as_array)
+        .unwrap();
+    let actions: Vec<&str> = entries
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        ["user.delete", "user.update"],
+        "newest first: {log}"
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| e["admin_id"] == admin.id.to_string())
+    );
+    assert!(
+        !log.to_string().contains("mannimarco"),
+        "no name or email kept"
+    );
+    let r = app
+        .request(Method::GET, &app.api("/admin/audit"))
+        .header("authorization", bearer(&session(&app, "nocturnal").await))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "administrators only");
+}
+
+#[tokio::test]
 async fn logout_refuses_the_access_token_at_once_and_its_refresh_token() {
     let app = spawn_app().await;
     let t = session(&app, "azura").await;

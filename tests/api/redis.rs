@@ -130,6 +130,23 @@ async fn a_logout_on_one_instance_is_refused_on_the_other_within_a_second() {
 }
 
 #[tokio::test]
+async fn an_account_deleted_on_one_instance_is_refused_on_the_other_within_a_second() {
+    let Some(url) = redis_url().await else { return };
+    let (a, b) = two_instances(&url, 100_000).await;
+    let user = a.user().await;
+    let admin = a.user_with_role(app::auth::Role::Admin).await;
+    let r = b.as_user(&user, Method::GET, FEATURE).send().await.unwrap();
+    assert_eq!(r.status(), 200, "B has cached the user's state");
+    let r = a
+        .as_user(&admin, Method::DELETE, &format!("/admin/users/{}", user.id))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204, "{}", r.text().await.unwrap());
+    refused_within_a_second(&b, &user).await;
+}
+
+#[tokio::test]
 async fn an_admin_edit_on_one_instance_is_seen_by_the_next_read_on_the_other() {
     let Some(url) = redis_url().await else { return };
     let (a, b) = two_instances(&url, 100_000).await;

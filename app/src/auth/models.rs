@@ -1,5 +1,7 @@
-//! Accounts and refresh tokens, declared with `#[derive(Model)]`. Accounts have generated
-//! administration endpoints (`/admin/users`: list, get, patch, with the hooks of `hooks.rs`);
+//! Accounts, refresh tokens, mailed one-time tokens and the audit log, declared with
+//! `#[derive(Model)]`. Accounts have generated administration endpoints (`/admin/users`: list,
+//! get, patch, delete, with the hooks of `hooks.rs`), and the audit log a generated list
+//! (`/admin/audit`);
 //! the auth flows of `auth::api` are hand-written workflows on the generated repository.
 
 use chrono::{DateTime, Utc};
@@ -21,12 +23,14 @@ use super::Role;
     api(
         path = "/admin/users",
         tag = "crate::http::ApiTags::Admin",
-        ops(list, get, update),
+        ops(list, get, update, delete),
         search = "email, username"
     ),
     hooks(
         before_update = "super::hooks::guard_account_change",
         after_update = "super::hooks::audit_account_change",
+        before_delete = "super::hooks::guard_account_delete",
+        after_delete = "super::hooks::audit_account_delete",
         after_commit = "super::hooks::account_committed"
     )
 )]
@@ -133,6 +137,40 @@ pub struct AccountToken {
     /// When it was used or superseded (UTC); a used token is refused.
     pub used_at: Option<DateTime<Utc>>,
     /// When it was issued (UTC).
+    #[model(created_at)]
+    pub created_at: DateTime<Utc>,
+}
+
+/// One administrator action on an account (a role change, a deactivation, a deletion), written
+/// in the transaction of the change by the hooks of `hooks.rs`. Kept when the account is
+/// deleted: `user_id` is not a foreign key.
+#[derive(Debug, Clone, Model)]
+#[model(
+    table = "audit_log",
+    read = "admin",
+    write = "admin",
+    create = "admin",
+    sort = "created_at",
+    default_sort = "-created_at",
+    display = "Audit entry",
+    api(path = "/admin/audit", tag = "crate::http::ApiTags::Admin", ops(list))
+)]
+pub struct AuditEntry {
+    /// Entry id.
+    #[model(id)]
+    pub id: Uuid,
+    /// The administrator who acted (none from the command line).
+    #[model(filter = "eq")]
+    pub admin_id: Option<Uuid>,
+    /// `user.update` or `user.delete`.
+    #[model(filter = "eq")]
+    pub action: String,
+    /// The account acted on.
+    #[model(filter = "eq")]
+    pub user_id: Uuid,
+    /// What changed, e.g. `role=admin is_active=false`; never the account's email or name.
+    pub detail: String,
+    /// When (UTC).
     #[model(created_at)]
     pub created_at: DateTime<Utc>,
 }
