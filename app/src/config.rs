@@ -209,6 +209,10 @@ pub struct AuthSettings {
     pub refresh_token_ttl_secs: i64,
     /// bcrypt cost (default 12; production refuses < 10).
     pub bcrypt_cost: u32,
+    /// The `iss` claim every token carries and every verification requires.
+    pub issuer: String,
+    /// The `aud` claim every token carries and every verification requires.
+    pub audience: String,
     /// Seconds after a refresh during which presenting the rotated token again is a retry
     /// answered with the same successor pair, not reuse (default 10; 0 turns retries off).
     pub refresh_reuse_grace_secs: i64,
@@ -417,6 +421,8 @@ impl Default for AuthSettings {
             refresh_token_ttl_secs: 7 * 24 * 3600,
             bcrypt_cost: 12,
             refresh_reuse_grace_secs: 10,
+            issuer: "ebo".into(),
+            audience: "ebo-api".into(),
         }
     }
 }
@@ -606,6 +612,9 @@ impl Settings {
         let a = &self.auth;
         if a.access_token_ttl_secs <= 0 || a.refresh_token_ttl_secs <= a.access_token_ttl_secs {
             out.push("auth.access_token_ttl_secs must be positive and shorter than auth.refresh_token_ttl_secs".into());
+        }
+        if a.issuer.trim().is_empty() || a.audience.trim().is_empty() {
+            out.push("auth.issuer and auth.audience must not be empty".into());
         }
         if !(0..=300).contains(&a.refresh_reuse_grace_secs) {
             out.push(format!(

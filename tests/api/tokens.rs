@@ -44,7 +44,7 @@ async fn status_with(app: &TestApp, token: &str) -> u16 {
 
 fn claims(sub: uuid::Uuid, exp_offset: i64) -> Value {
     let now = chrono::Utc::now().timestamp();
-    json!({"sub": sub, "exp": now + exp_offset, "iat": now, "jti": uuid::Uuid::new_v4().to_string(), "type": "access", "role": "admin", "ver": 0})
+    json!({"sub": sub, "exp": now + exp_offset, "iat": now, "jti": uuid::Uuid::new_v4().to_string(), "type": "access", "role": "admin", "ver": 0, "iss": "ebo", "aud": "ebo-api"})
 }
 
 #[tokio::test]
@@ -71,6 +71,12 @@ async fn forged_expired_and_mistyped_tokens_are_refused() {
     no_exp.as_object_mut().unwrap().remove("exp");
     let mut refresh_typed = claims(user.id, 600);
     refresh_typed["type"] = json!("refresh");
+    let mut no_aud = claims(user.id, 600);
+    no_aud.as_object_mut().unwrap().remove("aud");
+    let mut other_aud = claims(user.id, 600);
+    other_aud["aud"] = json!("another-api");
+    let mut other_iss = claims(user.id, 600);
+    other_iss["iss"] = json!("another-issuer");
     let unsigned = format!(
         "{}.{}.",
         URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#),
@@ -97,6 +103,9 @@ async fn forged_expired_and_mistyped_tokens_are_refused() {
         ("expired", sign(&claims(user.id, -3600), secret.as_bytes())),
         ("missing exp", sign(&no_exp, secret.as_bytes())),
         ("refresh type", sign(&refresh_typed, secret.as_bytes())),
+        ("missing aud", sign(&no_aud, secret.as_bytes())),
+        ("another aud", sign(&other_aud, secret.as_bytes())),
+        ("another iss", sign(&other_iss, secret.as_bytes())),
         ("HS512 instead of HS256", hs512),
         (
             "unknown user",

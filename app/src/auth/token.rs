@@ -105,12 +105,24 @@ struct VerifyKey {
     valid_until: Option<DateTime<Utc>>,
 }
 
-/// Signing and verification keys derived from the configuration.
+/// Signing and verification keys derived from the configuration, with the `iss` and `aud`
+/// every token carries and every verification requires (RFC 7519 §4.1.1, §4.1.3).
 pub struct JwtKeys {
     alg: Algorithm,
     kid: Option<String>,
     encoding: EncodingKey,
     verify: Vec<VerifyKey>,
+    issuer: String,
+    audience: String,
+}
+
+/// Claims as signed: the token's own, plus `iss` and `aud`.
+#[derive(Serialize)]
+struct Signed<'a, C> {
+    #[serde(flatten)]
+    claims: &'a C,
+    iss: &'a str,
+    aud: &'a str,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -141,6 +153,16 @@ impl JwtKeys {
     /// # Errors
     /// [`KeyError`] when a configured PEM file is missing or not a key of that algorithm.
     pub fn from_settings(auth: &AuthSettings) -> Result<Self, KeyError> {
+        let keys = Self::keys(auth)?;
+        Ok(Self {
+            issuer: auth.issuer.clone(),
+            audience: auth.audience.clone(),
+            ..keys
+        })
+    }
+
+    fn keys(auth: &AuthSettings) -> Result<Self, KeyError> {
+        let (issuer, audience) = (String::new(), String::new());
         match auth.algorithm {
             JwtAlgorithm::HS256 => {
                 let secret = auth.jwt_secret.expose_secret().as_bytes();
@@ -154,6 +176,8 @@ impl JwtKeys {
                         jwk: None,
                         valid_until: None,
                     }],
+                    issuer,
+                    audience,
                 })
             }
             other => {
@@ -189,6 +213,8 @@ impl JwtKeys {
                     kid: Some(auth.key_id.clone()),
                     encoding,
                     verify,
+                    issuer,
+                    audience,
                 })
             }
         }
@@ -212,7 +238,12 @@ impl JwtKeys {
     fn sign<C: Serialize>(&self, claims: &C) -> Result<String, TokenError> {
         let mut header = Header::new(self.alg);
         header.kid = self.kid.clone();
-        Ok(encode(&header, claims, &self.encoding)?)
+        let signed = Signed {
+            claims,
+            iss: &self.issuer,
+            aud: &self.audience,
+        };
+        Ok(encode(&header, &signed, &self.encoding)?)
     }
 
     fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<C, TokenError> {
@@ -226,7 +257,9 @@ impl JwtKeys {
             .ok_or(TokenError::UnknownKey)?;
         let mut validation = Validation::new(self.alg);
         validation.algorithms = vec![self.alg];
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "jti"]);
+        validation.set_required_spec_claims(&["exp", "iat", "sub", "jti", "iss", "aud"]);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_audience(&[&self.audience]);
         validation.leeway = LEEWAY_SECS;
         Ok(decode::<C>(token, &key.key, &validation)?.claims)
     }
@@ -352,6 +385,38 @@ mod tests {
         let (t, _) = k.issue_access(id, Role::Admin, 3, None, 60).unwrap();
         let c = k.verify_access(&t).unwrap();
         assert_eq!((c.sub, c.role, c.ver), (id, Role::Admin, 3));
+    }
+
+    #[test]
+    fn tokens_carry_iss_and_aud_and_another_issuer_or_audience_is_refused() {
+        let secret = "s".repeat(40);
+        let k = keys(&secret);
+        let (t, _) = k
+            .issue_access(Uuid::new_v4(), Role::User, 0, None, 60)
+            .unwrap();
+        let mut any_audience = Validation::new(Algorithm::HS256);
+        any_audience.validate_aud = false;
+        let raw = decode::<serde_json::Value>(
+            &t,
+            &DecodingKey::from_secret(secret.as_bytes()),
+            &any_audience,
+        )
+        .unwrap()
+        .claims;
+        assert_eq!(
+            (&raw["iss"], &raw["aud"]),
+            (&"ebo".into(), &"ebo-api".into())
+        );
+        for (issuer, audience) in [("other", "ebo-api"), ("ebo", "other-api")] {
+            let other = JwtKeys::from_settings(&AuthSettings {
+                jwt_secret: secret.clone().into(),
+                issuer: issuer.into(),
+                audience: audience.into(),
+                ..Default::default()
+            })
+            .unwrap();
+            assert!(other.verify_access(&t).is_err(), "{issuer} / {audience}");
+        }
     }
 
     #[test]
