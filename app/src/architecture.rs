@@ -15,6 +15,7 @@ const NOT_INFRASTRUCTURE: &[&str] = &[
     "sync",
     "health",
     "eso",
+    "export",
     "state",
     "startup",
     "routes",

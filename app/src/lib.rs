@@ -16,6 +16,7 @@ pub mod db;
 pub mod engine;
 pub mod error;
 pub mod eso;
+pub mod export;
 pub mod features;
 pub mod health;
 pub mod http;

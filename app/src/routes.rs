@@ -16,7 +16,7 @@ use poem_openapi::{OpenApi, OpenApiService};
 use crate::{
     auth, builds,
     config::{Environment, Settings},
-    features, health,
+    export, features, health,
     http::{
         allow, allowed_hosts, body_limit, compression, problem, rate_limit, request_context,
         same_origin, spec, strict_uri,
@@ -35,6 +35,7 @@ pub type Apis = (
         health::api::HealthApi,
         auth::api::AuthApi,
         auth::recovery_api::RecoveryApi,
+        export::ExportApi,
         auth::models::UserApi,
         auth::models::AuditEntryApi,
     ),

@@ -765,3 +765,61 @@ async fn a_generated_write_and_its_hooks_commit_together_or_not_at_all() {
     assert_eq!(disable().await.unwrap().status(), 200);
     assert_eq!(refresh(&app, &user["refresh_token"]).await.status(), 401);
 }
+
+#[tokio::test]
+async fn export_returns_all_of_the_callers_data_and_nobody_elses() {
+    let app = spawn_app().await;
+    let tokens = session(&app, "jiub").await;
+    let me_json: Value = app
+        .request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", bearer(&tokens))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = crate::helpers::TestUser {
+        id: me_json["id"].as_str().unwrap().parse().unwrap(),
+        bearer: bearer(&tokens),
+    };
+    for dps in [40_000.0, 45_000.0] {
+        let r = crate::runs::submit(&app, &user, &crate::runs::run_body("Saint", dps)).await;
+        assert_eq!(r.status(), 201);
+    }
+    let other = session(&app, "fargoth").await;
+    let other_user = crate::helpers::TestUser {
+        id: uuid::Uuid::nil(),
+        bearer: bearer(&other),
+    };
+    let r = crate::runs::submit(&app, &other_user, &crate::runs::run_body("Thief", 1.0)).await;
+    assert_eq!(r.status(), 201);
+
+    let r = app
+        .request(Method::GET, &app.api("/auth/me/export"))
+        .header("authorization", bearer(&tokens))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["account"]["email"], "jiub@example.com");
+    assert_eq!(doc["account"]["is_verified"], false);
+    let runs = doc["combat_runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2, "{doc}");
+    assert!(runs.iter().all(|r| r["character_name"] == "Saint"));
+    assert_eq!(doc["sessions"].as_array().unwrap().len(), 1);
+    for field in ["saved_builds", "recommendations", "sync_items"] {
+        assert!(doc[field].is_array(), "{field}");
+    }
+    for secret in ["password_hash", "token_hash", "refresh_token"] {
+        assert!(!text.contains(secret), "{secret} must not be exported");
+    }
+    let anonymous = app
+        .request(Method::GET, &app.api("/auth/me/export"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+}

@@ -70,12 +70,7 @@ impl RecoveryApi {
         let now = truncate_to_millis(Utc::now());
         let tx = db.begin_write().await.map_err(AppError::from)?;
         let done = async {
-            let id = recovery::spend(&tx, db.dialect, Purpose::VerifyEmail, &body.token, now)
-                .await?
-                .ok_or_else(invalid_link)?;
-            let mut user = crud::find_with::<User>(&tx, id.to_value(db.dialect))
-                .await?
-                .ok_or_else(invalid_link)?;
+            let mut user = spend(&tx, db.dialect, Purpose::VerifyEmail, &body.token, now).await?;
             user.is_verified = true;
             user.updated_at = now;
             crud::update_with(&tx, db.dialect, &user).await?;
@@ -101,13 +96,10 @@ impl RecoveryApi {
         state: Data<&AppState>,
         body: JsonBody<EmailRequest>,
     ) -> Result<Accepted, ApiError> {
-        let email = email_of(&body)?;
-        state.limits.check_account(&email).await?;
-        let token = recovery::new_token()?;
-        let user = store::user_by_email(&state.db, &email).await?;
-        if let Some(user) = user.filter(|u| u.is_active && !u.is_verified) {
-            mail_in_transaction(&state, &user, Purpose::VerifyEmail, token).await?;
-        }
+        mail_link_if(&state, &body, Purpose::VerifyEmail, |u| {
+            u.is_active && !u.is_verified
+        })
+        .await?;
         Ok(accepted(
             "If this email belongs to an unverified account, a new verification link is on its way",
         ))
@@ -128,13 +120,7 @@ impl RecoveryApi {
         state: Data<&AppState>,
         body: JsonBody<EmailRequest>,
     ) -> Result<Accepted, ApiError> {
-        let email = email_of(&body)?;
-        state.limits.check_account(&email).await?;
-        let token = recovery::new_token()?;
-        let user = store::user_by_email(&state.db, &email).await?;
-        if let Some(user) = user.filter(|u| u.is_active) {
-            mail_in_transaction(&state, &user, Purpose::ResetPassword, token).await?;
-        }
+        mail_link_if(&state, &body, Purpose::ResetPassword, |u| u.is_active).await?;
         Ok(accepted(
             "If this email belongs to an account, a password-reset link is on its way",
         ))
@@ -178,12 +164,7 @@ impl RecoveryApi {
             .map_err(|e| ApiError::from(AppError::Internal(anyhow::anyhow!("{e}"))))?;
         let tx = db.begin_write().await.map_err(AppError::from)?;
         let done = async {
-            let id = recovery::spend(&tx, db.dialect, Purpose::ResetPassword, &b.token, now)
-                .await?
-                .ok_or_else(invalid_link)?;
-            let mut user = crud::find_with::<User>(&tx, id.to_value(db.dialect))
-                .await?
-                .ok_or_else(invalid_link)?;
+            let mut user = spend(&tx, db.dialect, Purpose::ResetPassword, &b.token, now).await?;
             user.password_hash = hash;
             user.token_version += 1;
             user.is_verified = true;
@@ -205,6 +186,42 @@ impl RecoveryApi {
         state.auth.forget_user(user.id).await;
         tracing::info!(user_id = %user.id, "password reset; every session ended");
         Ok(NoContent::Done)
+    }
+}
+
+/// Spends `token` for `purpose` through `exec` and loads its account; 400 when it is not a
+/// live token.
+async fn spend(
+    exec: &dyn rbatis::executor::Executor,
+    dialect: crate::db::Dialect,
+    purpose: Purpose,
+    token: &str,
+    now: chrono::DateTime<Utc>,
+) -> Result<User, ApiError> {
+    let id = recovery::spend(exec, dialect, purpose, token, now)
+        .await?
+        .ok_or_else(invalid_link)?;
+    crud::find_with::<User>(exec, id.to_value(dialect))
+        .await?
+        .ok_or_else(invalid_link)
+}
+
+/// Mails a `purpose` link to the account of the body's email when `wanted` says it needs one.
+/// The token is made and hashed first, whatever the email, so unknown and known emails cost
+/// the same work; rate-limited per email.
+async fn mail_link_if(
+    state: &AppState,
+    body: &EmailRequest,
+    purpose: Purpose,
+    wanted: impl Fn(&User) -> bool,
+) -> Result<(), ApiError> {
+    let email = email_of(body)?;
+    state.limits.check_account(&email).await?;
+    let token = recovery::new_token()?;
+    let user = store::user_by_email(&state.db, &email).await?;
+    match user.filter(|u| wanted(u)) {
+        Some(user) => mail_in_transaction(state, &user, purpose, token).await,
+        None => Ok(()),
     }
 }
 

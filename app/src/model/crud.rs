@@ -38,6 +38,26 @@ pub fn decode_rows<M: Model>(value: Value) -> Result<Vec<M>, AppError> {
         .collect()
 }
 
+/// Every row owned by `owner` (the model's `#[model(owner)]` column), by primary key; none for
+/// a model without an owner.
+///
+/// # Errors
+/// Database or decoding errors.
+pub async fn all_owned<M: Model>(db: &Db, owner: uuid::Uuid) -> Result<Vec<M>, AppError> {
+    use super::ColumnType;
+    let meta = M::META;
+    let Some(column) = meta.owner else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {} FROM {} WHERE {column} = ? ORDER BY {}",
+        meta.column_list(),
+        meta.table,
+        meta.id
+    );
+    decode_rows(db.rb.query(&sql, vec![owner.to_value(db.dialect)]).await?)
+}
+
 /// `INSERT` of every column of `row`.
 ///
 /// # Errors
