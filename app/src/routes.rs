@@ -35,6 +35,7 @@ pub type Apis = (
         health::api::HealthApi,
         auth::api::AuthApi,
         auth::recovery_api::RecoveryApi,
+        auth::sessions_api::SessionsApi,
         export::ExportApi,
         auth::models::UserApi,
         auth::models::AuditEntryApi,

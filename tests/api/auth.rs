@@ -823,3 +823,88 @@ async fn export_returns_all_of_the_callers_data_and_nobody_elses() {
         .unwrap();
     assert_eq!(anonymous.status(), 401);
 }
+
+#[tokio::test]
+async fn sessions_are_listed_per_login_and_one_can_be_ended_from_another() {
+    let app = spawn_app().await;
+    assert_eq!(
+        register(&app, "azura@example.com", "azura", PW)
+            .await
+            .status(),
+        201
+    );
+    let login_as = |agent: &'static str| {
+        app.request(Method::POST, &app.api("/auth/login"))
+            .header("user-agent", agent)
+            .json(&json!({"username": "azura", "password": PW}))
+            .send()
+    };
+    let phone: Value = login_as("ESO Companion/1.4")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let laptop: Value = login_as("Firefox/133").await.unwrap().json().await.unwrap();
+    let list = |tokens: &Value| {
+        app.request(Method::GET, &app.api("/auth/sessions"))
+            .header("authorization", bearer(tokens))
+            .send()
+    };
+    let sessions: Value = list(&phone).await.unwrap().json().await.unwrap();
+    let sessions = sessions.as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 2, "{sessions:?}");
+    assert_eq!(
+        sessions[0]["user_agent"], "Firefox/133",
+        "most recent first"
+    );
+    assert_eq!(sessions[0]["ip"], "127.0.0.1");
+    assert_eq!(sessions[0]["current"], false);
+    assert_eq!(sessions[1]["current"], true, "the phone is asking");
+    let laptop_id = sessions[0]["id"].as_str().unwrap().to_owned();
+
+    // A refresh keeps the session (one login chain) and counts as its use.
+    let laptop2: Value = refresh(&app, &laptop["refresh_token"])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sessions: Value = list(&phone).await.unwrap().json().await.unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 2);
+    assert_eq!(sessions[0]["id"], laptop_id.as_str());
+
+    let end = |id: String, tokens: &Value| {
+        app.request(Method::DELETE, &app.api(&format!("/auth/sessions/{id}")))
+            .header("authorization", bearer(tokens))
+            .send()
+    };
+    // Another account cannot end it: 404, like an unknown one.
+    let other = session(&app, "meridia").await;
+    assert_eq!(end(laptop_id.clone(), &other).await.unwrap().status(), 404);
+    assert_eq!(
+        end(uuid::Uuid::new_v4().to_string(), &phone)
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(end(laptop_id.clone(), &phone).await.unwrap().status(), 204);
+    assert_eq!(
+        me(&app, &bearer(&laptop2)).await,
+        401,
+        "its access token is refused at once"
+    );
+    assert_eq!(refresh(&app, &laptop2["refresh_token"]).await.status(), 401);
+    assert_eq!(
+        me(&app, &bearer(&phone)).await,
+        200,
+        "the other session lives"
+    );
+    let sessions: Value = list(&phone).await.unwrap().json().await.unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 1);
+    assert_eq!(
+        end(laptop_id, &phone).await.unwrap().status(),
+        404,
+        "already ended"
+    );
+}

@@ -145,6 +145,35 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
         let sessions =
             std::fs::read_to_string(repo.join(dialect).join("0003_auth_sessions.sql")).unwrap();
         let refresh_ddl = &sessions[sessions.find("-- refresh_tokens").unwrap()..];
+        // 0015 added the session details (ALTER TABLE ... ADD COLUMN).
+        let details =
+            std::fs::read_to_string(repo.join(dialect).join("0015_session_details.sql")).unwrap();
+        let mut generated = generated;
+        for column in ["user_agent TEXT", "ip TEXT"] {
+            assert!(
+                details.contains(&format!("ALTER TABLE refresh_tokens ADD COLUMN {column};")),
+                "{dialect}: 0015 adds {column}, as the model generates it"
+            );
+            generated = generated.replacen(
+                &format!(
+                    "created_at {},\n    {column}",
+                    if dialect == "postgres" {
+                        "TIMESTAMPTZ NOT NULL"
+                    } else {
+                        "TEXT NOT NULL"
+                    }
+                ),
+                &format!(
+                    "created_at {}",
+                    if dialect == "postgres" {
+                        "TIMESTAMPTZ NOT NULL"
+                    } else {
+                        "TEXT NOT NULL"
+                    }
+                ),
+                1,
+            );
+        }
         assert!(
             generated.contains(refresh_ddl),
             "{dialect}: 0003 holds the generated refresh_tokens DDL"

@@ -20,13 +20,14 @@ use super::{
     models::User,
     password::check_policy,
     recovery::{self, Purpose},
-    sessions::RefreshError,
+    sessions::{ClientInfo, RefreshError},
     store,
 };
 use crate::{
     error::{ApiError, AppError, FieldError},
     http::{
         ApiTags,
+        client_ip::ClientIp,
         json::{JsonBody, MaybeJson},
     },
     metrics::LoginFailure,
@@ -79,6 +80,22 @@ pub enum NoContent {
     /// Done.
     #[oai(status = 204)]
     Done,
+}
+
+/// The `User-Agent` (at most 256 characters) and client address of `req`.
+fn client_info(req: &Request) -> ClientInfo {
+    ClientInfo {
+        user_agent: req
+            .headers()
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.chars().take(256).collect()),
+        ip: req.data::<ClientIp>().map(|c| c.0.to_string()).or_else(|| {
+            req.remote_addr()
+                .as_socket_addr()
+                .map(|a| a.ip().to_string())
+        }),
+    }
 }
 
 fn unauthorized(detail: &str) -> ApiError {
@@ -177,7 +194,12 @@ impl AuthApi {
     /// JSON `{email | username, password}` or the OAuth2 password form. 401 with one generic
     /// message for an unknown account or a wrong password; 403 for a disabled account.
     #[oai(path = "/login", method = "post", operation_id = "login")]
-    async fn login(&self, state: Data<&AppState>, body: LoginRequest) -> Result<Tokens, ApiError> {
+    async fn login(
+        &self,
+        state: Data<&AppState>,
+        req: &Request,
+        body: LoginRequest,
+    ) -> Result<Tokens, ApiError> {
         let (login, password) = match body {
             LoginRequest::Json(j) => {
                 let j = j.0;
@@ -213,7 +235,10 @@ impl AuthApi {
                 "This account is disabled",
             ));
         }
-        let pair = state.auth.issue_pair(&state.db, &user, None, None).await?;
+        let pair = state
+            .auth
+            .issue_pair(&state.db, &user, &client_info(req))
+            .await?;
         tracing::info!(user_id = %user.id, "logged in");
         Ok(Tokens::issued(pair.into()))
     }
@@ -241,7 +266,11 @@ impl AuthApi {
         let Some(token) = body.0.and_then(|b| b.refresh_token).or(from_header) else {
             return Err(unauthorized("A refresh token is required"));
         };
-        match state.auth.refresh(&state.db, &token).await {
+        match state
+            .auth
+            .refresh(&state.db, &token, &client_info(req))
+            .await
+        {
             Ok(pair) => Ok(Tokens::issued(pair.into())),
             Err(RefreshError::Invalid) => Err(unauthorized("Invalid or expired refresh token")),
             Err(RefreshError::Reused) => Err(unauthorized(

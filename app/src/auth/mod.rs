@@ -12,6 +12,7 @@ pub mod recovery;
 pub mod recovery_api;
 pub mod security;
 pub mod sessions;
+pub mod sessions_api;
 pub mod store;
 pub mod token;
 

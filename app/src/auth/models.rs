@@ -94,6 +94,10 @@ pub struct RefreshToken {
     /// Issue time (UTC).
     #[model(created_at)]
     pub created_at: DateTime<Utc>,
+    /// The client's `User-Agent` at issue (login or refresh), at most 256 characters.
+    pub user_agent: Option<String>,
+    /// The client's address at issue (trusted proxies applied).
+    pub ip: Option<String>,
 }
 
 /// A logged-out access token: the record that makes a logout hold on every instance, across

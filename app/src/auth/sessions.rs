@@ -281,8 +281,8 @@ impl AuthState {
         self.last_known.invalidate_all();
     }
 
-    /// Issues a new pair for `user` in `family` (a new login when `None`), storing the refresh
-    /// token's hash.
+    /// Issues the pair of a new login of `user` from `client`, storing the refresh token's
+    /// hash.
     ///
     /// # Errors
     /// Signing or database errors.
@@ -290,10 +290,9 @@ impl AuthState {
         &self,
         db: &Db,
         user: &User,
-        family: Option<Uuid>,
-        id: Option<Uuid>,
+        client: &ClientInfo,
     ) -> Result<TokenPair, AppError> {
-        let mut row = self.new_refresh_row(user, family.unwrap_or_else(Uuid::new_v4), id);
+        let mut row = self.new_refresh_row(user, Uuid::new_v4(), client);
         let pair = self.sign_pair(user, &row)?;
         row.token_hash = store::token_hash(&pair.refresh_token);
         crud::insert(db, &row).await?;
@@ -302,10 +301,10 @@ impl AuthState {
 
     /// The stored form of a new refresh token of `user` in `family`, its hash still empty
     /// (filled once the token is signed).
-    fn new_refresh_row(&self, user: &User, family: Uuid, id: Option<Uuid>) -> RefreshToken {
+    fn new_refresh_row(&self, user: &User, family: Uuid, client: &ClientInfo) -> RefreshToken {
         let now = truncate_to_millis(Utc::now());
         RefreshToken {
-            id: id.unwrap_or_else(Uuid::new_v4),
+            id: Uuid::new_v4(),
             user_id: user.id,
             family_id: family,
             token_hash: String::new(),
@@ -313,6 +312,8 @@ impl AuthState {
             revoked_at: None,
             replaced_by: None,
             created_at: now,
+            user_agent: client.user_agent.clone(),
+            ip: client.ip.clone(),
         }
     }
 
@@ -366,7 +367,12 @@ impl AuthState {
     ///
     /// # Errors
     /// [`RefreshError::Invalid`], [`RefreshError::Reused`], database errors.
-    pub async fn refresh(&self, db: &Db, token: &str) -> Result<TokenPair, RefreshError> {
+    pub async fn refresh(
+        &self,
+        db: &Db,
+        token: &str,
+        client: &ClientInfo,
+    ) -> Result<TokenPair, RefreshError> {
         let claims = self.keys.verify_refresh(token).map_err(|e| {
             tracing::debug!(error = %e, "refresh token refused");
             RefreshError::Invalid
@@ -389,7 +395,7 @@ impl AuthState {
         if !user.is_active {
             return Err(RefreshError::Invalid);
         }
-        let mut next = self.new_refresh_row(&user, stored.family_id, None);
+        let mut next = self.new_refresh_row(&user, stored.family_id, client);
         let pair = self.sign_pair(&user, &next)?;
         next.token_hash = store::token_hash(&pair.refresh_token);
         // The presented token is spent and its successor stored together, so a concurrent
@@ -458,6 +464,16 @@ fn deny_secs(exp: i64) -> u64 {
 
 /// Shared handle.
 pub type SharedAuth = Arc<AuthState>;
+
+/// Where a login or refresh came from, kept with the refresh token it issues
+/// (`GET /auth/sessions`).
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    /// The `User-Agent` header, at most 256 characters.
+    pub user_agent: Option<String>,
+    /// The client's address (trusted proxies applied).
+    pub ip: Option<String>,
+}
 
 /// Bus topic of a change to a user's role, activity or session version (key: the user id).
 pub const USER_TOPIC: &str = "user";
