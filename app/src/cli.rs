@@ -148,6 +148,15 @@ pub enum UserAction {
         /// Email or username.
         login: String,
     },
+    /// Set an account's password (prompted for, or read from stdin) and end all its sessions;
+    /// recorded in the audit log.
+    ResetPassword {
+        /// Email or username.
+        login: String,
+        /// Read the password from the first line of standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 /// `ebo import` subcommands.
@@ -391,7 +400,8 @@ async fn health(settings: &Settings, url: Option<String>, timeout: u64) -> ExitC
 async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
     use crate::auth::{Role, cli as users, sessions::AuthState};
     let password = match &action {
-        UserAction::CreateAdmin { password_stdin, .. } => {
+        UserAction::CreateAdmin { password_stdin, .. }
+        | UserAction::ResetPassword { password_stdin, .. } => {
             match users::read_password(*password_stdin) {
                 Ok(p) => Some(p),
                 Err(e) => {
@@ -438,6 +448,9 @@ async fn user_cmd(settings: Settings, action: UserAction) -> ExitCode {
             .await
         }
         UserAction::Deactivate { login } => users::deactivate(&db, &auth, &login).await,
+        UserAction::ResetPassword { login, .. } => {
+            users::reset_password(&db, &auth, &login, password.as_deref().unwrap_or_default()).await
+        }
     };
     match result {
         Ok(u) => {

@@ -209,6 +209,9 @@ pub struct AuthSettings {
     pub refresh_token_ttl_secs: i64,
     /// bcrypt cost (default 12; production refuses < 10).
     pub bcrypt_cost: u32,
+    /// When on, an account whose email is not confirmed can sign in and read, but its writes
+    /// (outside `/auth`) get 403 saying why (default off).
+    pub require_verified_email: bool,
     /// The `iss` claim every token carries and every verification requires.
     pub issuer: String,
     /// The `aud` claim every token carries and every verification requires.
@@ -421,6 +424,7 @@ impl Default for AuthSettings {
             refresh_token_ttl_secs: 7 * 24 * 3600,
             bcrypt_cost: 12,
             refresh_reuse_grace_secs: 10,
+            require_verified_email: false,
             issuer: "ebo".into(),
             audience: "ebo-api".into(),
         }

@@ -374,11 +374,66 @@ async fn user_commands_create_the_first_admin_and_manage_roles() {
             .status
             .success()
     );
+    // An operator sets a forgotten password: the old one and the old sessions stop working.
+    let o = ebo_with_stdin(
+        &["user", "reset-password", "root", "--password-stdin"],
+        &env,
+        "N3w-Adm1n-Passw0rd\n",
+    )
+    .await;
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stdout(&o).contains("N3w-Adm1n-Passw0rd"));
+    assert_eq!(
+        login("root").await.unwrap().status(),
+        401,
+        "the old password"
+    );
+    // (A running instance drops its cached copy of the account within 30 s, or at once
+    // through Redis; the refresh token is checked against the database.)
+    let r = app
+        .request(reqwest::Method::POST, &app.api("/auth/refresh"))
+        .json(&serde_json::json!({"refresh_token": tokens["refresh_token"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401, "every session ended");
+    let fresh = app
+        .request(reqwest::Method::POST, &app.api("/auth/login"))
+        .json(&serde_json::json!({"username": "root", "password": "N3w-Adm1n-Passw0rd"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), 200);
+    let audit: Vec<serde_json::Value> = app
+        .db
+        .fetch_all("SELECT action, admin_id FROM audit_log", vec![])
+        .await
+        .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e["action"] == "user.password_reset" && e["admin_id"].is_null()),
+        "{audit:?}"
+    );
+    let o = ebo_with_stdin(
+        &["user", "reset-password", "root", "--password-stdin"],
+        &env,
+        "weak\n",
+    )
+    .await;
+    assert!(!o.status.success(), "the password rules apply");
+
     assert!(
         ebo(&["user", "deactivate", "root"], &env)
             .await
             .status
             .success()
     );
-    assert_eq!(login("root").await.unwrap().status(), 403);
+    let fresh = app
+        .request(reqwest::Method::POST, &app.api("/auth/login"))
+        .json(&serde_json::json!({"username": "root", "password": "N3w-Adm1n-Passw0rd"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(fresh.status(), 403);
 }

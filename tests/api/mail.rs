@@ -344,3 +344,49 @@ async fn two_instances_deliver_each_of_50_mails_exactly_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn with_require_verified_email_an_unconfirmed_account_reads_but_cannot_write() {
+    let app = spawn_app_with(|s| {
+        s.email.poll_interval_ms = 50;
+        s.auth.require_verified_email = true;
+    })
+    .await;
+    register(&app, "clavicus").await;
+    let tokens: Value = login(&app, "clavicus", PW).await.json().await.unwrap();
+    let bearer = format!("Bearer {}", tokens["access_token"].as_str().unwrap());
+    let submit = || {
+        app.request(Method::POST, &app.api("/runs"))
+            .header("authorization", &bearer)
+            .json(&crate::runs::run_body("Vile", 30_000.0))
+            .send()
+    };
+    let read = app
+        .request(Method::GET, &app.api("/runs"))
+        .header("authorization", &bearer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), 200, "reads are open");
+    let refused = submit().await.unwrap();
+    assert_eq!(refused.status(), 403);
+    let body: Value = refused.json().await.unwrap();
+    assert_error_body(&body, 403);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Confirm your email"),
+        "{body}"
+    );
+
+    let mails = wait_for_messages(|| eml_files(app.mail_dir.path()), 1, WAIT).await;
+    let token = link_token(&mails[0], "verify-email");
+    let r = post(&app, "/auth/verify-email", json!({"token": token})).await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(
+        submit().await.unwrap().status(),
+        201,
+        "confirmed: writes are open"
+    );
+}

@@ -150,3 +150,44 @@ pub async fn deactivate(db: &Db, auth: &AuthState, login: &str) -> Result<User, 
         .map_err(|e| UserCliError::Other(e.to_string()))?;
     Ok(user)
 }
+
+/// Sets an account's password, ends every session of it and records the change in the audit
+/// log (an operator's action: no administrator id).
+///
+/// # Errors
+/// A password outside the rules; unknown account; database errors.
+pub async fn reset_password(
+    db: &Db,
+    auth: &AuthState,
+    login: &str,
+    password: &str,
+) -> Result<User, UserCliError> {
+    let problems: Vec<String> = check_policy("password", password)
+        .into_iter()
+        .map(|e| e.message)
+        .collect();
+    if !problems.is_empty() {
+        return Err(UserCliError::Input(format!(
+            "password: {}",
+            problems.join("; ")
+        )));
+    }
+    let mut user = find(db, login).await?;
+    user.password_hash = auth
+        .hasher
+        .hash(password)
+        .await
+        .map_err(|e| UserCliError::Other(e.to_string()))?;
+    let other = |e: crate::error::AppError| UserCliError::Other(e.to_string());
+    auth.end_all_sessions(db, &mut user).await.map_err(other)?;
+    let entry = super::models::AuditEntry {
+        id: Uuid::new_v4(),
+        admin_id: None,
+        action: "user.password_reset".into(),
+        user_id: user.id,
+        detail: "password set from the command line; every session ended".into(),
+        created_at: truncate_to_millis(Utc::now()),
+    };
+    crud::insert(db, &entry).await.map_err(other)?;
+    Ok(user)
+}

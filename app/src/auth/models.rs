@@ -145,8 +145,9 @@ pub struct AccountToken {
     pub created_at: DateTime<Utc>,
 }
 
-/// One administrator action on an account (a role change, a deactivation, a deletion), written
-/// in the transaction of the change by the hooks of `hooks.rs`. Kept when the account is
+/// One administrator action on an account (a role change, a deactivation, a deletion, a
+/// password set by an operator), written in the transaction of the change by the hooks of
+/// `hooks.rs` (or by the command line). Kept when the account is
 /// deleted: `user_id` is not a foreign key.
 #[derive(Debug, Clone, Model)]
 #[model(
@@ -166,7 +167,7 @@ pub struct AuditEntry {
     /// The administrator who acted (none from the command line).
     #[model(filter = "eq")]
     pub admin_id: Option<Uuid>,
-    /// `user.update` or `user.delete`.
+    /// `user.update`, `user.delete` or `user.password_reset` (`ebo user reset-password`).
     #[model(filter = "eq")]
     pub action: String,
     /// The account acted on.

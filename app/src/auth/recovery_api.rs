@@ -78,6 +78,7 @@ impl RecoveryApi {
         }
         .await;
         let user = settle(tx, done).await?;
+        state.auth.forget_user(user.id).await;
         tracing::info!(user_id = %user.id, "email verified");
         Ok(NoContent::Done)
     }

@@ -57,6 +57,21 @@ fn unauthorized(reason: &str) -> poem::Error {
     ApiError::new(StatusCode::UNAUTHORIZED, "Invalid or expired access token").into()
 }
 
+/// A method that changes something, on a path outside `<prefix>/auth` (signing out, changing
+/// the password or deleting the account stay open to an unconfirmed account).
+fn is_write_outside_auth(req: &Request, prefix: &str) -> bool {
+    let read = matches!(
+        *req.method(),
+        poem::http::Method::GET | poem::http::Method::HEAD | poem::http::Method::OPTIONS
+    );
+    let auth = req
+        .uri()
+        .path()
+        .strip_prefix(prefix)
+        .is_some_and(|rest| rest.starts_with("/auth/"));
+    !read && !auth
+}
+
 async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let Some(state) = req.data::<AppState>() else {
         return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "state missing").into());
@@ -78,6 +93,19 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
         .await
         .map_err(|e| poem::Error::from(ApiError::from(e)))?;
     match user {
+        Some(u)
+            if u.is_active
+                && u.token_version == claims.ver
+                && !u.is_verified
+                && state.settings.auth.require_verified_email
+                && is_write_outside_auth(req, &state.settings.server.api_prefix) =>
+        {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "Confirm your email address to make changes: open the link mailed to you, or ask for a new one with POST /auth/resend-verification",
+            )
+            .into())
+        }
         Some(u) if u.is_active && u.token_version == claims.ver => {
             // The request log line names the user by id (never email or token).
             tracing::Span::current().record("user_id", tracing::field::display(claims.sub));

@@ -44,6 +44,8 @@ pub struct UserAuth {
     pub is_active: bool,
     /// Tokens with another `ver` are refused.
     pub token_version: i64,
+    /// Whether the email address was confirmed (`auth.require_verified_email`).
+    pub is_verified: bool,
 }
 
 /// A freshly issued access + refresh token pair.
@@ -244,6 +246,7 @@ impl AuthState {
                 role: u.role,
                 is_active: u.is_active,
                 token_version: u.token_version,
+                is_verified: u.is_verified,
             }),
             Err(AppError::Db(e))
                 if classify_db_error(&e.to_string()) == DbErrorKind::Unavailable =>
