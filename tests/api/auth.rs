@@ -908,3 +908,77 @@ async fn sessions_are_listed_per_login_and_one_can_be_ended_from_another() {
         "already ended"
     );
 }
+
+#[tokio::test]
+async fn a_browser_client_keeps_its_refresh_token_in_an_http_only_cookie() {
+    let app = spawn_app_with(|s| s.auth.refresh_reuse_grace_secs = 0).await;
+    assert_eq!(
+        register(&app, "hircine@example.com", "hircine", PW)
+            .await
+            .status(),
+        201
+    );
+    let r = app
+        .request(Method::POST, &app.api("/auth/login?cookie=true"))
+        .json(&json!({"username": "hircine", "password": PW}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for part in [
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/api/v1/auth",
+        "Max-Age=604800",
+    ] {
+        assert!(set.contains(part), "{part} in {set}");
+    }
+    assert!(!set.contains("Secure"), "plain http in development");
+    let first = set.split(';').next().unwrap().to_owned(); // ebo_refresh=<token>
+    let tokens: Value = r.json().await.unwrap();
+    assert_eq!(
+        first,
+        format!("ebo_refresh={}", tokens["refresh_token"].as_str().unwrap())
+    );
+
+    // Refresh with the cookie alone: a new pair, and the cookie rotates.
+    let by_cookie = |cookie: String| {
+        app.request(Method::POST, &app.api("/auth/refresh"))
+            .header("cookie", cookie)
+            .send()
+    };
+    let r = by_cookie(first.clone()).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let rotated = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let second = rotated.split(';').next().unwrap().to_owned();
+    assert_ne!(second, first, "the cookie rotates");
+    let pair: Value = r.json().await.unwrap();
+    assert_eq!(me(&app, &bearer(&pair)).await, 200);
+
+    // The used cookie is refused, and the chain dies with it (no grace period here).
+    assert_eq!(by_cookie(first).await.unwrap().status(), 401);
+    assert_eq!(by_cookie(second).await.unwrap().status(), 401);
+
+    // Logout clears the cookie; a login without cookie=true sets none.
+    let r = app
+        .request(Method::POST, &app.api("/auth/login"))
+        .json(&json!({"username": "hircine", "password": PW}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("set-cookie").is_none());
+    let tokens: Value = r.json().await.unwrap();
+    let r = app
+        .request(Method::POST, &app.api("/auth/logout"))
+        .header("authorization", bearer(&tokens))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let cleared = r.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.starts_with("ebo_refresh=;") && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+}

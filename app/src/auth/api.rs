@@ -65,13 +65,30 @@ pub enum Tokens {
         /// Always `no-cache` (for HTTP/1.0 caches).
         #[oai(header = "Pragma")]
         String,
+        /// With `cookie=true` (or a refresh that read the cookie): the refresh token as an
+        /// `HttpOnly`, `SameSite=Strict` cookie for `<api_prefix>/auth` (`Secure` outside
+        /// development).
+        #[oai(header = "Set-Cookie")]
+        Option<String>,
     ),
 }
 
 impl Tokens {
-    fn issued(tokens: TokenResponse) -> Self {
-        Self::Issued(Json(tokens), "no-store".into(), "no-cache".into())
+    fn issued(tokens: TokenResponse, cookie: Option<String>) -> Self {
+        Self::Issued(Json(tokens), "no-store".into(), "no-cache".into(), cookie)
     }
+}
+
+/// 204 from logout, clearing the refresh cookie.
+#[derive(Debug, ApiResponse)]
+pub enum LoggedOut {
+    /// Done.
+    #[oai(status = 204)]
+    Done(
+        /// Removes the refresh cookie (`Max-Age=0`).
+        #[oai(header = "Set-Cookie")]
+        String,
+    ),
 }
 
 /// 204.
@@ -198,6 +215,9 @@ impl AuthApi {
         &self,
         state: Data<&AppState>,
         req: &Request,
+        /// Also set the refresh token as an `HttpOnly` cookie (browser clients).
+        #[oai(default)]
+        cookie: Query<bool>,
         body: LoginRequest,
     ) -> Result<Tokens, ApiError> {
         let (login, password) = match body {
@@ -240,18 +260,27 @@ impl AuthApi {
             .issue_pair(&state.db, &user, &client_info(req))
             .await?;
         tracing::info!(user_id = %user.id, "logged in");
-        Ok(Tokens::issued(pair.into()))
+        let set = cookie
+            .0
+            .then(|| super::cookie::set(&state.settings, &pair.refresh_token));
+        Ok(Tokens::issued(pair.into(), set))
     }
 
     /// Exchange a refresh token
     ///
-    /// Send `{refresh_token}` or `Authorization: Bearer <refresh token>`. The presented token
-    /// dies; presenting it again revokes its whole login chain (401).
+    /// Send `{refresh_token}`, `Authorization: Bearer <refresh token>`, or the `ebo_refresh`
+    /// cookie that `cookie=true` set. The presented token dies; presenting it again within
+    /// `auth.refresh_reuse_grace_secs` (a retry) answers the same new pair, later it revokes its
+    /// whole login chain (401).
     #[oai(path = "/refresh", method = "post", operation_id = "refresh_token")]
     async fn refresh(
         &self,
         state: Data<&AppState>,
         req: &Request,
+        /// Also set the new refresh token as an `HttpOnly` cookie (always done when the token
+        /// came from the cookie).
+        #[oai(default)]
+        cookie: Query<bool>,
         body: MaybeJson<RefreshRequest>,
     ) -> Result<Tokens, ApiError> {
         let from_header = req
@@ -263,7 +292,14 @@ impl AuthApi {
                     .or_else(|| v.strip_prefix("bearer "))
             })
             .map(str::to_owned);
-        let Some(token) = body.0.and_then(|b| b.refresh_token).or(from_header) else {
+        let from_cookie = super::cookie::read(req);
+        let set_cookie = cookie.0 || from_cookie.is_some();
+        let Some(token) = body
+            .0
+            .and_then(|b| b.refresh_token)
+            .or(from_header)
+            .or(from_cookie)
+        else {
             return Err(unauthorized("A refresh token is required"));
         };
         match state
@@ -271,7 +307,11 @@ impl AuthApi {
             .refresh(&state.db, &token, &client_info(req))
             .await
         {
-            Ok(pair) => Ok(Tokens::issued(pair.into())),
+            Ok(pair) => {
+                let set =
+                    set_cookie.then(|| super::cookie::set(&state.settings, &pair.refresh_token));
+                Ok(Tokens::issued(pair.into(), set))
+            }
             Err(RefreshError::Invalid) => Err(unauthorized("Invalid or expired refresh token")),
             Err(RefreshError::Reused) => Err(unauthorized(
                 "This refresh token was already used; the session was ended",
@@ -284,6 +324,7 @@ impl AuthApi {
     ///
     /// Revokes this session's login chain (or the chain of the given `refresh_token`) and
     /// refuses the access token from now on; `all=true` ends every session of the account.
+    /// Clears the refresh cookie.
     #[oai(path = "/logout", method = "post", operation_id = "logout")]
     async fn logout(
         &self,
@@ -293,7 +334,7 @@ impl AuthApi {
         #[oai(default)]
         all: Query<bool>,
         body: MaybeJson<LogoutRequest>,
-    ) -> Result<NoContent, ApiError> {
+    ) -> Result<LoggedOut, ApiError> {
         let p = auth.principal();
         state.auth.deny(&state.db, &p.jti, p.expires_at).await?;
         if all.0 {
@@ -301,7 +342,7 @@ impl AuthApi {
                 .await?
                 .ok_or_else(|| unauthorized("Account not found"))?;
             state.auth.end_all_sessions(&state.db, &mut user).await?;
-            return Ok(NoContent::Done);
+            return Ok(LoggedOut::Done(super::cookie::clear(&state.settings)));
         }
         let family = match body.0.and_then(|b| b.refresh_token) {
             Some(t) => match state.auth.keys.verify_refresh(&t) {
@@ -313,7 +354,7 @@ impl AuthApi {
         if let Some(f) = family {
             store::revoke_family(&state.db, f).await?;
         }
-        Ok(NoContent::Done)
+        Ok(LoggedOut::Done(super::cookie::clear(&state.settings)))
     }
 
     /// The signed-in account

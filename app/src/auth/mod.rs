@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod cookie;
 pub mod dto;
 pub mod hooks;
 pub mod models;
