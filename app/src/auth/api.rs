@@ -4,22 +4,19 @@
 
 use chrono::Utc;
 use poem::{Request, http::StatusCode, web::Data};
-use poem_openapi::{
-    ApiRequest, ApiResponse, OpenApi,
-    param::Query,
-    payload::{Form, Json},
-};
+use poem_openapi::{OpenApi, param::Query, payload::Json};
 use uuid::Uuid;
 
 use super::{
     Auth, Role,
     dto::{
-        ChangePasswordRequest, DeleteMeRequest, LoginForm, LoginJson, LogoutRequest,
-        RefreshRequest, RegisterRequest, TokenResponse, UserResponse,
+        ChangePasswordRequest, DeleteMeRequest, LogoutRequest, RefreshRequest, RegisterRequest,
+        UserResponse,
     },
     models::User,
     password::check_policy,
     recovery::{self, Purpose},
+    responses::{LoggedOut, LoginRequest, NoContent, Registered, Tokens},
     sessions::{ClientInfo, RefreshError},
     store,
 };
@@ -34,70 +31,6 @@ use crate::{
     model::{ColumnType, column::truncate_to_millis, crud, validate, write::settle},
     state::AppState,
 };
-
-/// Login body: JSON or the OAuth2 password form.
-#[derive(Debug, ApiRequest)]
-pub enum LoginRequest {
-    /// `{email | username, password}`.
-    Json(JsonBody<LoginJson>),
-    /// `grant_type=password&username=…&password=…`.
-    Form(Form<LoginForm>),
-}
-
-/// 201 with the new account.
-#[derive(Debug, ApiResponse)]
-pub enum Registered {
-    /// The account was created.
-    #[oai(status = 201)]
-    Created(Json<UserResponse>),
-}
-
-/// 200 with a token pair, never stored by a cache (RFC 6749 §5.1).
-#[derive(Debug, ApiResponse)]
-pub enum Tokens {
-    /// The tokens.
-    #[oai(status = 200)]
-    Issued(
-        Json<TokenResponse>,
-        /// Always `no-store`.
-        #[oai(header = "Cache-Control")]
-        String,
-        /// Always `no-cache` (for HTTP/1.0 caches).
-        #[oai(header = "Pragma")]
-        String,
-        /// With `cookie=true` (or a refresh that read the cookie): the refresh token as an
-        /// `HttpOnly`, `SameSite=Strict` cookie for `<api_prefix>/auth` (`Secure` outside
-        /// development).
-        #[oai(header = "Set-Cookie")]
-        Option<String>,
-    ),
-}
-
-impl Tokens {
-    fn issued(tokens: TokenResponse, cookie: Option<String>) -> Self {
-        Self::Issued(Json(tokens), "no-store".into(), "no-cache".into(), cookie)
-    }
-}
-
-/// 204 from logout, clearing the refresh cookie.
-#[derive(Debug, ApiResponse)]
-pub enum LoggedOut {
-    /// Done.
-    #[oai(status = 204)]
-    Done(
-        /// Removes the refresh cookie (`Max-Age=0`).
-        #[oai(header = "Set-Cookie")]
-        String,
-    ),
-}
-
-/// 204.
-#[derive(Debug, ApiResponse)]
-pub enum NoContent {
-    /// Done.
-    #[oai(status = 204)]
-    Done,
-}
 
 /// The `User-Agent` (at most 256 characters) and client address of `req`.
 fn client_info(req: &Request) -> ClientInfo {

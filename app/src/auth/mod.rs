@@ -11,6 +11,7 @@ pub mod password;
 pub mod principal;
 pub mod recovery;
 pub mod recovery_api;
+pub mod responses;
 pub mod security;
 pub mod sessions;
 pub mod sessions_api;

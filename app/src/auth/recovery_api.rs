@@ -7,11 +7,11 @@ use poem::{http::StatusCode, web::Data};
 use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 
 use super::{
-    api::NoContent,
     dto::{AcceptedResponse, EmailRequest, ResetPasswordRequest, VerifyEmailRequest},
     models::User,
     password::check_policy,
     recovery::{self, Purpose},
+    responses::NoContent,
     store,
 };
 use crate::{

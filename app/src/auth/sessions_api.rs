@@ -6,7 +6,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use uuid::Uuid;
 
-use super::{Auth, api::NoContent, models::RefreshToken, store};
+use super::{Auth, models::RefreshToken, responses::NoContent, store};
 use crate::{error::ApiError, http::ApiTags, model::crud, state::AppState};
 
 /// One signed-in session: a login chain (refresh-token family).
