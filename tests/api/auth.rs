@@ -40,6 +40,25 @@ async fn session(app: &TestApp, name: &str) -> Value {
     r.json().await.unwrap()
 }
 
+/// Registers `name`, logs in, and returns the tokens and the account as a [`TestUser`].
+async fn signed_in(app: &TestApp, name: &str) -> (Value, crate::helpers::TestUser) {
+    let tokens = session(app, name).await;
+    let me: Value = app
+        .request(Method::GET, &app.api("/auth/me"))
+        .header("authorization", bearer(&tokens))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let user = crate::helpers::TestUser {
+        id: me["id"].as_str().unwrap().parse().unwrap(),
+        bearer: bearer(&tokens),
+    };
+    (tokens, user)
+}
+
 fn bearer(tokens: &Value) -> String {
     format!("Bearer {}", tokens["access_token"].as_str().unwrap())
 }
@@ -323,21 +342,8 @@ async fn after_the_grace_period_a_replayed_refresh_revokes_the_family() {
 #[tokio::test]
 async fn an_admin_deletes_an_account_with_all_its_data_and_the_audit_log_records_it() {
     let app = spawn_app().await;
-    let tokens = session(&app, "mannimarco").await;
-    let me_json: Value = app
-        .request(Method::GET, &app.api("/auth/me"))
-        .header("authorization", bearer(&tokens))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let id = me_json["id"].as_str().unwrap().to_owned();
-    let user = crate::helpers::TestUser {
-        id: id.parse().unwrap(),
-        bearer: bearer(&tokens),
-    };
+    let (tokens, user) = signed_in(&app, "mannimarco").await;
+    let id = user.id.to_string();
     let r = crate::runs::submit(&app, &user, &crate::runs::run_body("Mage", 50_000.0)).await;
     assert_eq!(r.status(), 201);
     let admin = app.user_with_role(app::auth::Role::Admin).await;
@@ -769,20 +775,7 @@ async fn a_generated_write_and_its_hooks_commit_together_or_not_at_all() {
 #[tokio::test]
 async fn export_returns_all_of_the_callers_data_and_nobody_elses() {
     let app = spawn_app().await;
-    let tokens = session(&app, "jiub").await;
-    let me_json: Value = app
-        .request(Method::GET, &app.api("/auth/me"))
-        .header("authorization", bearer(&tokens))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let user = crate::helpers::TestUser {
-        id: me_json["id"].as_str().unwrap().parse().unwrap(),
-        bearer: bearer(&tokens),
-    };
+    let (tokens, user) = signed_in(&app, "jiub").await;
     for dps in [40_000.0, 45_000.0] {
         let r = crate::runs::submit(&app, &user, &crate::runs::run_body("Saint", dps)).await;
         assert_eq!(r.status(), 201);
