@@ -14,10 +14,7 @@ use crate::{
         rate_limit::{self, RateLimits},
         server,
     },
-    mail::{
-        transport::{Transport, TransportError},
-        worker::Worker,
-    },
+    mail::worker::{Worker, WorkerError},
     state::AppState,
 };
 
@@ -28,8 +25,8 @@ pub struct Application {
     /// The separate metrics listener (`metrics.bind`), when configured.
     metrics: Option<(TcpListener, SocketAddr)>,
     state: AppState,
-    /// Where the outbox worker delivers mail.
-    mail: Transport,
+    /// The mail outbox worker, started with the server.
+    mail: Worker,
 }
 
 /// Why the application could not start.
@@ -53,9 +50,9 @@ pub enum StartupError {
     /// `redis.url` does not parse.
     #[error("invalid redis.url: {0}")]
     Redis(String),
-    /// The mail transport could not be set up.
+    /// The mail worker could not be set up.
     #[error(transparent)]
-    Mail(#[from] TransportError),
+    Mail(#[from] WorkerError),
     /// The listener could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -95,7 +92,6 @@ impl Application {
             Some(at) => Some(bind(&at.to_string()).await?),
             None => None,
         };
-        let mail = Transport::from_settings(&settings.email)?;
         if settings.email.smtp_url.is_none()
             && settings.environment == crate::config::Environment::Production
         {
@@ -120,6 +116,7 @@ impl Application {
                 .with_cluster(cluster.clone()),
         );
         let state = AppState::new(settings, db, auth, limits, features, cluster);
+        let mail = Worker::new(state.db.clone(), &state.settings.email, state.mail.clone())?;
         // The one place that knows every cache: each registers for its topics.
         state.invalidation.register(state.auth.clone());
         state.invalidation.register(state.features.clone());
@@ -179,20 +176,7 @@ impl Application {
             signalled(),
             grace,
         );
-        let outbox = self.state.settings.email.from.parse().map(|from| Worker {
-            db: self.state.db.clone(),
-            transport: self.mail,
-            from,
-            settings: self.state.settings.email.clone(),
-            stats: self.state.mail.clone(),
-        });
-        let mail = match outbox {
-            Ok(worker) => Some(tokio::spawn(worker.run(signalled()))),
-            Err(e) => {
-                tracing::error!(error = %e, "email.from is not a mailbox; no mail is delivered");
-                None
-            }
-        };
+        let mail = tokio::spawn(self.mail.run(signalled()));
         let side_state = self.state.clone();
         let side = async move {
             match self.metrics {
@@ -219,9 +203,7 @@ impl Application {
                 servers.await
             }
         };
-        if let Some(worker) = mail {
-            let _ = worker.await;
-        }
+        let _ = mail.await;
         drop(self.state);
         tracing::info!("server stopped; database pool closed");
         result

@@ -40,11 +40,7 @@ fn client_info(req: &Request) -> ClientInfo {
             .get("user-agent")
             .and_then(|v| v.to_str().ok())
             .map(|v| v.chars().take(256).collect()),
-        ip: req.data::<ClientIp>().map(|c| c.0.to_string()).or_else(|| {
-            req.remote_addr()
-                .as_socket_addr()
-                .map(|a| a.ip().to_string())
-        }),
+        ip: ClientIp::of(req).map(|ip| ip.to_string()),
     }
 }
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{
     Role,
     models::{AuditEntry, User},
-    store,
+    sessions::end_sessions_with,
 };
 use crate::{
     error::AppError,
@@ -49,8 +49,7 @@ pub async fn guard_account_change(ctx: &WriteContext<'_, AppState>, row: &mut Us
         ));
     }
     if !row.is_active {
-        row.token_version += 1;
-        store::revoke_user_tokens_with(ctx.exec, ctx.dialect, row.id).await?;
+        end_sessions_with(ctx.exec, ctx.dialect, row).await?;
     }
     Ok(())
 }

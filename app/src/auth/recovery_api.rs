@@ -12,6 +12,7 @@ use super::{
     password::check_policy,
     recovery::{self, Purpose},
     responses::NoContent,
+    sessions::end_sessions_with,
     store,
 };
 use crate::{
@@ -167,11 +168,10 @@ impl RecoveryApi {
         let done = async {
             let mut user = spend(&tx, db.dialect, Purpose::ResetPassword, &b.token, now).await?;
             user.password_hash = hash;
-            user.token_version += 1;
             user.is_verified = true;
             user.updated_at = now;
+            end_sessions_with(&tx, db.dialect, &mut user).await?;
             crud::update_with(&tx, db.dialect, &user).await?;
-            store::revoke_user_tokens_with(&tx, db.dialect, user.id).await?;
             store::supersede_account_tokens_with(
                 &tx,
                 db.dialect,

@@ -34,7 +34,7 @@ use crate::{
     config::AuthSettings,
     db::Db,
     error::{AppError, DbErrorKind, classify_db_error},
-    model::{column::truncate_to_millis, crud},
+    model::{column::truncate_to_millis, crud, write::settle},
 };
 
 /// A user's state as far as authentication cares.
@@ -292,13 +292,34 @@ impl AuthState {
     /// # Errors
     /// Database errors.
     pub async fn end_all_sessions(&self, db: &Db, user: &mut User) -> Result<(), AppError> {
-        user.token_version += 1;
-        user.updated_at = truncate_to_millis(Utc::now());
-        crud::update(db, user).await?;
-        store::revoke_user_tokens(db, user.id).await?;
+        let tx = db.begin_write().await?;
+        let done = async {
+            end_sessions_with(&tx, db.dialect, user).await?;
+            user.updated_at = truncate_to_millis(Utc::now());
+            crud::update_with(&tx, db.dialect, user).await?;
+            Ok::<_, AppError>(())
+        }
+        .await;
+        settle(tx, done).await?;
         self.forget_user(user.id).await;
         Ok(())
     }
+}
+
+/// Ends every session of `user` through `exec` (a transaction): bumps its session version, so
+/// every access token is refused, and revokes every refresh token. The caller writes the row in
+/// the same transaction, then drops the cached account ([`AuthState::forget_user`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn end_sessions_with(
+    exec: &dyn rbatis::executor::Executor,
+    dialect: crate::db::Dialect,
+    user: &mut User,
+) -> Result<(), AppError> {
+    user.token_version += 1;
+    store::revoke_user_tokens_with(exec, dialect, user.id).await?;
+    Ok(())
 }
 
 /// Seconds a logged-out token stays refused: its remaining life plus a minute of clock skew.

@@ -22,13 +22,22 @@ pub fn token_hash(token: &str) -> String {
 /// # Errors
 /// Database errors.
 pub async fn user_by_login(db: &Db, login: &str) -> Result<Option<User>, AppError> {
+    let l = Value::String(login.trim().to_lowercase());
+    user_where(
+        db,
+        "lower(email) = ? OR lower(username) = ?",
+        vec![l.clone(), l],
+    )
+    .await
+}
+
+/// The first account matching `predicate` over `args`.
+async fn user_where(db: &Db, predicate: &str, args: Vec<Value>) -> Result<Option<User>, AppError> {
     let sql = format!(
-        "SELECT {} FROM users WHERE lower(email) = ? OR lower(username) = ?",
+        "SELECT {} FROM users WHERE {predicate}",
         User::META.column_list()
     );
-    let l = Value::String(login.trim().to_lowercase());
-    let rows = db.rb.query(&sql, vec![l.clone(), l]).await?;
-    decode_first(rows)
+    decode_first(db.rb.query(&sql, args).await?)
 }
 
 fn decode_first<M: Model>(rows: Value) -> Result<Option<M>, AppError> {
@@ -159,15 +168,8 @@ pub async fn revoked_token(db: &Db, jti: &str) -> Result<Option<RevokedToken>, A
 /// # Errors
 /// Database errors.
 pub async fn user_by_email(db: &Db, email: &str) -> Result<Option<User>, AppError> {
-    let sql = format!(
-        "SELECT {} FROM users WHERE lower(email) = ?",
-        User::META.column_list()
-    );
-    let rows = db
-        .rb
-        .query(&sql, vec![Value::String(email.trim().to_lowercase())])
-        .await?;
-    decode_first(rows)
+    let e = Value::String(email.trim().to_lowercase());
+    user_where(db, "lower(email) = ?", vec![e]).await
 }
 
 /// Marks every unused `purpose` token of `user` used at `now` (a newer link supersedes it, or

@@ -153,16 +153,7 @@ impl JwtKeys {
     /// # Errors
     /// [`KeyError`] when a configured PEM file is missing or not a key of that algorithm.
     pub fn from_settings(auth: &AuthSettings) -> Result<Self, KeyError> {
-        let keys = Self::keys(auth)?;
-        Ok(Self {
-            issuer: auth.issuer.clone(),
-            audience: auth.audience.clone(),
-            ..keys
-        })
-    }
-
-    fn keys(auth: &AuthSettings) -> Result<Self, KeyError> {
-        let (issuer, audience) = (String::new(), String::new());
+        let (issuer, audience) = (auth.issuer.clone(), auth.audience.clone());
         match auth.algorithm {
             JwtAlgorithm::HS256 => {
                 let secret = auth.jwt_secret.expose_secret().as_bytes();

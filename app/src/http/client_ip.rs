@@ -13,6 +13,16 @@ use poem::{Request, http::HeaderMap};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
+impl ClientIp {
+    /// The address [`super::request_context`] resolved for `req` (trusted proxies applied),
+    /// else the TCP peer; `None` when neither is an IP address.
+    pub fn of(req: &Request) -> Option<IpAddr> {
+        req.data::<Self>()
+            .map(|c| c.0)
+            .or_else(|| req.remote_addr().as_socket_addr().map(SocketAddr::ip))
+    }
+}
+
 /// The client address of `req` (`None` when the peer is not an IP socket, e.g. a Unix socket).
 pub fn resolve(req: &Request, trusted: &[IpNet]) -> Option<IpAddr> {
     let peer = req.remote_addr().as_socket_addr().map(SocketAddr::ip)?;

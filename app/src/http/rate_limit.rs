@@ -321,13 +321,7 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let Some(rest) = req.uri().path().strip_prefix(self.cfg.prefix.as_str()) else {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         };
-        // The address `RequestContext` resolved (trusted proxies applied), else the TCP peer.
-        let ip = req.data::<ClientIp>().map(|c| c.0).or_else(|| {
-            req.remote_addr()
-                .as_socket_addr()
-                .map(std::net::SocketAddr::ip)
-        });
-        let decision = match ip {
+        let decision = match ClientIp::of(&req) {
             Some(ip) => self.cfg.limits.check_ip(bucket_for(rest), ip).await,
             None => None,
         };

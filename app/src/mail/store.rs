@@ -99,23 +99,32 @@ pub async fn record_failure(
     Ok(())
 }
 
-/// How many mails wait for delivery (neither delivered nor given up on).
+/// The outbox at `now`: how many mails wait for delivery (neither delivered nor given up on),
+/// and how many of those are due and unclaimed. One read, so an idle worker takes no write
+/// lock.
 ///
 /// # Errors
-/// Database errors, or an answer that is not a count.
-pub async fn pending(db: &Db) -> Result<u64, AppError> {
-    #[derive(serde::Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let rows: Vec<Count> = db
+/// Database errors, or an answer that is not two counts.
+pub async fn backlog(db: &Db, now: DateTime<Utc>) -> Result<Backlog, AppError> {
+    let d = db.dialect;
+    let rows: Vec<Backlog> = db
         .fetch_all(
-            "SELECT count(*) AS n FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
-            vec![],
+            "SELECT count(*) AS pending, \
+               count(CASE WHEN next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?) THEN 1 END) AS due \
+             FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL",
+            vec![now.to_value(d), now.to_value(d)],
         )
         .await?;
-    let n = rows.first().map_or(0, |c| c.n);
-    u64::try_from(n).map_err(|e| AppError::Internal(anyhow::anyhow!("outbox count {n}: {e}")))
+    Ok(rows.into_iter().next().unwrap_or_default())
+}
+
+/// The counts of [`backlog`].
+#[derive(Debug, Default, Clone, Copy, serde::Deserialize)]
+pub struct Backlog {
+    /// Mails neither delivered nor given up on.
+    pub pending: u64,
+    /// Of those, the ones due now and not claimed.
+    pub due: u64,
 }
 
 /// Deletes mails delivered or given up on before `before`; returns how many.

@@ -9,7 +9,10 @@ use std::{future::Future, sync::Arc, sync::atomic::Ordering, time::Duration};
 use chrono::{DateTime, Utc};
 use lettre::message::Mailbox;
 
-use super::{MailStats, OutboxMail, store, transport::Transport};
+use super::{
+    MailStats, OutboxMail, store,
+    transport::{Transport, TransportError},
+};
 use crate::{config::EmailSettings, db::Db, model::column::truncate_to_millis};
 
 /// Mails claimed per look.
@@ -19,19 +22,25 @@ const KEEP_DAYS: i64 = 30;
 /// How often old mails are deleted.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
-/// What the worker needs.
+/// The outbox worker of one instance.
 #[derive(Debug, Clone)]
 pub struct Worker {
-    /// The outbox's database.
-    pub db: Db,
-    /// Where mail goes.
-    pub transport: Transport,
-    /// The `From` mailbox (validated at start).
-    pub from: Mailbox,
-    /// `[email]`.
-    pub settings: EmailSettings,
-    /// The figures `/metrics` reports.
-    pub stats: Arc<MailStats>,
+    db: Db,
+    transport: Transport,
+    from: Mailbox,
+    settings: EmailSettings,
+    stats: Arc<MailStats>,
+}
+
+/// Why the worker cannot be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum WorkerError {
+    /// The transport cannot be set up.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// `email.from` is not a mailbox.
+    #[error("email.from is not a mailbox: {0}")]
+    From(#[from] lettre::address::AddressError),
 }
 
 /// The wait before attempt `attempts + 1`: `base · 2^(attempts − 1)`, at most `max`.
@@ -40,7 +49,33 @@ pub fn backoff(attempts: i64, base: Duration, max: Duration) -> Duration {
     base.saturating_mul(2u32.saturating_pow(doublings)).min(max)
 }
 
+/// `wait` after `now`, or the end of time for a wait too long to add.
+fn later(now: DateTime<Utc>, wait: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(wait)
+        .ok()
+        .and_then(|w| now.checked_add_signed(w))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 impl Worker {
+    /// The worker `settings` describe, delivering `db`'s outbox and counting into `stats`.
+    ///
+    /// # Errors
+    /// [`WorkerError`] for an unusable SMTP URL, mail folder or `From` mailbox.
+    pub fn new(
+        db: Db,
+        settings: &EmailSettings,
+        stats: Arc<MailStats>,
+    ) -> Result<Self, WorkerError> {
+        Ok(Self {
+            db,
+            transport: Transport::from_settings(settings)?,
+            from: settings.from.parse()?,
+            settings: settings.clone(),
+            stats,
+        })
+    }
+
     /// Delivers the outbox, looking every `email.poll_interval_ms` (the first look after one
     /// interval), until `stop` completes.
     pub async fn run(self, stop: impl Future<Output = ()>) {
@@ -63,10 +98,23 @@ impl Worker {
         }
     }
 
-    /// One look: claim, deliver, record; then refresh the depth figure.
+    /// One look: count the backlog (the depth figure); when some mail is due, claim it,
+    /// deliver it and record each outcome.
     async fn pass(&self) {
         let now = truncate_to_millis(Utc::now());
-        let until = now + chrono::Duration::seconds(self.claim_secs());
+        match store::backlog(&self.db, now).await {
+            Ok(b) => {
+                self.stats.depth.store(b.pending, Ordering::Relaxed);
+                if b.due == 0 {
+                    return;
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "mail outbox: cannot read the backlog");
+                return;
+            }
+        }
+        let until = later(now, Duration::from_secs(self.settings.claim_secs));
         match store::claim(&self.db, now, until, BATCH).await {
             Ok(batch) => {
                 for mail in batch {
@@ -75,13 +123,6 @@ impl Worker {
             }
             Err(e) => tracing::warn!(error = %e, "mail outbox: cannot claim mail"),
         }
-        if let Ok(n) = store::pending(&self.db).await {
-            self.stats.depth.store(n, Ordering::Relaxed);
-        }
-    }
-
-    fn claim_secs(&self) -> i64 {
-        i64::try_from(self.settings.claim_secs).unwrap_or(i64::MAX / 1_000_000)
     }
 
     async fn deliver(&self, mail: OutboxMail) {
@@ -123,7 +164,7 @@ impl Worker {
             Duration::from_millis(self.settings.retry_base_ms),
             Duration::from_secs(self.settings.retry_max_secs),
         );
-        now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::MAX)
+        later(now, wait)
     }
 }
 
