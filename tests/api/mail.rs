@@ -390,3 +390,41 @@ async fn with_require_verified_email_an_unconfirmed_account_reads_but_cannot_wri
         "confirmed: writes are open"
     );
 }
+
+#[tokio::test]
+async fn spending_mailed_links_does_not_count_against_the_login_limit() {
+    // The default: 5 password checks or mails a minute per client. Register, log in, confirm,
+    // ask for a reset, reset, log in again: the two link spends are not among them.
+    let app = spawn_app_with(|s| {
+        s.email.poll_interval_ms = 50;
+        s.rate_limit.auth_per_minute = 5;
+    })
+    .await;
+    register(&app, "malacath").await;
+    assert_eq!(login(&app, "malacath", PW).await.status(), 200);
+    let read = || eml_files(app.mail_dir.path());
+    let verify = link_token(&wait_for_messages(read, 1, WAIT).await[0], "verify-email");
+    let r = post(&app, "/auth/verify-email", json!({"token": verify})).await;
+    assert_eq!(r.status(), 204);
+    let r = post(
+        &app,
+        "/auth/forgot-password",
+        json!({"email": "malacath@example.com"}),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let mails = wait_for_messages(read, 2, WAIT).await;
+    let reset = mails
+        .iter()
+        .find(|m| header(m, "Subject") == Some("Reset your password"))
+        .map(|m| link_token(m, "reset-password"))
+        .unwrap();
+    let r = post(
+        &app,
+        "/auth/reset-password",
+        json!({"token": reset, "new_password": NEW_PW}),
+    )
+    .await;
+    assert_eq!(r.status(), 204);
+    assert_eq!(login(&app, "malacath", NEW_PW).await.status(), 200);
+}
