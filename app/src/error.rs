@@ -138,7 +138,13 @@ pub enum ApiError {
     ),
     /// Authenticated, but not allowed to do this.
     #[oai(status = 403)]
-    Forbidden(Json<ErrorBody>),
+    Forbidden(
+        Json<ErrorBody>,
+        /// When the token lacks the operation's scope: `Bearer error="insufficient_scope",
+        /// scope="<the scopes needed>"` (RFC 6750 §3.1).
+        #[oai(header = "WWW-Authenticate")]
+        Option<String>,
+    ),
     /// No such resource, or it belongs to someone else.
     #[oai(status = 404)]
     NotFound(Json<ErrorBody>),
@@ -184,6 +190,23 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, detail)
     }
 
+    /// 403 for a token without the OAuth2 scopes `names` (space-delimited; RFC 6750 §3.1
+    /// `insufficient_scope`), naming them in the body and in `WWW-Authenticate`.
+    pub fn insufficient_scope(names: &str) -> Self {
+        Self::Forbidden(
+            Json(ErrorBody::new(
+                StatusCode::FORBIDDEN,
+                format!(
+                    "insufficient_scope: this operation needs a token with the scope \"{names}\"; log in asking for it"
+                ),
+                None,
+            )),
+            Some(format!(
+                "Bearer error=\"insufficient_scope\", scope=\"{names}\""
+            )),
+        )
+    }
+
     /// 422 listing each invalid field in `errors`, summarised in `detail`
     /// ([`FieldError::summary`]).
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -199,7 +222,7 @@ impl ApiError {
         let (code, body) = match self {
             Self::BadRequest(b) => (400, b),
             Self::Unauthorized(b, _) => (401, b),
-            Self::Forbidden(b) => (403, b),
+            Self::Forbidden(b, _) => (403, b),
             Self::NotFound(b) => (404, b),
             Self::Conflict(b) => (409, b),
             Self::PayloadTooLarge(b) => (413, b),
@@ -231,7 +254,7 @@ impl ApiError {
         match status.as_u16() {
             400 => Self::BadRequest(body),
             401 => Self::Unauthorized(body, "Bearer".into()),
-            403 => Self::Forbidden(body),
+            403 => Self::Forbidden(body, None),
             404 => Self::NotFound(body),
             409 => Self::Conflict(body),
             413 => Self::PayloadTooLarge(body),

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     auth::{
-        Auth,
+        Auth, Scope,
         models::{RefreshToken, UserView},
     },
     builds::{SavedBuild, SavedBuildView},
@@ -68,7 +68,7 @@ impl ExportApi {
     async fn export(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
     ) -> Result<Json<AccountExport>, ApiError> {
         let db = &state.db;
         let id = auth.principal().user_id;

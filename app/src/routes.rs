@@ -227,7 +227,9 @@ pub fn app(state: AppState) -> impl Endpoint + 'static {
     let allowed = Arc::new(allow::AllowedMethods::new(
         allowed.iter().map(|(p, m)| (p.clone(), m.as_str())),
     ));
-    let route = route.nest(prefix, api);
+    // The scope each operation declares, which the security schemes enforce.
+    let scopes = Arc::new(auth::scope::RequiredScopes::new(&prefix, Apis::meta()));
+    let route = route.nest(prefix, api.data(scopes));
 
     let mut cors = Cors::new().max_age(settings.cors.max_age_secs as i32);
     let any_origin = settings.cors.allowed_origins.iter().any(|o| o == "*");

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, assert_error_body, spawn_app};
 
-fn build(name: &str) -> Value {
+/// A valid saved-build body named `name` (private).
+pub fn build(name: &str) -> Value {
     json!({
         "name": name,
         "class": "Arcanist",

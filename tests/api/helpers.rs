@@ -339,6 +339,27 @@ impl TestApp {
         }
     }
 
+    /// `user` (of `role`) with a fresh access token carrying exactly `scope` (space-delimited).
+    pub fn with_scope(&self, user: &TestUser, role: app::auth::Role, scope: &str) -> TestUser {
+        let keys = app::auth::token::JwtKeys::from_settings(&self.settings.auth).expect("keys");
+        let now = chrono::Utc::now().timestamp();
+        let claims = app::auth::token::AccessClaims {
+            sub: user.id,
+            exp: now + 900,
+            iat: now,
+            jti: uuid::Uuid::new_v4().to_string(),
+            typ: app::auth::token::TokenType::Access,
+            role,
+            ver: 0,
+            fam: None,
+            scope: Some(scope.to_owned()),
+        };
+        TestUser {
+            id: user.id,
+            bearer: format!("Bearer {}", keys.sign_access(&claims).expect("token")),
+        }
+    }
+
     /// A regular user.
     pub async fn user(&self) -> TestUser {
         self.user_with_role(app::auth::Role::User).await

@@ -26,6 +26,7 @@ mod recommendations;
 mod redis;
 mod resilience;
 mod runs;
+mod scopes;
 mod smtp;
 mod storage;
 mod sync;

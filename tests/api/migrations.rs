@@ -149,6 +149,20 @@ async fn migrate_new_generates_the_committed_saved_builds_migration() {
         let details =
             std::fs::read_to_string(repo.join(dialect).join("0015_session_details.sql")).unwrap();
         let mut generated = generated;
+        // 0016 added the login's scopes, with a default for the sessions already stored.
+        let scopes =
+            std::fs::read_to_string(repo.join(dialect).join("0016_session_scopes.sql")).unwrap();
+        assert!(
+            scopes.contains(
+                "ALTER TABLE refresh_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'read write';"
+            ),
+            "{dialect}: 0016 adds scope, as the model generates it"
+        );
+        assert!(
+            generated.contains("ip TEXT,\n    scope TEXT NOT NULL\n"),
+            "{generated}"
+        );
+        generated = generated.replacen("ip TEXT,\n    scope TEXT NOT NULL\n", "ip TEXT\n", 1);
         for column in ["user_agent TEXT", "ip TEXT"] {
             assert!(
                 details.contains(&format!("ALTER TABLE refresh_tokens ADD COLUMN {column};")),

@@ -8,7 +8,7 @@ use poem_openapi::{OpenApi, param::Query, payload::Json};
 use uuid::Uuid;
 
 use super::{
-    Auth, Role,
+    Auth, Role, Scope,
     dto::{
         ChangePasswordRequest, DeleteMeRequest, LogoutRequest, RefreshRequest, RegisterRequest,
         UserResponse,
@@ -17,6 +17,7 @@ use super::{
     password::check_policy,
     recovery::{self, Purpose},
     responses::{LoggedOut, LoginRequest, NoContent, Registered, Tokens},
+    scope::Scopes,
     sessions::{ClientInfo, RefreshError},
     store,
 };
@@ -31,6 +32,11 @@ use crate::{
     model::{ColumnType, column::truncate_to_millis, crud, validate, write::settle},
     state::AppState,
 };
+
+/// 400 for a login's `scope` (RFC 6749 §5.2 `invalid_scope`).
+fn invalid_scope(reason: impl std::fmt::Display) -> ApiError {
+    ApiError::new(StatusCode::BAD_REQUEST, format!("invalid_scope: {reason}"))
+}
 
 /// The `User-Agent` (at most 256 characters) and client address of `req`.
 fn client_info(req: &Request) -> ClientInfo {
@@ -149,11 +155,11 @@ impl AuthApi {
         cookie: Query<bool>,
         body: LoginRequest,
     ) -> Result<Tokens, ApiError> {
-        let (login, password) = match body {
+        let (login, password, scope) = match body {
             LoginRequest::Json(j) => {
                 let j = j.0;
                 match j.email.or(j.username).filter(|l| !l.trim().is_empty()) {
-                    Some(l) => (l, j.password),
+                    Some(l) => (l, j.password, j.scope),
                     None => {
                         return Err(ApiError::validation(vec![FieldError::new(
                             "email",
@@ -162,8 +168,10 @@ impl AuthApi {
                     }
                 }
             }
-            LoginRequest::Form(f) => (f.0.username, f.0.password),
+            LoginRequest::Form(f) => (f.0.username, f.0.password, f.0.scope),
         };
+        // An unknown scope is refused before any password work (RFC 6749 §5.2 `invalid_scope`).
+        let requested = Scopes::requested(scope.as_deref()).map_err(invalid_scope)?;
         state.limits.check_account(&login).await?;
         let user = store::user_by_login(&state.db, &login).await?;
         let ok = state
@@ -184,9 +192,15 @@ impl AuthApi {
                 "This account is disabled",
             ));
         }
+        let scopes = Scopes::grant(requested, user.role);
+        if scopes.is_empty() {
+            return Err(invalid_scope(
+                "none of the requested scopes is available to this account",
+            ));
+        }
         let pair = state
             .auth
-            .issue_pair(&state.db, &user, &client_info(req))
+            .issue_pair(&state.db, &user, &client_info(req), scopes)
             .await?;
         tracing::info!(user_id = %user.id, "logged in");
         let set = cookie
@@ -258,7 +272,7 @@ impl AuthApi {
     async fn logout(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// End every session of the account.
         #[oai(default)]
         all: Query<bool>,
@@ -288,7 +302,11 @@ impl AuthApi {
 
     /// The signed-in account
     #[oai(path = "/me", method = "get", operation_id = "get_me")]
-    async fn me(&self, state: Data<&AppState>, auth: Auth) -> Result<Json<UserResponse>, ApiError> {
+    async fn me(
+        &self,
+        state: Data<&AppState>,
+        #[oai(scope = "Scope::Read")] auth: Auth,
+    ) -> Result<Json<UserResponse>, ApiError> {
         let user = store::user_by_id(&state.db, auth.principal().user_id)
             .await?
             .ok_or_else(|| unauthorized("Account not found"))?;
@@ -302,7 +320,7 @@ impl AuthApi {
     async fn delete_me(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<DeleteMeRequest>,
     ) -> Result<NoContent, ApiError> {
         let p = auth.principal();
@@ -336,7 +354,7 @@ impl AuthApi {
     async fn change_password(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<ChangePasswordRequest>,
     ) -> Result<NoContent, ApiError> {
         let p = auth.principal();

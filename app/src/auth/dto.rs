@@ -40,6 +40,10 @@ pub struct LoginJson {
     pub username: Option<String>,
     /// The password.
     pub password: String,
+    /// The OAuth2 scopes to ask for, space-delimited (`read`, `write`, `admin`); default: all
+    /// the account's role allows (`read write`, plus `admin` for an administrator). A scope
+    /// the role does not allow is left out of the grant; an unknown one is refused (400).
+    pub scope: Option<String>,
 }
 
 /// `POST /auth/login` as the OAuth2 password form (Swagger UI's Authorize button).
@@ -51,7 +55,7 @@ pub struct LoginForm {
     pub password: String,
     /// `password` (optional).
     pub grant_type: Option<String>,
-    /// Ignored.
+    /// The OAuth2 scopes to ask for, space-delimited (as in the JSON body).
     pub scope: Option<String>,
     /// Ignored.
     pub client_id: Option<String>,
@@ -134,6 +138,8 @@ pub struct TokenResponse {
     pub expires_in: i64,
     /// Refresh-token lifetime, seconds.
     pub refresh_expires_in: i64,
+    /// The granted OAuth2 scopes, space-delimited (RFC 6749 §5.1): `read`, `write`, `admin`.
+    pub scope: String,
 }
 
 impl From<TokenPair> for TokenResponse {
@@ -144,6 +150,7 @@ impl From<TokenPair> for TokenResponse {
             token_type: "bearer".into(),
             expires_in: p.expires_in,
             refresh_expires_in: p.refresh_expires_in,
+            scope: p.scope,
         }
     }
 }

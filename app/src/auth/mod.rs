@@ -12,6 +12,7 @@ pub mod principal;
 pub mod recovery;
 pub mod recovery_api;
 pub mod responses;
+pub mod scope;
 pub mod security;
 pub mod sessions;
 pub mod sessions_api;
@@ -19,4 +20,5 @@ pub mod store;
 pub mod token;
 
 pub use principal::{Principal, Role};
+pub use scope::Scope;
 pub use security::{Auth, BearerAuth};

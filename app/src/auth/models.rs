@@ -98,6 +98,9 @@ pub struct RefreshToken {
     pub user_agent: Option<String>,
     /// The client's address at issue (trusted proxies applied).
     pub ip: Option<String>,
+    /// The login's granted scopes, space-delimited ([`crate::auth::scope::Scopes`]); every
+    /// token of the chain carries them.
+    pub scope: String,
 }
 
 /// A logged-out access token: the record that makes a logout hold on every instance, across

@@ -4,6 +4,8 @@ use poem_openapi::Enum;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::scope::{Scope, Scopes};
+
 /// A user's role (API contract: `user` or `admin`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Enum)]
 #[serde(rename_all = "lowercase")]
@@ -28,12 +30,15 @@ pub struct Principal {
     pub family: Option<Uuid>,
     /// The token's expiry (`exp`, Unix seconds).
     pub expires_at: i64,
+    /// What the token may be used for (its `scope` claim).
+    pub scopes: Scopes,
 }
 
 impl Principal {
-    /// Whether this caller is an administrator.
+    /// Whether this caller acts as an administrator: an administrator's account, with a token
+    /// carrying the `admin` scope (an administrator's `read write` token acts as a user).
     pub fn is_admin(&self) -> bool {
-        self.role == Role::Admin
+        self.role == Role::Admin && self.scopes.contains(Scope::Admin)
     }
 
     /// What the model runtime's permission policies see of this caller.

@@ -3,12 +3,19 @@
 //! UI's Authorize button can log in). Both verify the access token, refuse logged-out tokens
 //! (denylist) and tokens of disabled, deleted or signed-out-everywhere users (session version),
 //! and yield the [`Principal`] with the user's current role. Every failure is the same 401 with
-//! `WWW-Authenticate: Bearer`; the reason is logged at debug level only.
+//! `WWW-Authenticate: Bearer`; the reason is logged at debug level only. A token without the
+//! scope the operation declares gets 403 with `WWW-Authenticate: Bearer
+//! error="insufficient_scope"` (RFC 6750 §3.1).
 
-use poem::{Request, http::StatusCode};
-use poem_openapi::{OAuthScopes, SecurityScheme, auth::Bearer};
+use std::sync::Arc;
 
-use super::Principal;
+use poem::{PathPattern, Request, http::StatusCode};
+use poem_openapi::{SecurityScheme, auth::Bearer};
+
+use super::{
+    Principal,
+    scope::{RequiredScopes, Scope},
+};
 use crate::{error::ApiError, state::AppState};
 
 /// `Authorization: Bearer <access token>`.
@@ -16,19 +23,12 @@ use crate::{error::ApiError, state::AppState};
 #[oai(ty = "bearer", bearer_format = "JWT", checker = "check")]
 pub struct BearerAuth(pub Principal);
 
-/// OAuth2 scopes (OpenAPI requires the map; the API has one).
-#[derive(OAuthScopes)]
-pub enum ApiScopes {
-    /// Everything the account may do.
-    #[oai(rename = "api")]
-    Api,
-}
-
-/// The same bearer token, obtainable with the OAuth2 password flow at `/api/v1/auth/login`.
+/// The same bearer token, obtainable with the OAuth2 password flow at `<api_prefix>/auth/login`
+/// (the served document carries the configured prefix), with the scopes of [`Scope`].
 #[derive(SecurityScheme)]
 #[oai(
     ty = "oauth2",
-    flows(password(token_url = "/api/v1/auth/login", scopes = "ApiScopes")),
+    flows(password(token_url = "/api/v1/auth/login", scopes = "Scope")),
     checker = "check"
 )]
 pub struct OAuth2PasswordBearer(pub Principal);
@@ -72,6 +72,22 @@ fn is_write_outside_auth(req: &Request, prefix: &str) -> bool {
     !read && !auth
 }
 
+/// The scopes the matched operation declares that `principal` lacks, or an error when the
+/// application did not install the table (fail closed).
+fn missing_scopes(req: &Request, principal: &Principal) -> poem::Result<Vec<Scope>> {
+    let (Some(table), Some(pattern)) =
+        (req.data::<Arc<RequiredScopes>>(), req.data::<PathPattern>())
+    else {
+        return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "scope table missing").into());
+    };
+    Ok(table
+        .of(&pattern.0, req.method().as_str())
+        .iter()
+        .copied()
+        .filter(|s| !principal.scopes.contains(*s))
+        .collect())
+}
+
 async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     let Some(state) = req.data::<AppState>() else {
         return Err(ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "state missing").into());
@@ -113,6 +129,11 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
             p.role = u.role;
             p.family = claims.fam;
             p.expires_at = claims.exp;
+            let missing = missing_scopes(req, &p)?;
+            if !missing.is_empty() {
+                let names: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
+                return Err(ApiError::insufficient_scope(&names.join(" ")).into());
+            }
             Ok(p)
         }
         Some(u) if !u.is_active => Err(unauthorized("account disabled")),

@@ -61,6 +61,8 @@ pub struct TokenPair {
     pub expires_in: i64,
     /// Refresh-token lifetime, seconds.
     pub refresh_expires_in: i64,
+    /// The granted scopes, space-delimited.
+    pub scope: String,
 }
 
 /// Why a refresh was refused.

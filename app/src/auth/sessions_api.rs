@@ -6,7 +6,7 @@ use poem::web::Data;
 use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
 use uuid::Uuid;
 
-use super::{Auth, models::RefreshToken, responses::NoContent, store};
+use super::{Auth, Scope, models::RefreshToken, responses::NoContent, store};
 use crate::{error::ApiError, http::ApiTags, model::crud, state::AppState};
 
 /// One signed-in session: a login chain (refresh-token family).
@@ -69,7 +69,7 @@ impl SessionsApi {
     async fn list(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
     ) -> Result<Json<Vec<SessionResponse>>, ApiError> {
         let p = auth.principal();
         let rows = crud::all_owned::<RefreshToken>(&state.db, p.user_id).await?;
@@ -88,7 +88,7 @@ impl SessionsApi {
     async fn end(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         id: Path<Uuid>,
     ) -> Result<NoContent, ApiError> {
         let p = auth.principal();

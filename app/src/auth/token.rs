@@ -15,7 +15,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use uuid::Uuid;
 
-use super::{Principal, Role};
+use super::{Principal, Role, scope::Scopes};
 use crate::config::{AuthSettings, JwtAlgorithm};
 
 /// Clock skew tolerated when checking `exp`, in seconds.
@@ -54,6 +54,10 @@ pub struct AccessClaims {
     /// The refresh-token family (login chain) this token was issued with.
     #[serde(default)]
     pub fam: Option<Uuid>,
+    /// Granted scopes, space-delimited (RFC 9068 §2.2.3). A token issued before scopes existed
+    /// has none and keeps its role's default scopes until it expires.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// Claims of a refresh token; `jti` is the id of its `refresh_tokens` row.
@@ -255,7 +259,8 @@ impl JwtKeys {
         Ok(decode::<C>(token, &key.key, &validation)?.claims)
     }
 
-    /// Issues an access token valid `ttl_secs` seconds; returns it with its claims.
+    /// Issues an access token valid `ttl_secs` seconds, with the role's default scopes
+    /// ([`Scopes::default_for`]); returns it with its claims.
     ///
     /// # Errors
     /// Only if signing fails.
@@ -277,6 +282,7 @@ impl JwtKeys {
             role,
             ver,
             fam,
+            scope: Some(Scopes::default_for(role).to_string()),
         };
         Ok((self.sign(&claims)?, claims))
     }
@@ -345,6 +351,14 @@ impl JwtKeys {
 }
 
 impl AccessClaims {
+    /// The granted scopes; an unknown word grants nothing (fail closed).
+    pub fn scopes(&self) -> Scopes {
+        match &self.scope {
+            None => Scopes::default_for(self.role),
+            Some(list) => Scopes::parse(list).unwrap_or_default(),
+        }
+    }
+
     /// The caller these claims describe.
     pub fn principal(&self) -> Principal {
         Principal {
@@ -353,6 +367,7 @@ impl AccessClaims {
             jti: self.jti.clone(),
             family: self.fam,
             expires_at: self.exp,
+            scopes: self.scopes(),
         }
     }
 }

@@ -13,7 +13,7 @@ use super::{
     queries,
 };
 use crate::{
-    auth::Auth,
+    auth::{Auth, Scope},
     error::ApiError,
     http::{ApiTags, json::JsonBytes},
     model::{ColumnType, Filter, ListQuery, crud},
@@ -71,7 +71,7 @@ impl FeaturesApi {
     async fn list_features(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         /// Page size, 1–500 (default 100).
         #[oai(
             default = "default_limit",
@@ -155,7 +155,7 @@ impl FeaturesApi {
     async fn list_sets(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         /// Page size, 1–500 (default 100).
         #[oai(
             default = "default_limit",
@@ -238,7 +238,7 @@ impl FeaturesApi {
     async fn get_set(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         set_id: Path<String>,
     ) -> Result<JsonBytes<GearSetView>, ApiError> {
         let db = state.db.clone();
@@ -265,7 +265,7 @@ impl FeaturesApi {
     async fn search(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         /// Text in the name, effect or tags (at least 2 characters).
         #[oai(validator(min_length = 2, max_length = 200))]
         q: Query<String>,
@@ -306,7 +306,7 @@ impl FeaturesApi {
     async fn by_class(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         class_name: Path<String>,
         /// Also list features every class can use.
         #[oai(default = "default_true")]
@@ -373,7 +373,7 @@ impl FeaturesApi {
     async fn updates(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         /// An update such as `U47`.
         since: Query<Option<String>>,
         /// Same as `since`.
@@ -439,7 +439,7 @@ impl FeaturesApi {
     async fn get_feature(
         &self,
         state: Data<&AppState>,
-        _auth: Auth,
+        #[oai(scope = "Scope::Read")] _auth: Auth,
         feature_id: Path<String>,
     ) -> Result<JsonBytes<FeatureView>, ApiError> {
         let db = state.db.clone();

@@ -1,8 +1,10 @@
 //! The OpenAPI document as served at `/api/openapi.json` and written by `ebo openapi`:
-//! poem-openapi's output with three corrections, made in this one place: a path served by two
+//! poem-openapi's output with four corrections, made in this one place: a path served by two
 //! APIs keeps every operation (poem-openapi writes the path twice), nullable optional
-//! properties (below), and the OAuth2 `tokenUrl` under the configured API prefix (the
-//! attribute declaring it is a compile-time constant).
+//! properties (below), the OAuth2 `tokenUrl` under the configured API prefix (the attribute
+//! declaring it is a compile-time constant), and scopes listed only for the OAuth2 scheme
+//! (poem-openapi repeats an operation's scopes for every scheme of its parameter, but OpenAPI
+//! 3.0 §4.7.30 requires an empty list for the others).
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
@@ -25,6 +27,7 @@ pub fn document(raw: String, api_prefix: &str) -> String {
         return raw;
     };
     mark_optional_nullable(&mut doc);
+    scopes_only_for_oauth2(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
         for scheme in schemes.values_mut() {
             if let Some(Value::String(url)) = scheme.pointer_mut("/flows/password/tokenUrl")
@@ -35,6 +38,38 @@ pub fn document(raw: String, api_prefix: &str) -> String {
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or(raw)
+}
+
+/// Empties the scope list of every security requirement naming a scheme that is neither
+/// `oauth2` nor `openIdConnect`.
+fn scopes_only_for_oauth2(doc: &mut Value) {
+    let plain: Vec<String> = match doc.pointer("/components/securitySchemes") {
+        Some(Value::Object(schemes)) => schemes
+            .iter()
+            .filter(|(_, s)| !matches!(s["type"].as_str(), Some("oauth2" | "openIdConnect")))
+            .map(|(name, _)| name.clone())
+            .collect(),
+        _ => return,
+    };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    let operations = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for op in operations {
+        let Some(Value::Array(requirements)) = op.get_mut("security") else {
+            continue;
+        };
+        for requirement in requirements.iter_mut().filter_map(Value::as_object_mut) {
+            for name in &plain {
+                if let Some(scopes) = requirement.get_mut(name) {
+                    *scopes = Value::Array(Vec::new());
+                }
+            }
+        }
+    }
 }
 
 /// A JSON value whose objects merge repeated keys (deeply, when both values are objects)

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::{Recommendation, RecommendationView, analysis};
 use crate::{
-    auth::Auth,
+    auth::{Auth, Scope},
     engine::{self, Category},
     error::ApiError,
     http::ApiTags,
@@ -142,7 +142,7 @@ impl RecommendationsApi {
     async fn for_run(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// The run.
         run_id: Path<Uuid>,
         /// Recompute and replace the stored recommendations.
@@ -177,7 +177,7 @@ impl RecommendationsApi {
     async fn percentiles(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// The run.
         run_id: Path<Uuid>,
     ) -> Result<Json<RunAnalysis>, ApiError> {

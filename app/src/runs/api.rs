@@ -21,7 +21,7 @@ use super::{
     saved_variables, scores_of,
 };
 use crate::{
-    auth::Auth,
+    auth::{Auth, Scope},
     error::{ApiError, FieldError},
     http::{
         ApiTags,
@@ -152,7 +152,7 @@ impl RunsApi {
     async fn create_run(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<CombatRunCreate>,
     ) -> Result<RunCreated, ApiError> {
         let row = new_run(body.0, auth.principal().user_id);
@@ -179,7 +179,7 @@ impl RunsApi {
     async fn import_runs(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         upload: SavedVariablesUpload,
     ) -> Result<Json<ImportReport>, ApiError> {
         let bytes = upload
@@ -202,7 +202,7 @@ impl RunsApi {
     async fn list_runs(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// Page size, 1–100 (default 50).
         #[oai(
             default = "default_limit",

@@ -16,7 +16,7 @@ use super::{
     queries::{self, latest_per_character, num, opt_text, opt_time, rows, scope, text},
 };
 use crate::{
-    auth::Auth,
+    auth::{Auth, Scope},
     error::{ApiError, AppError, FieldError},
     http::{ApiTags, json::JsonBytes},
     model::{ColumnType, crud},
@@ -203,7 +203,7 @@ impl InsightsApi {
     async fn stats_summary(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
         /// dropped at once by your own writes either way).
         #[oai(name = "Cache-Control")]
@@ -269,7 +269,7 @@ impl InsightsApi {
     async fn compare(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         run_id_a: Path<Uuid>,
         run_id_b: Path<Uuid>,
     ) -> Result<Json<Comparison>, ApiError> {
@@ -322,7 +322,7 @@ impl InsightsApi {
     async fn characters(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
         /// dropped at once by your own writes either way).
         #[oai(name = "Cache-Control")]
@@ -352,7 +352,7 @@ impl InsightsApi {
     async fn character(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         character_name: Path<String>,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
         /// dropped at once by your own writes either way).
@@ -383,7 +383,7 @@ impl InsightsApi {
     async fn dps_trend(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// `7d`, `30d` (default), `90d` or `all`.
         time_range: Query<Option<String>>,
         /// Only this character.
@@ -436,7 +436,7 @@ impl InsightsApi {
     async fn percentile_trend(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// `7d`, `30d` (default), `90d` or `all`.
         time_range: Query<Option<String>>,
         /// Only this character.
@@ -500,7 +500,7 @@ impl InsightsApi {
     async fn buff_analysis(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Read")] auth: Auth,
         /// `7d`, `30d` (default), `90d` or `all`.
         time_range: Query<Option<String>>,
         /// Only this character.

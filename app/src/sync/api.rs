@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::SyncItem;
 use crate::{
-    auth::Auth,
+    auth::{Auth, Scope},
     builds::SavedBuild,
     db::Db,
     error::{ApiError, AppError, DbErrorKind, classify_db_error},
@@ -374,7 +374,7 @@ impl SyncApi {
     async fn combat_runs(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<SyncBatch>,
     ) -> Result<Json<SyncResponse>, ApiError> {
         let user = auth.principal().user_id;
@@ -396,7 +396,7 @@ impl SyncApi {
     async fn build_snapshots(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<SyncBatch>,
     ) -> Result<Json<SyncResponse>, ApiError> {
         Ok(Json(
@@ -417,7 +417,7 @@ impl SyncApi {
     async fn resolve(
         &self,
         state: Data<&AppState>,
-        auth: Auth,
+        #[oai(scope = "Scope::Write")] auth: Auth,
         body: JsonBody<ConflictResolution>,
     ) -> Result<Json<Resolved>, ApiError> {
         let user = auth.principal().user_id;

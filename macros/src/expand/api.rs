@@ -11,16 +11,29 @@ fn is_public(terms: &[Term]) -> bool {
     terms.contains(&Term::Public)
 }
 
-/// (auth parameter, principal expression) for an operation under `terms`.
-fn auth(terms: &[Term]) -> (TokenStream, TokenStream) {
+/// What an operation does, for the OAuth2 scope it declares.
+#[derive(Clone, Copy)]
+enum Access {
+    Read,
+    Write,
+}
+
+/// (auth parameter, principal expression) for an operation under `terms`. The parameter
+/// declares the operation's OAuth2 scope, which the security scheme enforces: `admin` when
+/// only administrators pass the policy, otherwise `read` or `write` by what it does.
+fn auth(terms: &[Term], access: Access) -> (TokenStream, TokenStream) {
     if is_public(terms) {
-        (quote! {}, quote! { ::std::option::Option::None })
-    } else {
-        (
-            quote! { auth: ::app::auth::BearerAuth, },
-            quote! { ::std::option::Option::Some(auth.0.caller()) },
-        )
+        return (quote! {}, quote! { ::std::option::Option::None });
     }
+    let scope = match (terms, access) {
+        ([Term::Admin], _) => "::app::auth::Scope::Admin",
+        (_, Access::Read) => "::app::auth::Scope::Read",
+        (_, Access::Write) => "::app::auth::Scope::Write",
+    };
+    (
+        quote! { #[oai(scope = #scope)] auth: ::app::auth::Auth, },
+        quote! { ::std::option::Option::Some(auth.principal().caller()) },
+    )
 }
 
 fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
@@ -158,7 +171,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
 
     let mut ops = Vec::new();
     if a.ops.list {
-        let (auth_param, principal) = auth(&m.read);
+        let (auth_param, principal) = auth(&m.read, Access::Read);
         let (mut filter_params, mut filter_pushes) = filters(m, a);
         if !a.search.is_empty() {
             let cols = &a.search;
@@ -209,7 +222,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         });
     }
     if a.ops.get {
-        let (auth_param, principal) = auth(&m.read);
+        let (auth_param, principal) = auth(&m.read, Access::Read);
         let summary = format!("Get one {single}");
         let detail =
             "404 when it does not exist or you may not read it (the two are indistinguishable)."
@@ -233,7 +246,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         });
     }
     if a.ops.create {
-        let (auth_param, principal) = auth(&m.create);
+        let (auth_param, principal) = auth(&m.create, Access::Write);
         let summary = format!("Create a {single}");
         let detail = "Answers 201 with the stored resource and its `Location`. Every invalid field is listed in one 422.".to_owned();
         let op_id = format!("create_{snake}");
@@ -264,7 +277,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         });
     }
     if a.ops.update {
-        let (auth_param, principal) = auth(&m.write);
+        let (auth_param, principal) = auth(&m.write, Access::Write);
         let summary = format!("Update a {single}");
         let detail = "Partial update: send only the fields to change; `null` clears an optional field. 404 when you may not read it, 403 when you may read but not change it.".to_owned();
         let op_id = format!("update_{snake}");
@@ -296,7 +309,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         });
     }
     if a.ops.replace {
-        let (auth_param, principal) = auth(&m.write);
+        let (auth_param, principal) = auth(&m.write, Access::Write);
         let summary = format!("Replace a {single}");
         let same_id = if matches!(id.role, Role::Id { generated: false }) {
             format!(" The body's `{id_name}` must equal the path's (422 otherwise).")
@@ -347,7 +360,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         });
     }
     if a.ops.delete {
-        let (auth_param, principal) = auth(&m.write);
+        let (auth_param, principal) = auth(&m.write, Access::Write);
         let summary = format!("Delete a {single}");
         let detail = "204 when deleted. 404 when you may not read it, 403 when you may read but not delete it.".to_owned();
         let op_id = format!("delete_{snake}");

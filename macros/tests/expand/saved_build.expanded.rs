@@ -123,7 +123,8 @@ impl SavedBuildApi {
     async fn list(
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
-        auth: ::app::auth::BearerAuth,
+        #[oai(scope = "::app::auth::Scope::Read")]
+        auth: ::app::auth::Auth,
         ///Page size, 1–50 (default 20).
         #[oai(
             default = "SavedBuildApi::__page_default",
@@ -230,7 +231,7 @@ impl SavedBuildApi {
         };
         let page = ::app::model::crud::list_for::<
             SavedBuild,
-        >(&state.db, ::std::option::Option::Some(auth.0.caller()), &query)
+        >(&state.db, ::std::option::Option::Some(auth.principal().caller()), &query)
             .await?;
         ::std::result::Result::Ok(
             ::poem_openapi::payload::Json(SavedBuildPage::from(page)),
@@ -243,7 +244,8 @@ impl SavedBuildApi {
     async fn get(
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
-        auth: ::app::auth::BearerAuth,
+        #[oai(scope = "::app::auth::Scope::Read")]
+        auth: ::app::auth::Auth,
         build_id: ::poem_openapi::param::Path<Uuid>,
     ) -> ::std::result::Result<
         ::poem_openapi::payload::Json<SavedBuildView>,
@@ -254,7 +256,7 @@ impl SavedBuildApi {
             SavedBuild,
         >(
                 &state.db,
-                ::std::option::Option::Some(auth.0.caller()),
+                ::std::option::Option::Some(auth.principal().caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;
@@ -270,11 +272,12 @@ impl SavedBuildApi {
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
         request: &::poem::Request,
-        auth: ::app::auth::BearerAuth,
+        #[oai(scope = "::app::auth::Scope::Write")]
+        auth: ::app::auth::Auth,
         body: ::app::http::json::JsonBody<SavedBuildCreate>,
     ) -> ::std::result::Result<SavedBuildCreated, ::app::error::ApiError> {
         let principal: ::std::option::Option<::app::model::Caller> = ::std::option::Option::Some(
-            auth.0.caller(),
+            auth.principal().caller(),
         );
         let errors = body.0.__check();
         if !errors.is_empty() {
@@ -310,7 +313,8 @@ impl SavedBuildApi {
     async fn update(
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
-        auth: ::app::auth::BearerAuth,
+        #[oai(scope = "::app::auth::Scope::Write")]
+        auth: ::app::auth::Auth,
         build_id: ::poem_openapi::param::Path<Uuid>,
         body: ::app::http::json::JsonBody<SavedBuildUpdate>,
     ) -> ::std::result::Result<
@@ -332,7 +336,7 @@ impl SavedBuildApi {
         >(
                 &state.db,
                 state.0,
-                ::std::option::Option::Some(auth.0.caller()),
+                ::std::option::Option::Some(auth.principal().caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
                 move |row| {
                     row.__apply_update(body, now);
@@ -355,7 +359,8 @@ impl SavedBuildApi {
     async fn delete(
         &self,
         state: ::poem::web::Data<&::app::state::AppState>,
-        auth: ::app::auth::BearerAuth,
+        #[oai(scope = "::app::auth::Scope::Write")]
+        auth: ::app::auth::Auth,
         build_id: ::poem_openapi::param::Path<Uuid>,
     ) -> ::std::result::Result<SavedBuildDeleted, ::app::error::ApiError> {
         let dialect = state.db.dialect;
@@ -365,7 +370,7 @@ impl SavedBuildApi {
         >(
                 &state.db,
                 state.0,
-                ::std::option::Option::Some(auth.0.caller()),
+                ::std::option::Option::Some(auth.principal().caller()),
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;

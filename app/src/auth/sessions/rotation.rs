@@ -9,6 +9,7 @@ use super::{AuthState, ClientInfo, RefreshError, TokenPair};
 use crate::{
     auth::{
         models::{RefreshToken, User},
+        scope::Scopes,
         store,
         token::{AccessClaims, TokenError, TokenType},
     },
@@ -18,8 +19,8 @@ use crate::{
 };
 
 impl AuthState {
-    /// Issues the pair of a new login of `user` from `client`, storing the refresh token's
-    /// hash.
+    /// Issues the pair of a new login of `user` from `client` granted `scopes`, storing the
+    /// refresh token's hash.
     ///
     /// # Errors
     /// Signing or database errors.
@@ -28,17 +29,24 @@ impl AuthState {
         db: &Db,
         user: &User,
         client: &ClientInfo,
+        scopes: Scopes,
     ) -> Result<TokenPair, AppError> {
-        let mut row = self.new_refresh_row(user, Uuid::new_v4(), client);
+        let mut row = self.new_refresh_row(user, Uuid::new_v4(), client, scopes);
         let pair = self.sign_pair(user, &row)?;
         row.token_hash = store::token_hash(&pair.refresh_token);
         crud::insert(db, &row).await?;
         Ok(pair)
     }
 
-    /// The stored form of a new refresh token of `user` in `family`, its hash still empty
-    /// (filled once the token is signed).
-    fn new_refresh_row(&self, user: &User, family: Uuid, client: &ClientInfo) -> RefreshToken {
+    /// The stored form of a new refresh token of `user` in `family` granted `scopes`, its hash
+    /// still empty (filled once the token is signed).
+    fn new_refresh_row(
+        &self,
+        user: &User,
+        family: Uuid,
+        client: &ClientInfo,
+        scopes: Scopes,
+    ) -> RefreshToken {
         let now = truncate_to_millis(Utc::now());
         RefreshToken {
             id: Uuid::new_v4(),
@@ -51,6 +59,7 @@ impl AuthState {
             created_at: now,
             user_agent: client.user_agent.clone(),
             ip: client.ip.clone(),
+            scope: scopes.to_string(),
         }
     }
 
@@ -79,6 +88,7 @@ impl AuthState {
             role: user.role,
             ver: user.token_version,
             fam: Some(row.family_id),
+            scope: Some(row.scope.clone()),
         };
         let access_token = self.keys.sign_access(&access).map_err(sign)?;
         if !row.token_hash.is_empty() && row.token_hash != store::token_hash(&refresh_token) {
@@ -91,6 +101,7 @@ impl AuthState {
             refresh_token,
             expires_in: self.settings.access_token_ttl_secs,
             refresh_expires_in: self.settings.refresh_token_ttl_secs,
+            scope: row.scope.clone(),
         })
     }
 
@@ -132,7 +143,12 @@ impl AuthState {
         if !user.is_active {
             return Err(RefreshError::Invalid);
         }
-        let mut next = self.new_refresh_row(&user, stored.family_id, client);
+        // The chain keeps its login's scopes, narrowed to what the role still allows (a
+        // demoted administrator's next token loses `admin`).
+        let scopes = Scopes::parse(&stored.scope)
+            .map_err(|_| RefreshError::Invalid)?
+            .within(Scopes::default_for(user.role));
+        let mut next = self.new_refresh_row(&user, stored.family_id, client, scopes);
         let pair = self.sign_pair(&user, &next)?;
         next.token_hash = store::token_hash(&pair.refresh_token);
         // The presented token is spent and its successor stored together, so a concurrent
