@@ -418,3 +418,32 @@ async fn server_set_fields_in_a_create_body_are_ignored() {
     assert_eq!(created["owner_id"], a.id.to_string());
     assert_ne!(created["build_id"], uuid::Uuid::nil().to_string());
 }
+
+/// `null` for a property with a default reads as that default, and the document says so
+/// (`nullable`), so a client may send what the schema allows.
+#[tokio::test]
+async fn null_for_a_defaulted_property_takes_the_default_as_documented() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let mut body = build("nulls");
+    body["is_public"] = Value::Null;
+    body["champion_points"] = json!({"warfare": null, "fitness": {"Boundless Vitality": 20}});
+    let created = create(&app, &user, body).await;
+    assert_eq!(created["is_public"], false);
+    assert_eq!(created["champion_points"]["warfare"], json!({}));
+    assert_eq!(
+        created["champion_points"]["fitness"]["Boundless Vitality"],
+        20
+    );
+
+    let spec: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let schemas = &spec["components"]["schemas"];
+    assert_eq!(
+        schemas["SavedBuildCreate"]["properties"]["is_public"]["nullable"],
+        true
+    );
+    assert_eq!(
+        schemas["ChampionPoints"]["properties"]["warfare"]["nullable"],
+        true
+    );
+}

@@ -159,6 +159,22 @@ async fn stats_compare_characters_and_analytics() {
     let (status, err) = get(&app, &a, "/analytics/dps-trend?time_range=1y").await;
     assert_eq!(status, 422);
     assert_eq!(err["errors"][0]["field"], "time_range");
+    // The document says the same: an enum, so "" or "1y" are never generated as valid.
+    let spec: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    for path in [
+        "/analytics/dps-trend",
+        "/analytics/percentile-trend",
+        "/analytics/buff-analysis",
+    ] {
+        let params = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+        let range = params.iter().find(|p| p["name"] == "time_range").unwrap();
+        let schema = &range["schema"];
+        let schema = match schema["$ref"].as_str() {
+            Some(r) => &spec["components"]["schemas"][r.rsplit('/').next().unwrap()],
+            None => schema,
+        };
+        assert_eq!(schema["enum"], json!(["7d", "30d", "90d", "all"]), "{path}");
+    }
 }
 
 #[tokio::test]

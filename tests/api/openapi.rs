@@ -120,3 +120,37 @@ async fn generated_endpoints_document_security_and_errors() {
             && create["properties"].get("build_id").is_none()
     );
 }
+
+/// The document is committed as `docs/openapi.json`, so every contract change shows in review:
+/// this fails when the generated document differs. After reviewing a change, refresh the file
+/// with `UPDATE_OPENAPI=1 cargo test -p e2e --test api -- committed_document`.
+#[tokio::test]
+async fn the_committed_document_is_the_generated_one() {
+    let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("docs")
+        .join("openapi.json");
+    let o = crate::helpers::ebo(&["openapi"], &[]).await;
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let generated = String::from_utf8(o.stdout).unwrap();
+    if std::env::var_os("UPDATE_OPENAPI").is_some() {
+        std::fs::write(&committed, &generated).unwrap();
+        return;
+    }
+    let on_disk = std::fs::read_to_string(&committed).unwrap_or_default();
+    if on_disk != generated {
+        let first = on_disk
+            .lines()
+            .zip(generated.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(on_disk.lines().count().min(generated.lines().count()));
+        panic!(
+            "docs/openapi.json differs from the generated document from line {}: review the \
+             change, then run `UPDATE_OPENAPI=1 cargo test -p e2e --test api -- committed_document`\n\
+             committed: {:?}\ngenerated: {:?}",
+            first + 1,
+            on_disk.lines().nth(first),
+            generated.lines().nth(first)
+        );
+    }
+}

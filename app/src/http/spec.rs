@@ -1,16 +1,22 @@
 //! The OpenAPI document as served at `/api/openapi.json` and written by `ebo openapi`:
-//! poem-openapi's output with four corrections, made in this one place: a path served by two
-//! APIs keeps every operation (poem-openapi writes the path twice), nullable optional
-//! properties (below), the OAuth2 `tokenUrl` under the configured API prefix (the attribute
-//! declaring it is a compile-time constant), and scopes listed only for the OAuth2 scheme
-//! (poem-openapi repeats an operation's scopes for every scheme of its parameter, but OpenAPI
-//! 3.0 §4.7.30 requires an empty list for the others).
+//! poem-openapi's output with these corrections, made in this one place:
+//! - a path served by two APIs keeps every operation (poem-openapi writes the path twice);
+//! - nullable optional properties (below);
+//! - the OAuth2 `tokenUrl` under the configured API prefix (the attribute declaring it is a
+//!   compile-time constant);
+//! - scopes listed only for the OAuth2 scheme (poem-openapi repeats an operation's scopes for
+//!   every scheme of its parameter, but OpenAPI 3.0 §4.7.30 requires an empty list for the
+//!   others);
+//! - `minimum: 0` on unsigned integers (`format: uint32`/`uint64`, which only Rust's types
+//!   declare; a client or fuzzer reading JSON Schema would send `-5`, which the server refuses);
+//! - the headers every response carries ([`COMMON_HEADERS`]), set by middleware that
+//!   poem-openapi does not see.
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
 //! validator (schemathesis' `response_schema_conformance`) then rejects the very responses we
-//! send. So every optional property without a `default` (a defaulted field is never `null`)
-//! is marked `nullable: true`, which is also what the parsers accept: `null` reads as absent.
+//! send. So every optional property is marked `nullable: true`, which is also what the parsers
+//! accept: `null` reads as absent, and a defaulted property then takes its `default`.
 
 use serde_json::{Map, Value};
 
@@ -28,6 +34,8 @@ pub fn document(raw: String, api_prefix: &str) -> String {
     };
     mark_optional_nullable(&mut doc);
     scopes_only_for_oauth2(&mut doc);
+    unsigned_minimum(&mut doc);
+    declare_common_headers(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
         for scheme in schemes.values_mut() {
             if let Some(Value::String(url)) = scheme.pointer_mut("/flows/password/tokenUrl")
@@ -38,6 +46,102 @@ pub fn document(raw: String, api_prefix: &str) -> String {
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or(raw)
+}
+
+/// The response headers middleware adds to every API response: (name, required, description,
+/// schema). `X-Request-ID` and `X-Process-Time` come from [`super::request_context`], the
+/// `X-RateLimit-*` ones from [`super::rate_limit`] (absent when rate limits are off).
+pub const COMMON_HEADERS: [(&str, bool, &str, &str); 5] = [
+    (
+        "X-Request-ID",
+        true,
+        "The request's id: yours when you sent a sane one (1–128 of `[A-Za-z0-9._:-]`), else a new UUID. Quote it in reports.",
+        r#"{"type": "string", "minLength": 1, "maxLength": 128}"#,
+    ),
+    (
+        "X-Process-Time",
+        true,
+        "Seconds the server spent on the request, with 6 decimals.",
+        r#"{"type": "string", "pattern": "^[0-9]+\\.[0-9]{6}$"}"#,
+    ),
+    (
+        "X-RateLimit-Limit",
+        false,
+        "Requests allowed per minute in this operation's rate-limit bucket.",
+        r#"{"type": "integer", "minimum": 0}"#,
+    ),
+    (
+        "X-RateLimit-Remaining",
+        false,
+        "Requests left in the bucket now.",
+        r#"{"type": "integer", "minimum": 0}"#,
+    ),
+    (
+        "X-RateLimit-Reset",
+        false,
+        "Seconds until the bucket is full again.",
+        r#"{"type": "integer", "minimum": 0}"#,
+    ),
+];
+
+/// Declares [`COMMON_HEADERS`] once under `components/headers` and refers to them from every
+/// response of every operation.
+fn declare_common_headers(doc: &mut Value) {
+    let mut components = Map::new();
+    for (name, required, description, schema) in COMMON_HEADERS {
+        let schema: Value = serde_json::from_str(schema).unwrap_or(Value::Null);
+        components.insert(
+            name.to_owned(),
+            serde_json::json!({
+                "description": description,
+                "required": required,
+                "schema": schema,
+            }),
+        );
+    }
+    if let Some(Value::Object(c)) = doc.get_mut("components") {
+        c.insert("headers".into(), Value::Object(components));
+    }
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(Value::as_object_mut);
+    for response in responses {
+        let declared = response
+            .entry("headers")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(declared) = declared {
+            for (name, ..) in COMMON_HEADERS {
+                declared.entry(name.to_owned()).or_insert_with(
+                    || serde_json::json!({ "$ref": format!("#/components/headers/{name}") }),
+                );
+            }
+        }
+    }
+}
+
+/// Adds `minimum: 0` to every integer schema of an unsigned format that has no minimum.
+fn unsigned_minimum(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let unsigned = matches!(
+                map.get("format").and_then(Value::as_str),
+                Some("uint8" | "uint16" | "uint32" | "uint64")
+            );
+            if unsigned && !map.contains_key("minimum") {
+                map.insert("minimum".into(), Value::from(0));
+            }
+            map.values_mut().for_each(unsigned_minimum);
+        }
+        Value::Array(items) => items.iter_mut().for_each(unsigned_minimum),
+        _ => {}
+    }
 }
 
 /// Empties the scope list of every security requirement naming a scheme that is neither
@@ -150,7 +254,7 @@ fn merge(into: &mut Map<String, Value>, more: Map<String, Value>) {
     }
 }
 
-/// Walks `value` and marks every optional, non-defaulted property of every object schema
+/// Walks `value` and marks every optional property of every object schema
 /// as nullable (a `$ref` is wrapped in `allOf`, since OpenAPI 3.0 ignores a `$ref`'s siblings).
 pub fn mark_optional_nullable(value: &mut Value) {
     match value {
@@ -186,9 +290,6 @@ fn mark_properties(schema: &mut Map<String, Value>) {
             continue;
         }
         let Value::Object(p) = prop else { continue };
-        if p.contains_key("default") {
-            continue;
-        }
         if let Some(reference) = p.remove("$ref") {
             let mut one = Map::new();
             one.insert("$ref".into(), reference);
@@ -204,7 +305,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn optional_properties_become_nullable_required_and_defaulted_do_not() {
+    fn optional_properties_become_nullable_and_required_ones_do_not() {
         let mut schema = json!({
             "type": "object",
             "required": ["id"],
@@ -220,7 +321,7 @@ mod tests {
         let p = &schema["properties"];
         assert_eq!(p["id"].get("nullable"), None);
         assert_eq!(p["notes"]["nullable"], true);
-        assert_eq!(p["tags"].get("nullable"), None);
+        assert_eq!(p["tags"]["nullable"], true);
         assert_eq!(
             p["points"],
             json!({"allOf": [{"$ref": "#/components/schemas/ChampionPoints"}], "nullable": true})
@@ -234,5 +335,28 @@ mod tests {
         let doc: Value = serde_json::from_str(&served).unwrap_or_default();
         let notes = &doc["components"]["schemas"]["SavedBuild"]["properties"]["notes"];
         assert_eq!(notes["nullable"], true, "{notes}");
+    }
+
+    #[test]
+    fn every_response_declares_the_common_headers_and_unsigned_integers_their_minimum() {
+        let served = crate::routes::document(&crate::config::Settings::default());
+        let doc: Value = serde_json::from_str(&served).unwrap_or_default();
+        let list = &doc["paths"]["/runs"]["get"];
+        for status in ["200", "401", "422"] {
+            let headers = &list["responses"][status]["headers"];
+            for (name, required, _, _) in COMMON_HEADERS {
+                let reference = format!("#/components/headers/{name}");
+                assert_eq!(headers[name]["$ref"], reference.as_str(), "{status} {name}");
+                let declared = &doc["components"]["headers"][name];
+                assert_eq!(declared["required"], required, "{name}");
+                assert!(declared["schema"]["type"].is_string(), "{name}");
+            }
+        }
+        let offset = list["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["name"] == "offset"))
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(offset["schema"]["minimum"], 0, "{offset}");
     }
 }

@@ -13,11 +13,11 @@ use uuid::Uuid;
 use super::{
     CombatRun,
     dto::{BuildSnapshot, CombatRunResponse},
-    queries::{self, latest_per_character, num, opt_text, opt_time, rows, scope, text},
+    queries::{self, TimeRange, latest_per_character, num, opt_text, opt_time, rows, scope, text},
 };
 use crate::{
     auth::{Auth, Scope},
-    error::{ApiError, AppError, FieldError},
+    error::{ApiError, AppError},
     http::{ApiTags, json::JsonBytes},
     model::{ColumnType, crud},
     state::AppState,
@@ -153,17 +153,16 @@ pub struct BuffStat {
     pub importance: Importance,
 }
 
-/// `WHERE` and binds for the caller's runs in `time_range` (422 naming it when invalid),
-/// optionally for one character: the common filter of the three analytics.
+/// `WHERE` and binds for the caller's runs in `time_range`, optionally for one character: the
+/// common filter of the three analytics.
 fn analytics_scope(
     db: &crate::db::Db,
     auth: &Auth,
-    time_range: Option<&str>,
+    time_range: Option<TimeRange>,
     character: Option<&str>,
-) -> Result<(String, Vec<rbs::Value>), ApiError> {
-    let since = queries::since(time_range)
-        .map_err(|m| ApiError::validation(vec![FieldError::new("time_range", m)]))?;
-    Ok(scope(db, auth.principal().user_id, since, character, ""))
+) -> (String, Vec<rbs::Value>) {
+    let since = time_range.unwrap_or_default().since();
+    scope(db, auth.principal().user_id, since, character, "")
 }
 
 /// A share (0–1) as a percentage (0–100) rounded to 0.1, the upstream's scale.
@@ -384,8 +383,8 @@ impl InsightsApi {
         &self,
         state: Data<&AppState>,
         #[oai(scope = "Scope::Read")] auth: Auth,
-        /// `7d`, `30d` (default), `90d` or `all`.
-        time_range: Query<Option<String>>,
+        /// How far back: `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<TimeRange>>,
         /// Only this character.
         character_name: Query<Option<String>>,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
@@ -393,11 +392,13 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<DpsPoint>>, ApiError> {
-        let key = format!("dps_trend {:?}", (&time_range.0, &character_name.0));
+        let key = format!(
+            "dps_trend {:?}",
+            (time_range.0.unwrap_or_default(), &character_name.0)
+        );
         let load = async {
             let db = &state.db;
-            let (w, args) =
-                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            let (w, args) = analytics_scope(db, &auth, time_range.0, character_name.as_deref());
             let day = db.dialect.date_of("timestamp");
             let sql = format!(
                 "SELECT {day} AS day, avg(dps) AS avg_dps, max(dps) AS max_dps, count(*) AS n FROM combat_runs WHERE {w} GROUP BY {day} ORDER BY day"
@@ -437,8 +438,8 @@ impl InsightsApi {
         &self,
         state: Data<&AppState>,
         #[oai(scope = "Scope::Read")] auth: Auth,
-        /// `7d`, `30d` (default), `90d` or `all`.
-        time_range: Query<Option<String>>,
+        /// How far back: `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<TimeRange>>,
         /// Only this character.
         character_name: Query<Option<String>>,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
@@ -446,11 +447,13 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<PercentilePoint>>, ApiError> {
-        let key = format!("percentile_trend {:?}", (&time_range.0, &character_name.0));
+        let key = format!(
+            "percentile_trend {:?}",
+            (time_range.0.unwrap_or_default(), &character_name.0)
+        );
         let load = async {
             let db = &state.db;
-            let (w, args) =
-                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            let (w, args) = analytics_scope(db, &auth, time_range.0, character_name.as_deref());
             // The day is formatted here: `to_char` per row was most of the statement's time.
             let sql = format!(
                 "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
@@ -501,8 +504,8 @@ impl InsightsApi {
         &self,
         state: Data<&AppState>,
         #[oai(scope = "Scope::Read")] auth: Auth,
-        /// `7d`, `30d` (default), `90d` or `all`.
-        time_range: Query<Option<String>>,
+        /// How far back: `7d`, `30d` (default), `90d` or `all`.
+        time_range: Query<Option<TimeRange>>,
         /// Only this character.
         character_name: Query<Option<String>>,
         /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
@@ -510,11 +513,13 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<BuffStat>>, ApiError> {
-        let key = format!("buff_analysis {:?}", (&time_range.0, &character_name.0));
+        let key = format!(
+            "buff_analysis {:?}",
+            (time_range.0.unwrap_or_default(), &character_name.0)
+        );
         let load = async {
             let db = &state.db;
-            let (w, args) =
-                analytics_scope(db, &auth, time_range.as_deref(), character_name.as_deref())?;
+            let (w, args) = analytics_scope(db, &auth, time_range.0, character_name.as_deref());
             // One statement: the runs in scope, their count, and per buff the mean uptime and the
             // number of runs listing it, aggregated by the database (no JSON decoded here).
             let d = db.dialect;

@@ -14,16 +14,36 @@ use crate::{
     model::{ColumnType, Model},
 };
 
-/// `time_range`: `7d`, `30d` (default), `90d` or `all`.
-pub fn since(range: Option<&str>) -> Result<Option<DateTime<Utc>>, String> {
-    let days = match range.unwrap_or("30d") {
-        "7d" => 7,
-        "30d" => 30,
-        "90d" => 90,
-        "all" => return Ok(None),
-        other => return Err(format!("must be 7d, 30d, 90d or all (got {other:?})")),
-    };
-    Ok(Some(Utc::now() - Duration::days(days)))
+/// The analytics' `time_range` (API contract: `7d|30d|90d|all`, default `30d`): how far back
+/// the runs counted go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, poem_openapi::Enum)]
+pub enum TimeRange {
+    /// The last 7 days.
+    #[oai(rename = "7d")]
+    Week,
+    /// The last 30 days.
+    #[oai(rename = "30d")]
+    #[default]
+    Month,
+    /// The last 90 days.
+    #[oai(rename = "90d")]
+    Quarter,
+    /// Every run.
+    #[oai(rename = "all")]
+    All,
+}
+
+impl TimeRange {
+    /// The earliest time counted, `None` for [`TimeRange::All`].
+    pub fn since(self) -> Option<DateTime<Utc>> {
+        let days = match self {
+            Self::Week => 7,
+            Self::Month => 30,
+            Self::Quarter => 90,
+            Self::All => return None,
+        };
+        Some(Utc::now() - Duration::days(days))
+    }
 }
 
 /// `WHERE` for the caller's runs, optionally since a time and for one character.
