@@ -3,7 +3,7 @@
 //! rows through the generic repository and answers each in its domain's own public shape.
 
 use chrono::{DateTime, Utc};
-use poem::web::Data;
+use poem::{http::StatusCode, web::Data};
 use poem_openapi::{Object, OpenApi, payload::Json};
 use uuid::Uuid;
 
@@ -74,7 +74,7 @@ impl ExportApi {
         let id = auth.principal().user_id;
         let account = crate::auth::store::user_by_id(db, id)
             .await?
-            .ok_or_else(|| ApiError::not_found("Account not found"))?;
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "Account not found"))?;
         let export = AccountExport {
             exported_at: Utc::now(),
             account: UserView::from(account),

@@ -84,7 +84,13 @@ pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
 /// The OpenAPI document for `settings`, as served at `/api/openapi.json` and written by
 /// `ebo openapi` (pretty-printed JSON, after [`spec::document`]'s corrections).
 pub fn document(settings: &Settings) -> String {
-    spec::document(api_service(settings).spec(), &settings.server.api_prefix)
+    let extra: Vec<(&str, &[u16])> =
+        [auth::api::EXTRA_STATUSES, sync::api::EXTRA_STATUSES].concat();
+    spec::document(
+        api_service(settings).spec(),
+        &settings.server.api_prefix,
+        &extra,
+    )
 }
 
 /// The root paths reached by infrastructure (load balancers, orchestrators, scrapers) rather

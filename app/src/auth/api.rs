@@ -33,6 +33,11 @@ use crate::{
     state::AppState,
 };
 
+/// The statuses public operations here answer beyond what their declaration implies (for the
+/// document's per-operation status lists): login refuses credentials (401) and disabled
+/// accounts (403), refresh refuses tokens (401).
+pub const EXTRA_STATUSES: &[(&str, &[u16])] = &[("login", &[401, 403]), ("refresh_token", &[401])];
+
 /// 400 for a login's `scope` (RFC 6749 §5.2 `invalid_scope`).
 fn invalid_scope(reason: impl std::fmt::Display) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, format!("invalid_scope: {reason}"))

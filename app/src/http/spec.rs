@@ -10,7 +10,9 @@
 //! - `minimum: 0` on unsigned integers (`format: uint32`/`uint64`, which only Rust's types
 //!   declare; a client or fuzzer reading JSON Schema would send `-5`, which the server refuses);
 //! - the headers every response carries ([`COMMON_HEADERS`]), set by middleware that
-//!   poem-openapi does not see.
+//!   poem-openapi does not see;
+//! - each operation lists only the error statuses it can answer ([`prune_statuses`]): every
+//!   operation shares one error type, whose variants list them all.
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
@@ -25,7 +27,9 @@ pub const DECLARED_TOKEN_URL: &str = "/api/v1/auth/login";
 
 /// `raw` (poem-openapi's document) corrected, as pretty-printed JSON; `api_prefix` is the
 /// configured `server.api_prefix`.
-pub fn document(raw: String, api_prefix: &str) -> String {
+/// `extra` names, by `operationId`, the statuses an operation answers beyond what its
+/// declaration implies (see [`prune_statuses`]).
+pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> String {
     // poem-openapi writes a path once per API that serves it, so a path served by two APIs
     // (the generated writes and the hand-written cached reads of `/features`) appears twice;
     // a plain parse would keep only the last and lose the other's operations.
@@ -35,6 +39,7 @@ pub fn document(raw: String, api_prefix: &str) -> String {
     mark_optional_nullable(&mut doc);
     scopes_only_for_oauth2(&mut doc);
     unsigned_minimum(&mut doc);
+    prune_statuses(&mut doc, extra);
     declare_common_headers(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
         for scheme in schemes.values_mut() {
@@ -122,6 +127,55 @@ fn declare_common_headers(doc: &mut Value) {
                     || serde_json::json!({ "$ref": format!("#/components/headers/{name}") }),
                 );
             }
+        }
+    }
+}
+
+/// Removes the error statuses an operation cannot answer, read from its declaration:
+/// - 401 and 403 need a security requirement (a token to refuse, a scope to lack);
+/// - 404 needs a path parameter (a resource named in the path);
+/// - 409 needs a method that writes (not `GET`);
+/// - 415 needs a request body.
+///
+/// `extra` keeps, by `operationId`, the statuses a handler answers beyond these (login's 401
+/// for a wrong password, a body naming a resource that is gone).
+fn prune_statuses(doc: &mut Value, extra: &[(&str, &[u16])]) {
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for (method, op) in item.iter_mut() {
+            let Value::Object(op) = op else { continue };
+            let secured = op
+                .get("security")
+                .is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
+            let in_path = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path"));
+            let body = op.contains_key("requestBody");
+            let kept: Vec<u16> = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .and_then(|id| extra.iter().find(|(name, _)| *name == id))
+                .map(|(_, statuses)| statuses.to_vec())
+                .unwrap_or_default();
+            let Some(Value::Object(responses)) = op.get_mut("responses") else {
+                continue;
+            };
+            responses.retain(|status, _| {
+                let Ok(code) = status.parse::<u16>() else {
+                    return true;
+                };
+                let possible = match code {
+                    401 | 403 => secured,
+                    404 => in_path,
+                    409 => method != "get",
+                    415 => body,
+                    _ => true,
+                };
+                possible || kept.contains(&code)
+            });
         }
     }
 }
@@ -342,6 +396,9 @@ mod tests {
         let served = crate::routes::document(&crate::config::Settings::default());
         let doc: Value = serde_json::from_str(&served).unwrap_or_default();
         let list = &doc["paths"]["/runs"]["get"];
+        for status in ["404", "409", "415"] {
+            assert!(list["responses"].get(status).is_none(), "{status}");
+        }
         for status in ["200", "401", "422"] {
             let headers = &list["responses"][status]["headers"];
             for (name, required, _, _) in COMMON_HEADERS {

@@ -355,6 +355,10 @@ async fn batch(
     Ok(SyncResponse { results })
 }
 
+/// The statuses operations here answer beyond what their declaration implies (for the
+/// document): resolving a conflict names a sync item, and what it points to, in the body (404).
+pub const EXTRA_STATUSES: &[(&str, &[u16])] = &[("resolve_sync_conflict", &[404])];
+
 /// Companion sync endpoints.
 #[derive(Debug, Default)]
 pub struct SyncApi;
