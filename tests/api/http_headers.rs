@@ -179,3 +179,31 @@ async fn large_responses_are_compressed_small_ones_not() {
         "below compression_min_bytes"
     );
 }
+
+/// An answer to a request with `Authorization` is that caller's: `Cache-Control: private`,
+/// unless the operation says more (token responses: `no-store`), as the document declares.
+#[tokio::test]
+async fn per_user_answers_are_private_and_public_ones_are_not() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    for path in [
+        "/runs",
+        "/auth/me",
+        "/runs/00000000-0000-0000-0000-000000000000",
+    ] {
+        let r = app.as_user(&user, Method::GET, path).send().await.unwrap();
+        assert_eq!(r.headers()["cache-control"], "private", "{path}");
+    }
+    let r = app.get("/health").await;
+    assert!(r.headers().get("cache-control").is_none());
+    let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert_eq!(
+        spec["paths"]["/runs"]["get"]["responses"]["200"]["headers"]["Cache-Control"]["$ref"],
+        "#/components/headers/Cache-Control-Private"
+    );
+    assert!(
+        spec["paths"]["/auth/register"]["post"]["responses"]["201"]["headers"]
+            .get("Cache-Control")
+            .is_none()
+    );
+}

@@ -95,6 +95,7 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
             .unwrap_or_else(|| Uuid::new_v4().to_string());
         let path = req.uri().path().to_owned();
         let method = req.method().clone();
+        let authorized = req.headers().contains_key(header::AUTHORIZATION);
         let client = client_ip::resolve(&req, &self.cfg.trusted_proxies);
         if let Some(ip) = client {
             req.set_data(client_ip::ClientIp(ip));
@@ -160,6 +161,11 @@ impl<E: Endpoint> Endpoint for RequestContextEndpoint<E> {
                 header::STRICT_TRANSPORT_SECURITY,
                 HeaderValue::from_static("max-age=31536000; includeSubDomains"),
             );
+        }
+        // An answer to a credentialed request is that caller's: no shared cache may keep it
+        // (RFC 9111 §5.2.2.7), unless the handler said otherwise (tokens: `no-store`).
+        if authorized && !headers.contains_key(header::CACHE_CONTROL) {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private"));
         }
         if status == StatusCode::UNAUTHORIZED && !headers.contains_key(header::WWW_AUTHENTICATE) {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -12,7 +12,9 @@
 //! - the headers every response carries ([`COMMON_HEADERS`]), set by middleware that
 //!   poem-openapi does not see;
 //! - each operation lists only the error statuses it can answer ([`prune_statuses`]): every
-//!   operation shares one error type, whose variants list them all.
+//!   operation shares one error type, whose variants list them all;
+//! - a success response poem-openapi leaves undescribed (a plain `Json<T>` return) is
+//!   described by its body's schema ([`describe_success`]).
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
@@ -40,6 +42,7 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
     scopes_only_for_oauth2(&mut doc);
     unsigned_minimum(&mut doc);
     prune_statuses(&mut doc, extra);
+    describe_success(&mut doc);
     declare_common_headers(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
         for scheme in schemes.values_mut() {
@@ -104,32 +107,52 @@ fn declare_common_headers(doc: &mut Value) {
             }),
         );
     }
+    components.insert(
+        PRIVATE_CACHE.to_owned(),
+        serde_json::json!({
+            "description": "`private` on answers to a request with `Authorization` (the caller's own data; no shared cache may keep it), unless the operation documents another value.",
+            "required": false,
+            "schema": {"type": "string"},
+        }),
+    );
     if let Some(Value::Object(c)) = doc.get_mut("components") {
         c.insert("headers".into(), Value::Object(components));
     }
     let Some(Value::Object(paths)) = doc.get_mut("paths") else {
         return;
     };
-    let responses = paths
+    let operations = paths
         .values_mut()
         .filter_map(Value::as_object_mut)
         .flat_map(|item| item.values_mut())
-        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
-        .flat_map(|responses| responses.values_mut())
         .filter_map(Value::as_object_mut);
-    for response in responses {
-        let declared = response
-            .entry("headers")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(declared) = declared {
-            for (name, ..) in COMMON_HEADERS {
+    for op in operations {
+        let secured = op.contains_key("security");
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        for response in responses.values_mut().filter_map(Value::as_object_mut) {
+            let declared = response
+                .entry("headers")
+                .or_insert_with(|| Value::Object(Map::new()));
+            let Value::Object(declared) = declared else {
+                continue;
+            };
+            let refs = COMMON_HEADERS
+                .iter()
+                .map(|(name, ..)| (*name, *name))
+                .chain(secured.then_some(("Cache-Control", PRIVATE_CACHE)));
+            for (name, component) in refs {
                 declared.entry(name.to_owned()).or_insert_with(
-                    || serde_json::json!({ "$ref": format!("#/components/headers/{name}") }),
+                    || serde_json::json!({ "$ref": format!("#/components/headers/{component}") }),
                 );
             }
         }
     }
 }
+
+/// The component declaring `Cache-Control: private` on the responses of secured operations.
+const PRIVATE_CACHE: &str = "Cache-Control-Private";
 
 /// Removes the error statuses an operation cannot answer, read from its declaration:
 /// - 401 and 403 need a security requirement (a token to refuse, a scope to lack);
@@ -177,6 +200,55 @@ fn prune_statuses(doc: &mut Value, extra: &[(&str, &[u16])]) {
                 possible || kept.contains(&code)
             });
         }
+    }
+}
+
+/// Gives each undescribed response the description of its JSON body's schema (for an array,
+/// "A list of: " and the items' description).
+fn describe_success(doc: &mut Value) {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    let described = |schema: &Value| -> Option<String> {
+        let named = |s: &Value| {
+            s["$ref"]
+                .as_str()
+                .and_then(|r| r.rsplit('/').next())
+                .and_then(|name| schemas[name]["description"].as_str())
+                .map(|d| d.trim().to_owned())
+        };
+        match schema["type"].as_str() {
+            Some("array") => named(&schema["items"]).map(|d| format!("A list of: {d}")),
+            _ => named(schema),
+        }
+    };
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    let responses = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(Value::as_object_mut);
+    for response in responses {
+        if response
+            .get("description")
+            .and_then(Value::as_str)
+            .is_some_and(|d| !d.is_empty())
+        {
+            continue;
+        }
+        let schema = response
+            .get("content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .map(|media| media["schema"].clone())
+            .unwrap_or_default();
+        let text = described(&schema).unwrap_or_else(|| "Success.".to_owned());
+        response.insert("description".into(), Value::String(text));
     }
 }
 
