@@ -14,7 +14,9 @@
 //! - each operation lists only the error statuses it can answer ([`prune_statuses`]): every
 //!   operation shares one error type, whose variants list them all;
 //! - a success response poem-openapi leaves undescribed (a plain `Json<T>` return) is
-//!   described by its body's schema ([`describe_success`]).
+//!   described by its body's schema ([`describe_success`]);
+//! - OpenAPI links from each create to the operations on what it created ([`link_created`]),
+//!   so clients and schemathesis' stateful phase can follow real ids.
 //!
 //! poem-openapi describes an `Option<T>` field as an optional property of type `T`, but
 //! serializes `None` as `null` (the upstream FastAPI shapes keep the key). A strict client or
@@ -43,6 +45,7 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
     unsigned_minimum(&mut doc);
     prune_statuses(&mut doc, extra);
     describe_success(&mut doc);
+    link_created(&mut doc);
     declare_common_headers(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
         for scheme in schemes.values_mut() {
@@ -249,6 +252,74 @@ fn describe_success(doc: &mut Value) {
             .unwrap_or_default();
         let text = described(&schema).unwrap_or_else(|| "Success.".to_owned());
         response.insert("description".into(), Value::String(text));
+    }
+}
+
+/// Links each `201` response of a `POST` on a collection (`/runs`) to every operation under
+/// `<collection>/{name}` whose only path parameter is `name`, when the created body has a
+/// property `name` (`/runs/{run_id}`, `/runs/{run_id}/percentiles`): the link passes
+/// `$response.body#/name` (OpenAPI 3.0 §4.7.20).
+fn link_created(doc: &mut Value) {
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
+        return;
+    };
+    // (path, its only path parameter, operationIds on it)
+    let mut items: Vec<(String, String, Vec<String>)> = Vec::new();
+    for (path, item) in paths.iter() {
+        let params: Vec<&str> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        if let [only] = params.as_slice() {
+            let ids = item
+                .as_object()
+                .into_iter()
+                .flat_map(|ops| ops.values())
+                .filter_map(|op| op["operationId"].as_str().map(str::to_owned))
+                .collect();
+            items.push((path.clone(), (*only).to_owned(), ids));
+        }
+    }
+    for (collection, item) in paths.iter_mut() {
+        let Some(created) = item.pointer_mut("/post/responses/201") else {
+            continue;
+        };
+        let body = created
+            .pointer("/content")
+            .and_then(Value::as_object)
+            .and_then(|c| c.values().next())
+            .and_then(|media| media["schema"]["$ref"].as_str())
+            .and_then(|r| r.rsplit('/').next())
+            .map(|name| schemas[name]["properties"].clone())
+            .unwrap_or_default();
+        let mut links = Map::new();
+        for (path, param, ids) in &items {
+            let under = path
+                .strip_prefix(collection.as_str())
+                .is_some_and(|rest| rest.starts_with(&format!("/{{{param}}}")));
+            if !under || body.get(param).is_none() {
+                continue;
+            }
+            for id in ids {
+                links.insert(
+                    id.clone(),
+                    serde_json::json!({
+                        "operationId": id,
+                        "parameters": { param: format!("$response.body#/{param}") },
+                        "description": format!("`{param}` of what was created."),
+                    }),
+                );
+            }
+        }
+        if !links.is_empty()
+            && let Value::Object(created) = created
+        {
+            created.insert("links".into(), Value::Object(links));
+        }
     }
 }
 
@@ -487,5 +558,25 @@ mod tests {
             .cloned()
             .unwrap_or_default();
         assert_eq!(offset["schema"]["minimum"], 0, "{offset}");
+    }
+
+    #[test]
+    fn a_create_links_to_the_operations_on_what_it_created() {
+        let served = crate::routes::document(&crate::config::Settings::default());
+        let doc: Value = serde_json::from_str(&served).unwrap_or_default();
+        let links = &doc["paths"]["/builds"]["post"]["responses"]["201"]["links"];
+        for id in [
+            "get_saved_build",
+            "update_saved_build",
+            "delete_saved_build",
+        ] {
+            assert_eq!(links[id]["operationId"], id, "{links}");
+            assert_eq!(
+                links[id]["parameters"]["build_id"],
+                "$response.body#/build_id"
+            );
+        }
+        let runs = &doc["paths"]["/runs"]["post"]["responses"]["201"]["links"];
+        assert!(runs["get_run_percentiles"].is_object(), "{runs}");
     }
 }
