@@ -26,7 +26,7 @@ pub async fn normalize_feature(_ctx: &WriteContext<'_, AppState>, row: &mut Feat
             Ok(())
         }
         Ok(Entry::Set(_)) => Err(invalid("body", "looks like a gear set; use /features/sets")),
-        Err(reason) => Err(invalid("body", reason)),
+        Err(reason) => Err(invalid("body", reason.to_string())),
     }
 }
 
@@ -42,7 +42,7 @@ pub async fn normalize_set(_ctx: &WriteContext<'_, AppState>, row: &mut GearSet)
             Ok(())
         }
         Ok(Entry::Feature(_)) => Err(invalid("bonuses", "is required")),
-        Err(reason) => Err(invalid("body", reason)),
+        Err(reason) => Err(invalid("body", reason.to_string())),
     }
 }
 

@@ -319,7 +319,7 @@ pub async fn import_dir(db: &Db, dir: &Path, dry_run: bool) -> Result<ImportRepo
                 file.rejected += 1;
             };
             match normalize(raw, now) {
-                Err(reason) => reject(reason),
+                Err(reason) => reject(reason.to_string()),
                 Ok(entry) => {
                     let key = (matches!(entry, Entry::Set(_)), entry.id().to_owned());
                     if let Some((f, i)) = seen.get(&key) {

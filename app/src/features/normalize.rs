@@ -19,6 +19,62 @@ use serde_json::{Map, Value};
 
 use super::models::{Feature, GearSet};
 
+/// Why a raw entry was refused. Its text is what the import report lists and what a write to
+/// `/features` answers in its 422.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejected {
+    /// The entry is not a JSON object.
+    #[error("an entry must be a JSON object")]
+    NotAnObject,
+    /// A required key is absent, null or blank.
+    #[error("missing `{0}`")]
+    Missing(&'static str),
+    /// A value of the wrong JSON type.
+    #[error("`{field}` must be {expected}, found {found}")]
+    WrongType {
+        /// The key.
+        field: String,
+        /// What it must be (`text`, `a number`, …).
+        expected: &'static str,
+        /// The value found, as JSON.
+        found: String,
+    },
+    /// A number outside what the key allows.
+    #[error("`{field}` must be {rule}")]
+    OutOfRange {
+        /// The key.
+        field: String,
+        /// The rule (`a non-negative number`, …).
+        rule: String,
+    },
+    /// An id that is not 1–120 of `A-Z a-z 0-9 _ -`.
+    #[error("`{field}` {id:?} must be 1–120 of A-Z a-z 0-9 _ -")]
+    BadId {
+        /// `feature_id` or `set_id`.
+        field: &'static str,
+        /// The id found.
+        id: String,
+    },
+    /// A name outside a closed list (a resource, a weight).
+    #[error("`{field}`: unknown value {value:?} (expected {expected})")]
+    UnknownValue {
+        /// The key.
+        field: &'static str,
+        /// The unknown part.
+        value: String,
+        /// The known names, comma-separated.
+        expected: String,
+    },
+}
+
+fn wrong_type(field: &str, expected: &'static str, found: &Value) -> Rejected {
+    Rejected::WrongType {
+        field: field.to_owned(),
+        expected,
+        found: found.to_string(),
+    }
+}
+
 /// A normalised entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
@@ -89,25 +145,28 @@ pub fn is_set(raw: &Map<String, Value>) -> bool {
     raw.contains_key("set_id") || raw.contains_key("bonuses")
 }
 
-fn text(raw: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+fn text(raw: &Map<String, Value>, key: &str) -> Result<Option<String>, Rejected> {
     match raw.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(format!("`{key}` must be text, found {other}")),
+        Some(other) => Err(wrong_type(key, "text", other)),
     }
 }
 
-fn number(raw: &Map<String, Value>, key: &str) -> Result<Option<f64>, String> {
+fn number(raw: &Map<String, Value>, key: &str) -> Result<Option<f64>, Rejected> {
     match raw.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => n
             .as_f64()
             .filter(|v| v.is_finite() && *v >= 0.0)
             .map(Some)
-            .ok_or_else(|| format!("`{key}` must be a non-negative number")),
-        Some(other) => Err(format!("`{key}` must be a number, found {other}")),
+            .ok_or_else(|| Rejected::OutOfRange {
+                field: key.to_owned(),
+                rule: "a non-negative number".into(),
+            }),
+        Some(other) => Err(wrong_type(key, "a number", other)),
     }
 }
 
@@ -167,7 +226,11 @@ pub fn class_restriction(raw: &str) -> Option<String> {
     }
 }
 
-fn ordered_join(raw: &str, order: &[&str]) -> Result<Option<String>, String> {
+fn ordered_join(
+    field: &'static str,
+    raw: &str,
+    order: &[&str],
+) -> Result<Option<String>, Rejected> {
     let parts: Vec<String> = raw
         .split(['|', '/', ','])
         .map(str::trim)
@@ -183,10 +246,11 @@ fn ordered_join(raw: &str, order: &[&str]) -> Result<Option<String>, String> {
             Some(o) if !known.contains(o) => known.push(o),
             Some(_) => {}
             None => {
-                return Err(format!(
-                    "unknown value {p:?} (expected {})",
-                    order.join(", ")
-                ));
+                return Err(Rejected::UnknownValue {
+                    field,
+                    value: p.clone(),
+                    expected: order.join(", "),
+                });
             }
         }
     }
@@ -198,23 +262,31 @@ fn ordered_join(raw: &str, order: &[&str]) -> Result<Option<String>, String> {
 ///
 /// # Errors
 /// An unknown resource name.
-pub fn resource_type(raw: &str) -> Result<Option<String>, String> {
-    ordered_join(raw, &["Magicka", "Stamina", "Health", "Ultimate"])
+pub fn resource_type(raw: &str) -> Result<Option<String>, Rejected> {
+    ordered_join(
+        "resource_type",
+        raw,
+        &["Magicka", "Stamina", "Health", "Ultimate"],
+    )
 }
 
 /// `weight` normal form.
 ///
 /// # Errors
 /// An unknown weight or slot.
-pub fn weight(raw: &str) -> Result<Option<String>, String> {
-    ordered_join(raw, &["Light", "Medium", "Heavy", "Jewelry", "Weapon"])
+pub fn weight(raw: &str) -> Result<Option<String>, Rejected> {
+    ordered_join(
+        "weight",
+        raw,
+        &["Light", "Medium", "Heavy", "Jewelry", "Weapon"],
+    )
 }
 
 /// `tags` normal form.
 ///
 /// # Errors
 /// Tags that are neither text nor a list of text.
-pub fn tags(raw: Option<&Value>) -> Result<Option<String>, String> {
+pub fn tags(raw: Option<&Value>) -> Result<Option<String>, Rejected> {
     let parts: Vec<String> = match raw {
         None | Some(Value::Null) => return Ok(None),
         Some(Value::String(s)) => s
@@ -228,13 +300,13 @@ pub fn tags(raw: Option<&Value>) -> Result<Option<String>, String> {
             .map(|v| {
                 v.as_str()
                     .map(|s| s.trim().to_owned())
-                    .ok_or_else(|| format!("`tags` items must be text, found {v}"))
+                    .ok_or_else(|| wrong_type("tags[]", "text", v))
             })
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .filter(|p| !p.is_empty())
             .collect(),
-        Some(other) => return Err(format!("`tags` must be text or a list, found {other}")),
+        Some(other) => return Err(wrong_type("tags", "text or a list of text", other)),
     };
     Ok(if parts.is_empty() {
         None
@@ -267,9 +339,9 @@ fn extras(raw: &Map<String, Value>, columns: &[&str], sources: Map<String, Value
 ///
 /// # Errors
 /// Why the entry cannot be accepted (missing id or name, a value of the wrong type, …).
-pub fn normalize(raw: &Value, now: DateTime<Utc>) -> Result<Entry, String> {
+pub fn normalize(raw: &Value, now: DateTime<Utc>) -> Result<Entry, Rejected> {
     let Some(raw) = raw.as_object() else {
-        return Err("an entry must be a JSON object".into());
+        return Err(Rejected::NotAnObject);
     };
     if is_set(raw) {
         normalize_set(raw, now).map(|s| Entry::Set(Box::new(s)))
@@ -278,16 +350,17 @@ pub fn normalize(raw: &Value, now: DateTime<Utc>) -> Result<Entry, String> {
     }
 }
 
-fn normalize_feature(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<Feature, String> {
-    let id = text(raw, "feature_id")?.ok_or("missing `feature_id`")?;
+fn normalize_feature(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<Feature, Rejected> {
+    let id = text(raw, "feature_id")?.ok_or(Rejected::Missing("feature_id"))?;
     if !valid_id(&id) {
-        return Err(format!(
-            "`feature_id` {id:?} must be 1–120 of A-Z a-z 0-9 _ -"
-        ));
+        return Err(Rejected::BadId {
+            field: "feature_id",
+            id,
+        });
     }
-    let name = text(raw, "name")?.ok_or("missing `name`")?;
+    let name = text(raw, "name")?.ok_or(Rejected::Missing("name"))?;
     let mut sources = Map::new();
-    let category_raw = text(raw, "category")?.ok_or("missing `category`")?;
+    let category_raw = text(raw, "category")?.ok_or(Rejected::Missing("category"))?;
     let category = category(&category_raw);
     keep_original(&mut sources, raw, "category", Some(&category));
     let feature_type = text(raw, "feature_type")?.and_then(|t| feature_type(&t));
@@ -300,7 +373,7 @@ fn normalize_feature(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<Fea
         class_restriction.as_deref(),
     );
     let resource_type = match text(raw, "resource_type")? {
-        Some(r) => resource_type(&r).map_err(|e| format!("`resource_type`: {e}"))?,
+        Some(r) => resource_type(&r)?,
         None => None,
     };
     keep_original(&mut sources, raw, "resource_type", resource_type.as_deref());
@@ -308,7 +381,12 @@ fn normalize_feature(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<Fea
     keep_original(&mut sources, raw, "tags", tags.as_deref());
     let max_ranks = match number(raw, "max_ranks")? {
         Some(n) if n.fract() == 0.0 && n <= f64::from(i32::MAX) => Some(n as i32),
-        Some(n) => return Err(format!("`max_ranks` must be a whole number, found {n}")),
+        Some(n) => {
+            return Err(Rejected::OutOfRange {
+                field: "max_ranks".into(),
+                rule: format!("a whole number, found {n}"),
+            });
+        }
         None => None,
     };
     Ok(Feature {
@@ -344,19 +422,26 @@ fn normalize_feature(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<Fea
     })
 }
 
-fn normalize_set(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<GearSet, String> {
-    let id = text(raw, "set_id")?.ok_or("missing `set_id`")?;
+fn normalize_set(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<GearSet, Rejected> {
+    let id = text(raw, "set_id")?.ok_or(Rejected::Missing("set_id"))?;
     if !valid_id(&id) {
-        return Err(format!("`set_id` {id:?} must be 1–120 of A-Z a-z 0-9 _ -"));
+        return Err(Rejected::BadId {
+            field: "set_id",
+            id,
+        });
     }
-    let name = text(raw, "name")?.ok_or("missing `name`")?;
-    let bonuses = json(raw, "bonuses").ok_or("missing `bonuses`")?;
+    let name = text(raw, "name")?.ok_or(Rejected::Missing("name"))?;
+    let bonuses = json(raw, "bonuses").ok_or(Rejected::Missing("bonuses"))?;
     if !bonuses.is_object() {
-        return Err("`bonuses` must be an object keyed by piece count".into());
+        return Err(wrong_type(
+            "bonuses",
+            "an object keyed by piece count",
+            &bonuses,
+        ));
     }
     let mut sources = Map::new();
     let weight = match text(raw, "weight")? {
-        Some(w) => weight(&w).map_err(|e| format!("`weight`: {e}"))?,
+        Some(w) => weight(&w)?,
         None => None,
     };
     keep_original(&mut sources, raw, "weight", weight.as_deref());
@@ -365,12 +450,12 @@ fn normalize_set(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<GearSet
     let tradeable = match raw.get("tradeable") {
         None | Some(Value::Null) => None,
         Some(Value::Bool(b)) => Some(*b),
-        Some(other) => return Err(format!("`tradeable` must be true or false, found {other}")),
+        Some(other) => return Err(wrong_type("tradeable", "true or false", other)),
     };
     Ok(GearSet {
         set_id: id,
         name,
-        set_type: text(raw, "set_type")?.ok_or("missing `set_type`")?,
+        set_type: text(raw, "set_type")?.ok_or(Rejected::Missing("set_type"))?,
         weight,
         bind_type: text(raw, "bind_type")?,
         tradeable,
@@ -449,27 +534,37 @@ mod tests {
     #[test]
     fn bad_entries_say_why() {
         let now = Utc::now();
-        assert!(
-            normalize(&json!({"name": "x", "category": "Class"}), now)
-                .unwrap_err()
-                .contains("feature_id")
+        assert_eq!(
+            normalize(&json!({"name": "x", "category": "Class"}), now),
+            Err(Rejected::Missing("feature_id"))
         );
-        assert!(
-            normalize(
-                &json!({"feature_id": "bad id", "name": "x", "category": "Class"}),
-                now
-            )
-            .unwrap_err()
-            .contains("feature_id")
+        let bad_id = normalize(
+            &json!({"feature_id": "bad id", "name": "x", "category": "Class"}),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(
+            bad_id.to_string(),
+            "`feature_id` \"bad id\" must be 1–120 of A-Z a-z 0-9 _ -"
         );
-        assert!(
-            normalize(
-                &json!({"set_id": "S", "name": "x", "set_type": "Trial", "bonuses": []}),
-                now
-            )
-            .unwrap_err()
-            .contains("bonuses")
+        let bonuses = normalize(
+            &json!({"set_id": "S", "name": "x", "set_type": "Trial", "bonuses": []}),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(
+            bonuses.to_string(),
+            "`bonuses` must be an object keyed by piece count, found []"
         );
-        assert!(normalize(&json!([1]), now).is_err());
+        let weight = normalize(
+            &json!({"set_id": "S", "name": "x", "set_type": "Trial", "bonuses": {}, "weight": "Plate"}),
+            now,
+        )
+        .unwrap_err();
+        assert_eq!(
+            weight.to_string(),
+            "`weight`: unknown value \"Plate\" (expected Light, Medium, Heavy, Jewelry, Weapon)"
+        );
+        assert_eq!(normalize(&json!([1]), now), Err(Rejected::NotAnObject));
     }
 }

@@ -11,7 +11,7 @@ use crate::{
     auth::{Auth, Scope},
     builds::SavedBuild,
     db::Db,
-    error::{ApiError, AppError, DbErrorKind, classify_db_error},
+    error::{ApiError, AppError, DbErrorKind, FieldError, classify_db_error},
     eso::{ChampionPoints, EsoClass, Race},
     http::{
         ApiTags,
@@ -154,16 +154,21 @@ impl Kind {
     }
 }
 
-fn parse<T: ParseFromJSON>(data: &serde_json::Value) -> Result<T, String> {
+/// An item's `data` as `T`, or every problem with it, each named by its path under `data`.
+fn parse<T: ParseFromJSON>(data: &serde_json::Value) -> Result<T, Vec<FieldError>> {
     let errors = validate::<T>(data);
     if !errors.is_empty() {
-        let parts: Vec<String> = errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect();
-        return Err(format!("invalid: {}", parts.join("; ")));
+        return Err(errors
+            .into_iter()
+            .map(|e| FieldError::new(format!("data.{}", e.field), e.message))
+            .collect());
     }
-    T::parse_from_json(Some(data.clone())).map_err(|e| format!("invalid: {}", e.message()))
+    T::parse_from_json(Some(data.clone())).map_err(|e| vec![FieldError::new("data", e.message())])
+}
+
+/// The `error` of an item whose `data` was refused: `invalid: field: message; …`.
+fn invalid(errors: &[FieldError]) -> String {
+    format!("invalid: {}", FieldError::summary(errors))
 }
 
 fn build_from(b: BuildSnapshotUpload, owner: Uuid, id: Uuid) -> SavedBuild {
@@ -278,7 +283,7 @@ async fn sync_one(
             Kind::Run => {
                 let body: CombatRunCreate = match parse(&item.data) {
                     Ok(b) => b,
-                    Err(e) => return Ok(Err(e)),
+                    Err(e) => return Ok(Err(invalid(&e))),
                 };
                 crud::insert_with(&tx, db.dialect, &record).await?;
                 let mut run = new_run(body, user);
@@ -288,7 +293,7 @@ async fn sync_one(
             Kind::Build => {
                 let body: BuildSnapshotUpload = match parse(&item.data) {
                     Ok(b) => b,
-                    Err(e) => return Ok(Err(e)),
+                    Err(e) => return Ok(Err(invalid(&e))),
                 };
                 crud::insert_with(&tx, db.dialect, &record).await?;
                 crud::insert_with(&tx, db.dialect, &build_from(body, user, record.stored_id))
@@ -437,16 +442,16 @@ impl SyncApi {
                     "is required for keep_local and manual",
                 )]));
             };
-            let invalid =
-                |e: String| ApiError::validation(vec![crate::error::FieldError::new("data", e)]);
+            let invalid = ApiError::validation;
             // The stored object and the sync record change together or not at all.
             let tx = db.begin_write().await.map_err(AppError::from)?;
             let written = async {
                 if item.item_type == Kind::Run.name() {
                     // `data` in either shape the batch accepts: an addon run keeps its own time.
                     let fresh = if addon::is_addon_run(data) {
-                        addon::map(data, user, truncate_to_millis(Utc::now()))
-                            .map_err(|r| invalid(format!("invalid: {}: {}", r.field, r.reason)))?
+                        addon::map(data, user, truncate_to_millis(Utc::now())).map_err(|r| {
+                            invalid(vec![FieldError::new(format!("data.{}", r.field), r.reason)])
+                        })?
                     } else {
                         new_run(parse(data).map_err(invalid)?, user)
                     };
