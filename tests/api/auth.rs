@@ -7,7 +7,13 @@ use crate::helpers::{TestApp, assert_error_body, spawn_app, spawn_app_with};
 
 const PW: &str = "Warrior-Poet1";
 
-async fn register(app: &TestApp, email: &str, username: &str, password: &str) -> reqwest::Response {
+/// `POST /auth/register`.
+pub async fn register(
+    app: &TestApp,
+    email: &str,
+    username: &str,
+    password: &str,
+) -> reqwest::Response {
     app.request(Method::POST, &app.api("/auth/register"))
         .json(&json!({"email": email, "username": username, "password": password}))
         .send()
@@ -15,7 +21,8 @@ async fn register(app: &TestApp, email: &str, username: &str, password: &str) ->
         .unwrap()
 }
 
-async fn login(app: &TestApp, body: Value) -> reqwest::Response {
+/// `POST /auth/login` with the JSON `body`.
+pub async fn login(app: &TestApp, body: Value) -> reqwest::Response {
     app.request(Method::POST, &app.api("/auth/login"))
         .json(&body)
         .send()

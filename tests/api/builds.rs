@@ -22,7 +22,8 @@ pub fn build(name: &str) -> Value {
     })
 }
 
-async fn create(app: &TestApp, user: &TestUser, body: Value) -> Value {
+/// `POST /builds` as `user`; asserts 201 and returns the stored build.
+pub async fn create(app: &TestApp, user: &TestUser, body: Value) -> Value {
     let r = app
         .as_user(user, Method::POST, "/builds")
         .json(&body)

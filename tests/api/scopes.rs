@@ -5,7 +5,10 @@ use app::auth::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_error_body, spawn_app};
+use crate::{
+    auth::{login, register},
+    helpers::{TestApp, TestUser, assert_error_body, spawn_app},
+};
 
 const PW: &str = "Warrior-Poet1";
 const SCOPES: [&str; 3] = ["read", "write", "admin"];
@@ -123,21 +126,8 @@ async fn every_operation_refuses_a_token_without_its_declared_scope_and_takes_on
     }
 }
 
-async fn login(app: &TestApp, body: Value) -> reqwest::Response {
-    app.request(Method::POST, &app.api("/auth/login"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn registered(app: &TestApp, name: &str) -> Value {
-    let r = app
-        .request(Method::POST, &app.api("/auth/register"))
-        .json(&json!({"email": format!("{name}@example.com"), "username": name, "password": PW}))
-        .send()
-        .await
-        .unwrap();
+    let r = register(app, &format!("{name}@example.com"), name, PW).await;
     assert_eq!(r.status(), 201);
     r.json().await.unwrap()
 }
@@ -245,22 +235,24 @@ async fn a_login_gets_the_scopes_it_asks_for_and_a_refresh_keeps_them() {
     }
 }
 
+/// `PATCH /admin/users/{id}` setting `account`'s role, as the administrator `root`.
+async fn set_role(app: &TestApp, root: &TestUser, account: &Value, role: &str) {
+    let path = format!("/admin/users/{}", account["id"].as_str().unwrap());
+    let r = app
+        .as_user(root, Method::PATCH, &path)
+        .json(&json!({ "role": role }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
 #[tokio::test]
 async fn an_administrator_gets_admin_by_default_and_acts_as_a_user_without_it() {
     let app = spawn_app().await;
     let account = registered(&app, "steward").await;
     let root = app.user_with_role(Role::Admin).await;
-    let promoted = app
-        .as_user(
-            &root,
-            Method::PATCH,
-            &format!("/admin/users/{}", account["id"].as_str().unwrap()),
-        )
-        .json(&json!({"role": "admin"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(promoted.status(), 200);
+    set_role(&app, &root, &account, "admin").await;
     let who = json!({"email": "steward@example.com", "password": PW});
 
     let full: Value = login(&app, who.clone()).await.json().await.unwrap();
@@ -281,29 +273,13 @@ async fn an_administrator_gets_admin_by_default_and_acts_as_a_user_without_it() 
     // Without `admin`, another user's private build is as invisible as to any user (the
     // policy `owner | flag(is_public) | admin` counts the role only with the scope).
     let other = app.user().await;
-    let build: Value = app
-        .as_user(&other, Method::POST, "/builds")
-        .json(&crate::builds::build("private"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let build = crate::builds::create(&app, &other, crate::builds::build("private")).await;
     let path = format!("/builds/{}", build["build_id"].as_str().unwrap());
     assert_eq!(status_of(&app, Method::GET, &path, &plain).await, 404);
     assert_eq!(status_of(&app, Method::GET, &path, &full).await, 200);
 
     // Demoted, a login asking for `admin` does not get it.
-    app.as_user(
-        &root,
-        Method::PATCH,
-        &format!("/admin/users/{}", account["id"].as_str().unwrap()),
-    )
-    .json(&json!({"role": "user"}))
-    .send()
-    .await
-    .unwrap();
+    set_role(&app, &root, &account, "user").await;
     let mut ask = who;
     ask["scope"] = json!("read write admin");
     assert_eq!(
