@@ -10,9 +10,12 @@
 # Usage: scripts/schemathesis.sh [extra schemathesis arguments...]
 #
 # Environment:
-#   FUZZ_MAX_EXAMPLES  test cases per operation and phase (default 20; CI uses 5)
+#   FUZZ_MAX_EXAMPLES  test cases per operation and phase (default 20; CI uses 3)
 #   FUZZ_SEED          random seed, for a reproducible run (default: a new one)
-#   FUZZ_WORKERS       concurrent schemathesis workers (default 2)
+#   FUZZ_WORKERS       concurrent schemathesis workers (default 1: with 2, CPython 3.11's
+#                      AST depth check races across threads, cpython#106905, and
+#                      hypothesis' lambda descriptions then fail as a "Runtime Error"
+#                      about once in four runs; one worker costs seconds)
 #   FUZZ_PHASES        schemathesis phases (default examples,coverage,fuzzing,stateful)
 #   FUZZ_BIN           a built `ebo` binary (default: cargo build --release, then
 #                      ${CARGO_TARGET_DIR:-target}/release/ebo)
@@ -21,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MAX_EXAMPLES="${FUZZ_MAX_EXAMPLES:-20}"
-WORKERS="${FUZZ_WORKERS:-2}"
+WORKERS="${FUZZ_WORKERS:-1}"
 PHASES="${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}"
 REPORT_DIR="${FUZZ_REPORT_DIR:-target/schemathesis}"
 SCHEMATHESIS_VERSION="4.32.5"
