@@ -20,6 +20,8 @@
 #   FUZZ_BIN           a built `ebo` binary (default: cargo build --release, then
 #                      ${CARGO_TARGET_DIR:-target}/release/ebo)
 #   FUZZ_REPORT_DIR    where the JUnit/NDJSON reports go (default target/schemathesis)
+#   FUZZ_POSTGRES_URL  fuzz on a new database of this PostgreSQL server (for example
+#                      postgres://postgres@127.0.0.1:5432/test) instead of SQLite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +41,7 @@ fi
 
 BIN="${FUZZ_BIN:-}"
 DB_NAME=fuzz.db
+THROWAWAY_POSTGRES_URL="${FUZZ_POSTGRES_URL:-}"
 # shellcheck source=scripts/lib/throwaway-service.sh
 source scripts/lib/throwaway-service.sh
 # Long-lived tokens: a long run must not turn into a run of 401s halfway.
