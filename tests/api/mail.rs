@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{TestApp, assert_error_body, spawn_app_with},
+    helpers::{TestApp, assert_error_body, spawn_app, spawn_app_with},
     smtp::{SmtpSink, eml_files, header, link_token, wait_for_messages},
 };
 
@@ -169,6 +169,27 @@ async fn forgot_password_mails_a_reset_that_ends_every_session() {
     .await;
     assert_eq!(again.status(), 400, "a reset token works once");
     assert_eq!(login(&app, "sotha", NEW_PW).await.status(), 200);
+}
+
+/// A request that commits mail wakes its instance's worker: with a poll interval of an hour
+/// (the test default), the verification and reset mails still arrive at once.
+#[tokio::test]
+async fn committed_mail_is_delivered_at_once_not_at_the_next_poll() {
+    let app = spawn_app().await;
+    assert_eq!(app.settings.email.poll_interval_ms, 3_600_000);
+    register(&app, "nerevar").await;
+    let read = || eml_files(app.mail_dir.path());
+    let mails = wait_for_messages(read, 1, Duration::from_secs(2)).await;
+    assert!(mails[0].contains("verify-email?token="));
+    let r = post(
+        &app,
+        "/auth/forgot-password",
+        json!({"email": "nerevar@example.com"}),
+    )
+    .await;
+    assert_eq!(r.status(), 202);
+    let mails = wait_for_messages(read, 2, Duration::from_secs(2)).await;
+    assert!(mails.iter().any(|m| m.contains("reset-password?token=")));
 }
 
 #[tokio::test]

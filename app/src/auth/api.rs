@@ -142,6 +142,7 @@ impl AuthApi {
             other => other,
         });
         settle(tx, done).await?;
+        state.mail.wake();
         tracing::info!(user_id = %user.id, "account registered; verification mailed");
         Ok(Registered::Created(Json(user.into())))
     }

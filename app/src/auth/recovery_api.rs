@@ -248,6 +248,7 @@ async fn mail_in_transaction(
     .await
     .map_err(ApiError::from);
     settle(tx, done).await?;
+    state.mail.wake();
     tracing::info!(user_id = %user.id, purpose = purpose.name(), "account link mailed");
     Ok(())
 }

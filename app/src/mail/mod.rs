@@ -57,16 +57,29 @@ pub async fn enqueue(exec: &dyn Executor, dialect: Dialect, mail: Mail) -> Resul
     crud::insert_with(exec, dialect, &row).await
 }
 
-/// The outbox figures `/metrics` reports, kept by this instance's worker.
+/// The outbox figures `/metrics` reports, kept by this instance's worker, and the bell that
+/// wakes that worker when a request commits mail.
 #[derive(Debug, Default)]
 pub struct MailStats {
     depth: AtomicU64,
     sent: AtomicU64,
     failures: AtomicU64,
     failed: AtomicU64,
+    wake: tokio::sync::Notify,
 }
 
 impl MailStats {
+    /// Mail was committed to the outbox: this instance's worker looks now rather than at its
+    /// next poll (other instances still find it at theirs). Call after the commit.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Completes at the next [`MailStats::wake`] (or at once for one made while nobody waited).
+    pub(crate) async fn woken(&self) {
+        self.wake.notified().await;
+    }
+
     /// Mails waiting for delivery at the worker's last look.
     pub fn depth(&self) -> u64 {
         self.depth.load(Ordering::Relaxed)

@@ -77,7 +77,8 @@ impl Worker {
     }
 
     /// Delivers the outbox, looking every `email.poll_interval_ms` (the first look after one
-    /// interval), until `stop` completes.
+    /// interval) and whenever a request of this instance committed mail, until `stop`
+    /// completes.
     pub async fn run(self, stop: impl Future<Output = ()>) {
         let every = Duration::from_millis(self.settings.poll_interval_ms);
         let mut pruned: Option<tokio::time::Instant> = None;
@@ -86,6 +87,7 @@ impl Worker {
             tokio::select! {
                 () = &mut stop => return,
                 () = tokio::time::sleep(every) => {}
+                () = self.stats.woken() => {}
             }
             self.pass().await;
             if pruned.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
