@@ -41,6 +41,11 @@ impl Scope {
         OAuthScopes::name(&self)
     }
 
+    /// The scope named `name`, if any.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
     fn bit(self) -> u8 {
         match self {
             Self::Read => 1,
@@ -91,10 +96,8 @@ impl Scopes {
     pub fn parse(list: &str) -> Result<Self, UnknownScope> {
         let mut set = Self::default();
         for word in list.split_ascii_whitespace() {
-            let scope = Scope::ALL
-                .into_iter()
-                .find(|s| s.as_str() == word)
-                .ok_or_else(|| UnknownScope(word.chars().take(40).collect()))?;
+            let scope =
+                Scope::named(word).ok_or_else(|| UnknownScope(word.chars().take(40).collect()))?;
             set.0 |= scope.bit();
         }
         Ok(set)
@@ -136,31 +139,29 @@ impl fmt::Display for Scopes {
 }
 
 /// The scope each operation declares, from the operations' OpenAPI security requirements:
-/// keyed by the route pattern as poem matches it (`/api/v1/runs/:param0`) and the method.
-/// An operation without a declaration needs no scope (only a public operation has none; a
-/// test walks the document to keep it so).
+/// keyed by the route pattern as poem matches it (`/api/v1/runs/:param0`), then the method, so
+/// a request looks its operation up without allocating. An operation without a declaration
+/// needs no scope (only a public operation has none; a test walks the document to keep it so).
 #[derive(Debug, Clone, Default)]
-pub struct RequiredScopes(HashMap<(String, String), Vec<Scope>>);
+pub struct RequiredScopes(HashMap<String, HashMap<String, Vec<Scope>>>);
 
 impl RequiredScopes {
     /// From the APIs' metadata, for routes served under `prefix`.
     pub fn new(prefix: &str, apis: Vec<MetaApi>) -> Self {
-        let mut table = HashMap::new();
+        let mut table: HashMap<String, HashMap<String, Vec<Scope>>> = HashMap::new();
         for path in apis.into_iter().flat_map(|api| api.paths) {
             let pattern = format!("{prefix}{}", crate::metrics::track::positional(&path.path));
+            let methods = table.entry(pattern).or_default();
             for op in path.operations {
-                let scopes: Vec<Scope> = op
+                let mut scopes: Vec<Scope> = op
                     .security
                     .iter()
                     .flat_map(|requirement| requirement.values().flatten())
-                    .filter_map(|name| Scope::ALL.into_iter().find(|s| s.as_str() == *name))
-                    .fold(Vec::new(), |mut acc, s| {
-                        if !acc.contains(&s) {
-                            acc.push(s);
-                        }
-                        acc
-                    });
-                table.insert((pattern.clone(), op.method.to_string()), scopes);
+                    .filter_map(|name| Scope::named(name))
+                    .collect();
+                scopes.sort_by_key(|s| s.bit());
+                scopes.dedup();
+                methods.insert(op.method.to_string(), scopes);
             }
         }
         Self(table)
@@ -170,7 +171,8 @@ impl RequiredScopes {
     pub fn of(&self, pattern: &str, method: &str) -> &[Scope] {
         let method = if method == "HEAD" { "GET" } else { method };
         self.0
-            .get(&(pattern.to_owned(), method.to_owned()))
+            .get(pattern)
+            .and_then(|methods| methods.get(method))
             .map_or(&[], Vec::as_slice)
     }
 }

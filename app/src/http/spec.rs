@@ -24,6 +24,8 @@
 //! send. So every optional property is marked `nullable: true`, which is also what the parsers
 //! accept: `null` reads as absent, and a defaulted property then takes its `default`.
 
+use std::collections::HashMap;
+
 use serde_json::{Map, Value};
 
 /// The path the OAuth2 password flow's `tokenUrl` is declared with, before the API prefix.
@@ -57,6 +59,25 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
         }
     }
     serde_json::to_string_pretty(&doc).unwrap_or(raw)
+}
+
+/// Every operation of `doc` as (method, operation object): the one walk the corrections share.
+fn operations_mut(doc: &mut Value) -> impl Iterator<Item = (&str, &mut Map<String, Value>)> {
+    doc.get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.iter_mut())
+        .filter_map(|(method, op)| op.as_object_mut().map(|op| (method.as_str(), op)))
+}
+
+/// Every response object of every operation of `doc`.
+fn responses_mut(doc: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
+    operations_mut(doc)
+        .filter_map(|(_, op)| op.get_mut("responses").and_then(Value::as_object_mut))
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(Value::as_object_mut)
 }
 
 /// The response headers middleware adds to every API response: (name, required, description,
@@ -121,15 +142,7 @@ fn declare_common_headers(doc: &mut Value) {
     if let Some(Value::Object(c)) = doc.get_mut("components") {
         c.insert("headers".into(), Value::Object(components));
     }
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    let operations = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-        .filter_map(Value::as_object_mut);
-    for op in operations {
+    for (_, op) in operations_mut(doc) {
         let secured = op.contains_key("security");
         let Some(Value::Object(responses)) = op.get_mut("responses") else {
             continue;
@@ -166,77 +179,63 @@ const PRIVATE_CACHE: &str = "Cache-Control-Private";
 /// `extra` keeps, by `operationId`, the statuses a handler answers beyond these (login's 401
 /// for a wrong password, a body naming a resource that is gone).
 fn prune_statuses(doc: &mut Value, extra: &[(&str, &[u16])]) {
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    for item in paths.values_mut().filter_map(Value::as_object_mut) {
-        for (method, op) in item.iter_mut() {
-            let Value::Object(op) = op else { continue };
-            let secured = op
-                .get("security")
-                .is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
-            let in_path = op
-                .get("parameters")
-                .and_then(Value::as_array)
-                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path"));
-            let body = op.contains_key("requestBody");
-            let kept: Vec<u16> = op
-                .get("operationId")
-                .and_then(Value::as_str)
-                .and_then(|id| extra.iter().find(|(name, _)| *name == id))
-                .map(|(_, statuses)| statuses.to_vec())
-                .unwrap_or_default();
-            let Some(Value::Object(responses)) = op.get_mut("responses") else {
-                continue;
+    for (method, op) in operations_mut(doc) {
+        let secured = op
+            .get("security")
+            .is_some_and(|s| s.as_array().is_some_and(|a| !a.is_empty()));
+        let in_path = op
+            .get("parameters")
+            .and_then(Value::as_array)
+            .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path"));
+        let body = op.contains_key("requestBody");
+        let kept: &[u16] = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .and_then(|id| extra.iter().find(|(name, _)| *name == id))
+            .map_or(&[], |(_, statuses)| statuses);
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        responses.retain(|status, _| {
+            let Ok(code) = status.parse::<u16>() else {
+                return true;
             };
-            responses.retain(|status, _| {
-                let Ok(code) = status.parse::<u16>() else {
-                    return true;
-                };
-                let possible = match code {
-                    401 | 403 => secured,
-                    404 => in_path,
-                    409 => method != "get",
-                    415 => body,
-                    _ => true,
-                };
-                possible || kept.contains(&code)
-            });
-        }
+            let possible = match code {
+                401 | 403 => secured,
+                404 => in_path,
+                409 => method != "get",
+                415 => body,
+                _ => true,
+            };
+            possible || kept.contains(&code)
+        });
     }
 }
 
 /// Gives each undescribed response the description of its JSON body's schema (for an array,
 /// "A list of: " and the items' description).
 fn describe_success(doc: &mut Value) {
-    let schemas = doc
+    let descriptions: HashMap<String, String> = doc
         .pointer("/components/schemas")
-        .cloned()
-        .unwrap_or_default();
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, schema)| {
+            let d = schema["description"].as_str()?;
+            Some((name.clone(), d.trim().to_owned()))
+        })
+        .collect();
     let described = |schema: &Value| -> Option<String> {
         let named = |s: &Value| {
-            s["$ref"]
-                .as_str()
-                .and_then(|r| r.rsplit('/').next())
-                .and_then(|name| schemas[name]["description"].as_str())
-                .map(|d| d.trim().to_owned())
+            let name = s["$ref"].as_str()?.rsplit('/').next()?;
+            descriptions.get(name).cloned()
         };
         match schema["type"].as_str() {
             Some("array") => named(&schema["items"]).map(|d| format!("A list of: {d}")),
             _ => named(schema),
         }
     };
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    let responses = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-        .filter_map(|op| op.get_mut("responses").and_then(Value::as_object_mut))
-        .flat_map(|responses| responses.values_mut())
-        .filter_map(Value::as_object_mut);
-    for response in responses {
+    for response in responses_mut(doc) {
         if response
             .get("description")
             .and_then(Value::as_str)
@@ -352,14 +351,7 @@ fn scopes_only_for_oauth2(doc: &mut Value) {
             .collect(),
         _ => return,
     };
-    let Some(Value::Object(paths)) = doc.get_mut("paths") else {
-        return;
-    };
-    let operations = paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut());
-    for op in operations {
+    for (_, op) in operations_mut(doc) {
         let Some(Value::Array(requirements)) = op.get_mut("security") else {
             continue;
         };
