@@ -1,7 +1,8 @@
 //! Connections alone cannot make the service unreachable (issue 20): slow-header and idle
 //! keep-alive connections are closed after `server.header_read_timeout_secs`, connections
 //! past `server.max_connections` get a fast 503 in the uniform body, and request heads past
-//! `server.max_header_bytes` get 431. Raw TCP, against the real server.
+//! `server.max_header_bytes` get 431, and requests that do not parse get 400, both in the uniform
+//! body. Raw TCP, against the real server.
 
 use std::time::{Duration, Instant};
 
@@ -120,20 +121,60 @@ async fn connections_past_the_cap_get_a_fast_503_in_the_uniform_body() {
     assert_eq!(app.get("/health/live").await.status(), 200);
 }
 
+/// Sends `request` on a fresh connection and returns the whole answer (the server closes).
+async fn raw_exchange(app: &TestApp, request: &[u8]) -> String {
+    let mut tcp = connect(app).await;
+    // The server may answer and close before a large request is all sent.
+    let _ = tcp.write_all(request).await;
+    read_until_closed(&mut tcp, Duration::from_secs(5))
+        .await
+        .unwrap_or_else(|partial| panic!("the connection stayed open: {partial}"))
+}
+
+/// The status, the `x-request-id` header and the JSON body of a raw HTTP/1.1 answer, after
+/// checking that the body is the uniform error body with that request id.
+fn uniform_answer(answer: &str) -> (u16, serde_json::Value) {
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete head: {answer:?}"));
+    let status: u16 = head[9..12].parse().unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer:?}"));
+    crate::helpers::assert_error_body(&body, status);
+    let id = body["request_id"].as_str().unwrap();
+    assert!(
+        head.contains(&format!("\r\nx-request-id: {id}")),
+        "header and body name the same request: {answer}"
+    );
+    assert!(
+        head.contains("\r\ncontent-type: application/json"),
+        "{answer}"
+    );
+    (status, body)
+}
+
 #[tokio::test]
-async fn a_request_head_past_the_limit_gets_431() {
+async fn a_request_head_past_the_limit_gets_431_in_the_uniform_body() {
     let app = spawn_app_with(|_| {}).await;
-    let big = "a".repeat(100 * 1024);
-    let r = app
-        .request(reqwest::Method::GET, "/health/live")
-        .header("x-big", big)
-        .send()
-        .await;
-    match r {
-        Ok(r) => assert_eq!(r.status(), 431),
-        // The server may close before the client finished sending 100 KB.
-        Err(e) => assert!(e.is_request() || e.is_connect(), "{e}"),
-    }
+    // One 100 KB header.
+    let big = format!(
+        "GET /health/live HTTP/1.1\r\nhost: x\r\nx-big: {}\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let (status, body) = uniform_answer(&raw_exchange(&app, big.as_bytes()).await);
+    assert_eq!(status, 431);
+    assert!(
+        body["detail"].as_str().unwrap().contains("16384 bytes"),
+        "{body}"
+    );
+    // A 100 KB URL.
+    let long_url = format!(
+        "GET /health/live?q={} HTTP/1.1\r\nhost: x\r\n\r\n",
+        "a".repeat(100 * 1024)
+    );
+    let (status, _) = uniform_answer(&raw_exchange(&app, long_url.as_bytes()).await);
+    assert_eq!(status, 431);
+
     let r = app
         .request(reqwest::Method::GET, "/health/live")
         .header("x-small", "a".repeat(8 * 1024))
@@ -141,4 +182,37 @@ async fn a_request_head_past_the_limit_gets_431() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200, "an 8 KiB header is fine");
+}
+
+#[tokio::test]
+async fn a_malformed_request_gets_400_in_the_uniform_body() {
+    let app = spawn_app_with(|_| {}).await;
+    for request in [
+        &b"GET /health/live HTTP/9.9\r\nhost: x\r\n\r\n"[..],
+        b"NOT AN HTTP REQUEST\r\n\r\n",
+        b"GET /health/live HTTP/1.1\r\nhost: x\r\nbad header line\r\n\r\n",
+        b"GET /health live HTTP/1.1\r\nhost: x\r\n\r\n",
+    ] {
+        let answer = raw_exchange(&app, request).await;
+        let (status, body) = uniform_answer(&answer);
+        assert_eq!(
+            status,
+            400,
+            "{}: {answer}",
+            String::from_utf8_lossy(request)
+        );
+        assert!(
+            body["detail"].as_str().unwrap().contains("Malformed"),
+            "{body}"
+        );
+    }
+    // Well-formed requests, two on one kept-alive connection, are answered as ever.
+    let mut tcp = connect(&app).await;
+    tcp.write_all(b"GET /health/live HTTP/1.1\r\nhost: x\r\n\r\nGET /health/live HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let both = read_until_closed(&mut tcp, Duration::from_secs(5))
+        .await
+        .unwrap();
+    assert_eq!(both.matches("HTTP/1.1 200 OK").count(), 2, "{both}");
 }

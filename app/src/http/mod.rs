@@ -7,6 +7,7 @@ pub mod allowed_hosts;
 pub mod body_limit;
 pub mod client_ip;
 pub mod compression;
+pub mod connection_errors;
 pub mod json;
 pub mod problem;
 pub mod rate_limit;

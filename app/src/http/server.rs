@@ -5,6 +5,8 @@
 //!   the connection (slowloris); hyper's timer also runs while a keep-alive connection waits
 //!   for its next request, so idle connections are closed after the same time;
 //! - **request head size**: past `max_header_bytes`, 431;
+//! - **uniform bodies**: hyper's own 400, 414 and 431 and the 503 past the cap carry the uniform
+//!   error body and an `X-Request-ID` ([`super::connection_errors`]);
 //! - **connection cap**: past `max_connections`, a connection gets a fast `503` with
 //!   `Retry-After: 1` in the uniform error body and is closed, without reading its request;
 //! - **accept errors** (the open-file limit reached, `EMFILE`) back off up to a second instead
@@ -37,6 +39,7 @@ use tokio::{
     sync::{Semaphore, watch},
 };
 
+use super::connection_errors::{self, UniformParseErrors};
 use crate::config::{MIN_HEADER_BYTES, ServerSettings};
 
 /// The connection limits of [`serve`], from `[server]`.
@@ -92,23 +95,6 @@ pub fn fit_open_file_limit(mut limits: Limits) -> Limits {
         "connection limits"
     );
     limits
-}
-
-/// The answer to a connection past the cap: written at once, before reading anything.
-fn overloaded_response() -> Vec<u8> {
-    let request_id = uuid::Uuid::new_v4();
-    let body = serde_json::json!({
-        "error": "Service Unavailable",
-        "detail": "Too many connections; retry shortly",
-        "status_code": 503,
-        "request_id": request_id.to_string(),
-    })
-    .to_string();
-    format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\nretry-after: 1\r\nx-request-id: {request_id}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
 }
 
 /// Whether an accept error means the process ran out of a resource (files, memory), so
@@ -197,7 +183,7 @@ where
 /// Answers a connection past the cap with 503 and closes it, giving a slow reader a second.
 async fn shed(mut stream: TcpStream) {
     let _ = tokio::time::timeout(Duration::from_secs(1), async {
-        stream.write_all(&overloaded_response()).await?;
+        stream.write_all(&connection_errors::overloaded()).await?;
         stream.shutdown().await
     })
     .await;
@@ -239,7 +225,8 @@ async fn serve_connection<E>(
         .timer(TokioTimer::new())
         .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX))
         .keep_alive_interval(Some(Duration::from_secs(30)));
-    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+    let io = UniformParseErrors::new(stream, limits.max_header_bytes);
+    let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
     tokio::pin!(conn);
     let stop = async {
         let _ = stopped.wait_for(|s| *s).await;
