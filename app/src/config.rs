@@ -166,6 +166,11 @@ pub struct DatabaseSettings {
     pub acquire_timeout_secs: u64,
     /// Seconds a single statement may run (PostgreSQL `statement_timeout`; SQLite busy timeout).
     pub statement_timeout_secs: u64,
+    /// Seconds the service waits for any one statement's answer (or a new connection's
+    /// handshake) before it gives up on that connection and answers 503: the server froze or
+    /// the network path is lost, when the server's own `statement_timeout` cannot fire. Keep
+    /// it above `statement_timeout_secs`, so the server's cancel normally comes first.
+    pub client_timeout_secs: u64,
     /// Apply pending migrations when `serve` starts.
     pub migrate_on_start: bool,
     /// Seconds `serve` keeps retrying an unreachable database at start before giving up.
@@ -404,6 +409,7 @@ impl Default for DatabaseSettings {
             max_connections: 16,
             acquire_timeout_secs: 5,
             statement_timeout_secs: 30,
+            client_timeout_secs: 35,
             migrate_on_start: true,
             connect_deadline_secs: 30,
         }
@@ -607,9 +613,12 @@ impl Settings {
         if d.max_connections == 0 {
             out.push("database.max_connections must be at least 1".into());
         }
-        if d.acquire_timeout_secs == 0 || d.statement_timeout_secs == 0 {
+        if d.acquire_timeout_secs == 0
+            || d.statement_timeout_secs == 0
+            || d.client_timeout_secs == 0
+        {
             out.push(
-                "database.acquire_timeout_secs and statement_timeout_secs must be at least 1"
+                "database.acquire_timeout_secs, statement_timeout_secs and client_timeout_secs must be at least 1"
                     .into(),
             );
         }

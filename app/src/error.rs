@@ -376,7 +376,7 @@ impl From<AppError> for ApiError {
                 let msg = e.to_string();
                 match classify_db_error(&msg) {
                     DbErrorKind::Unavailable => {
-                        outage_log::unavailable(&msg);
+                        crate::db::outage::unavailable(&msg);
                         Self::new(
                             StatusCode::SERVICE_UNAVAILABLE,
                             "The database is unavailable; retry shortly",
@@ -394,7 +394,7 @@ impl From<AppError> for ApiError {
                         )])
                     }
                     DbErrorKind::StorageFull => {
-                        outage_log::storage_full(&msg);
+                        crate::db::outage::storage_full(&msg);
                         Self::new(
                             StatusCode::INSUFFICIENT_STORAGE,
                             "The database is out of storage space; nothing was written. Retry later",
@@ -404,58 +404,6 @@ impl From<AppError> for ApiError {
                 }
             }
             AppError::Internal(e) => internal(&format!("{e:#}")),
-        }
-    }
-}
-
-/// Log lines of a database outage: one when it starts, then at most one every
-/// [`outage_log::EVERY`] with the number of failures since, not one per request (a down
-/// database fails every request).
-mod outage_log {
-    use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-
-    /// Least time between two lines of the same kind, milliseconds.
-    pub const EVERY: i64 = 5_000;
-
-    struct Throttle {
-        last_ms: AtomicI64,
-        suppressed: AtomicU64,
-    }
-
-    static UNAVAILABLE: Throttle = Throttle {
-        last_ms: AtomicI64::new(0),
-        suppressed: AtomicU64::new(0),
-    };
-    static FULL: Throttle = Throttle {
-        last_ms: AtomicI64::new(0),
-        suppressed: AtomicU64::new(0),
-    };
-
-    /// `Some(failures not logged since the last line)` when a line is due.
-    fn due(t: &Throttle) -> Option<u64> {
-        let now = chrono::Utc::now().timestamp_millis();
-        let last = t.last_ms.load(Ordering::Relaxed);
-        if now - last >= EVERY
-            && t.last_ms
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            Some(t.suppressed.swap(0, Ordering::Relaxed))
-        } else {
-            t.suppressed.fetch_add(1, Ordering::Relaxed);
-            None
-        }
-    }
-
-    pub fn unavailable(msg: &str) {
-        if let Some(more) = due(&UNAVAILABLE) {
-            tracing::warn!(error = %msg, failures_since_last_line = more, "database unavailable");
-        }
-    }
-
-    pub fn storage_full(msg: &str) {
-        if let Some(more) = due(&FULL) {
-            tracing::error!(error = %msg, failures_since_last_line = more, "database out of storage space");
         }
     }
 }

@@ -4,6 +4,8 @@
 pub mod dialect;
 pub mod migrate;
 pub mod new_migration;
+pub mod outage;
+pub mod timeout;
 
 use std::{
     path::Path,
@@ -20,6 +22,7 @@ use rbs::Value;
 use serde::de::DeserializeOwned;
 
 pub use dialect::Dialect;
+pub use timeout::TimedDriver;
 
 use crate::config::{DatabaseSettings, redact_url};
 
@@ -78,11 +81,15 @@ impl rbatis::intercept::Intercept for StatementCounter {
         let error = match &result {
             rbatis::intercept::ResultType::Exec(Ok(_)) => {
                 self.full_since_ms.store(0, Ordering::Relaxed);
+                outage::statement_succeeded();
                 None
             }
             rbatis::intercept::ResultType::Exec(Err(e)) => Some(e.to_string()),
             rbatis::intercept::ResultType::Query(Err(e)) => Some(e.to_string()),
-            rbatis::intercept::ResultType::Query(Ok(_)) => None,
+            rbatis::intercept::ResultType::Query(Ok(_)) => {
+                outage::statement_succeeded();
+                None
+            }
         };
         if let Some(e) = error
             && crate::error::classify_db_error(&e) == crate::error::DbErrorKind::StorageFull
@@ -132,7 +139,8 @@ impl Db {
     /// Builds the pool for `settings.url` without connecting yet (connections open lazily).
     ///
     /// SQLite: the parent folder of the file is created when missing, the busy timeout is the
-    /// statement timeout. PostgreSQL: `statement_timeout` is set on every connection.
+    /// statement timeout. PostgreSQL: `statement_timeout` is set on every connection. Both:
+    /// the client gives up on any statement after `client_timeout_secs` ([`TimedDriver`]).
     ///
     /// # Errors
     /// [`DbError::UnsupportedUrl`], [`DbError::InvalidUrl`], or a pool setup error.
@@ -145,6 +153,7 @@ impl Db {
             reason,
         };
         let statement_timeout = Duration::from_secs(settings.statement_timeout_secs);
+        let client_timeout = Duration::from_secs(settings.client_timeout_secs.max(1));
         let mut rb = RBatis::new();
         let statements = Arc::new(StatementCounter::default());
         rb.set_intercepts(vec![statements.clone()]);
@@ -156,8 +165,8 @@ impl Db {
                         "statement_timeout",
                         statement_timeout.as_millis().to_string(),
                     )]);
-                rb.init_option::<rbdc_pg::PgDriver, _, rbatis::DefaultPool>(
-                    rbdc_pg::PgDriver {},
+                rb.init_option::<TimedDriver<rbdc_pg::PgDriver>, _, rbatis::DefaultPool>(
+                    TimedDriver::new(rbdc_pg::PgDriver {}, client_timeout),
                     opts,
                 )?;
             }
@@ -166,8 +175,8 @@ impl Db {
                 let opts = rbdc_sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(|e| invalid(e.to_string()))?
                     .busy_timeout(statement_timeout);
-                rb.init_option::<rbdc_sqlite::SqliteDriver, _, rbatis::DefaultPool>(
-                    rbdc_sqlite::SqliteDriver {},
+                rb.init_option::<TimedDriver<rbdc_sqlite::SqliteDriver>, _, rbatis::DefaultPool>(
+                    TimedDriver::new(rbdc_sqlite::SqliteDriver {}, client_timeout),
                     opts,
                 )?;
             }

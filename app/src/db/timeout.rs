@@ -1,0 +1,188 @@
+//! A client-side limit on every database statement: [`TimedDriver`] wraps a driver so that
+//! each statement, transaction command, ping and connection handshake of its connections gives
+//! up after `database.client_timeout_secs`.
+//!
+//! The server's own `statement_timeout` cannot help when the server itself stops answering (a
+//! frozen process, a lost network path): the statement already sent would wait as long as the
+//! freeze. When the limit fires, the statement fails with an error whose text says `timed out`
+//! (so it answers 503, like any unreachable database), and the connection is marked broken: its
+//! later statements fail at once, its ping fails, so the pool closes it instead of handing out a
+//! connection with an unknown protocol state (a half-read answer, an open transaction).
+
+use std::{future::Future, pin::Pin, time::Duration};
+
+use futures_util::stream::BoxStream;
+use rbdc::db::{ConnectOptions, Connection, Driver, ExecResult, Row};
+use rbs::{Error, Value};
+
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A driver whose connections give up on any statement after `limit`.
+#[derive(Debug)]
+pub struct TimedDriver<D> {
+    inner: D,
+    limit: Duration,
+}
+
+impl<D> TimedDriver<D> {
+    /// Wraps `inner`; `limit` applies to each statement and to opening a connection.
+    pub fn new(inner: D, limit: Duration) -> Self {
+        Self { inner, limit }
+    }
+}
+
+fn timed_out(what: &str, limit: Duration) -> Error {
+    Error::from(format!(
+        "{what} timed out on the client after {} ms (database.client_timeout_secs)",
+        limit.as_millis()
+    ))
+}
+
+/// `fut` within `limit`, or the timeout error naming `what`.
+async fn within<T>(
+    limit: Duration,
+    what: &str,
+    fut: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::time::timeout(limit, fut)
+        .await
+        .unwrap_or_else(|_| Err(timed_out(what, limit)))
+}
+
+impl<D: Driver> Driver for TimedDriver<D> {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+
+    fn connect(&self, url: &str) -> BoxFuture<'_, Result<Box<dyn Connection>, Error>> {
+        let connecting = self.inner.connect(url);
+        let limit = self.limit;
+        Box::pin(async move {
+            let conn = within(limit, "connecting", connecting).await?;
+            Ok(Box::new(TimedConnection::new(conn, limit)) as Box<dyn Connection>)
+        })
+    }
+
+    fn connect_opt<'a>(
+        &'a self,
+        opt: &'a dyn ConnectOptions,
+    ) -> BoxFuture<'a, Result<Box<dyn Connection>, Error>> {
+        let connecting = self.inner.connect_opt(opt);
+        let limit = self.limit;
+        Box::pin(async move {
+            let conn = within(limit, "connecting", connecting).await?;
+            Ok(Box::new(TimedConnection::new(conn, limit)) as Box<dyn Connection>)
+        })
+    }
+
+    fn default_option(&self) -> Box<dyn ConnectOptions> {
+        self.inner.default_option()
+    }
+
+    fn column_type(&self, val: &Value) -> String {
+        self.inner.column_type(val)
+    }
+}
+
+/// A connection of a [`TimedDriver`]: broken for good once a limit fired.
+struct TimedConnection {
+    inner: Box<dyn Connection>,
+    limit: Duration,
+    broken: bool,
+}
+
+impl TimedConnection {
+    fn new(inner: Box<dyn Connection>, limit: Duration) -> Self {
+        Self {
+            inner,
+            limit,
+            broken: false,
+        }
+    }
+
+    /// An error when a limit fired before: the connection's protocol state is unknown.
+    fn usable(&self) -> Result<(), Error> {
+        if self.broken {
+            Err(Error::from("connection closed after a client-side timeout"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The outcome of one timed command; marks the connection broken when the limit fired.
+    fn settle<T>(
+        &mut self,
+        what: &str,
+        outcome: Result<Result<T, Error>, tokio::time::error::Elapsed>,
+    ) -> Result<T, Error> {
+        outcome.unwrap_or_else(|_| {
+            self.broken = true;
+            Err(timed_out(what, self.limit))
+        })
+    }
+}
+
+/// One timed command: `$call` on the inner connection within the limit.
+macro_rules! timed {
+    ($self:ident, $what:literal, |$c:ident| $call:expr) => {
+        Box::pin(async move {
+            $self.usable()?;
+            let $c = &mut $self.inner;
+            let outcome = tokio::time::timeout($self.limit, $call).await;
+            $self.settle($what, outcome)
+        })
+    };
+}
+
+impl Connection for TimedConnection {
+    fn exec_rows(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> BoxFuture<'_, Result<BoxStream<'_, Result<Box<dyn Row>, Error>>, Error>> {
+        // Not timed (the rows are read by the caller); rbatis reads through `exec_decode`.
+        if let Err(e) = self.usable() {
+            return Box::pin(async move { Err(e) });
+        }
+        self.inner.exec_rows(sql, params)
+    }
+
+    fn exec_decode(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> BoxFuture<'_, Result<Value, Error>> {
+        let sql = sql.to_owned();
+        timed!(self, "statement", |c| c.exec_decode(&sql, params))
+    }
+
+    fn exec(&mut self, sql: &str, params: Vec<Value>) -> BoxFuture<'_, Result<ExecResult, Error>> {
+        let sql = sql.to_owned();
+        timed!(self, "statement", |c| c.exec(&sql, params))
+    }
+
+    fn ping(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        timed!(self, "ping", |c| c.ping())
+    }
+
+    fn close(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        if self.broken {
+            // Nothing to say to a server that stopped answering: dropping the connection
+            // closes its socket.
+            return Box::pin(async { Ok(()) });
+        }
+        timed!(self, "close", |c| c.close())
+    }
+
+    fn begin(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        timed!(self, "begin", |c| c.begin())
+    }
+
+    fn commit(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        timed!(self, "commit", |c| c.commit())
+    }
+
+    fn rollback(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+        timed!(self, "rollback", |c| c.rollback())
+    }
+}
