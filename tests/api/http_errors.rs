@@ -211,3 +211,46 @@ async fn nul_characters_and_broken_utf8_are_client_errors_never_500() {
         200
     );
 }
+
+/// A 500 says "Internal server error" and nothing of the database's own text, unless
+/// `debug = true` (issue 20, section 6); the text is logged either way.
+#[tokio::test]
+async fn a_500_carries_the_databases_text_only_with_debug() {
+    for debug in [false, true] {
+        let app = spawn_app_with(|s| s.debug = debug).await;
+        let user = app.user().await;
+        let build = serde_json::json!({"name": "Refused", "class": "Templar", "race": "Breton",
+                                       "sets": [], "skills_front": [], "skills_back": []});
+        let r = app
+            .as_user(&user, Method::POST, "/builds")
+            .json(&build)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let id = r.json::<Value>().await.unwrap()["build_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        // The trigger's message is the database's own text: `refused`.
+        crate::helpers::refuse_updates(&app.db, "saved_builds").await;
+        let r = app
+            .as_user(&user, Method::PATCH, &format!("/builds/{id}"))
+            .json(&serde_json::json!({"name": "Renamed"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 500);
+        let body: Value = r.json().await.unwrap();
+        assert_error_body(&body, 500);
+        let detail = body["detail"].as_str().unwrap();
+        if debug {
+            assert!(
+                detail.contains("refused"),
+                "debug = true shows the cause: {body}"
+            );
+        } else {
+            assert_eq!(detail, "Internal server error", "{body}");
+        }
+    }
+}
