@@ -221,10 +221,18 @@ async fn an_item_the_database_refuses_fails_alone() {
     let mut refused = run_body("Vivec", 1000.0);
     refused["build_snapshot"]["sets"] = json!(["Kinras\u{0}s Wrath"]);
     refused["character_name"] = json!("Nul\u{0}Char");
-    let items: Vec<Value> = [run_body("A", 1.0), refused, run_body("C", 3.0)]
-        .into_iter()
-        .map(|data| json!({"id": uuid::Uuid::new_v4(), "data": data, "checksum": "c"}))
-        .collect();
+    // And a value only the database refuses (a trigger): the item fails alone too.
+    refuse_inserts_named(&app.db, "Refused").await;
+    let items: Vec<Value> = [
+        run_body("A", 1.0),
+        refused,
+        run_body("C", 3.0),
+        run_body("Refused", 4.0),
+        run_body("E", 5.0),
+    ]
+    .into_iter()
+    .map(|data| json!({"id": uuid::Uuid::new_v4(), "data": data, "checksum": "c"}))
+    .collect();
     let batch = json!({ "items": items });
     for attempt in 0..2 {
         let (status, body) = post(&app, &user, "/sync/combat_runs/batch", &batch).await;
@@ -233,6 +241,28 @@ async fn an_item_the_database_refuses_fails_alone() {
         assert_eq!(results[0]["success"], true, "{body}");
         assert_eq!(results[2]["success"], true, "{body}");
         assert_eq!(results[1]["success"], false, "{body}");
+        assert_eq!(results[3]["success"], false, "{body}");
+        assert_eq!(results[4]["success"], true, "{body}");
     }
-    assert_eq!(run_count(&app).await, 2);
+    assert_eq!(run_count(&app).await, 3);
+}
+
+/// Makes the database refuse (by a trigger) any combat run whose character is `name`: on
+/// PostgreSQL with SQLSTATE 22003 (numeric value out of range), as an overflowing sum would.
+async fn refuse_inserts_named(db: &app::db::Db, name: &str) {
+    let sql: Vec<String> = match db.dialect {
+        app::db::Dialect::Postgres => vec![
+            format!("CREATE FUNCTION ebo_test_refuse_run() RETURNS trigger AS $$ BEGIN IF NEW.character_name = '{name}' THEN RAISE EXCEPTION 'refused by a trigger' USING ERRCODE = '22003'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"),
+            "CREATE TRIGGER ebo_test_refuse_run BEFORE INSERT ON combat_runs FOR EACH ROW EXECUTE FUNCTION ebo_test_refuse_run()".into(),
+        ],
+        app::db::Dialect::Sqlite => vec![format!(
+            "CREATE TRIGGER ebo_test_refuse_run BEFORE INSERT ON combat_runs WHEN NEW.character_name = '{name}' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END"
+        )],
+    };
+    for statement in sql {
+        db.rb
+            .exec(&statement, vec![])
+            .await
+            .expect("trigger created");
+    }
 }

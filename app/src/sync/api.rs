@@ -330,7 +330,12 @@ async fn sync_one(
                 None => Ok(fail("conflict".into())),
             }
         }
-        Err(AppError::Db(e)) if classify_db_error(&e.to_string()) == DbErrorKind::Other => {
+        Err(AppError::Db(e))
+            if matches!(
+                classify_db_error(&e.to_string()),
+                DbErrorKind::Other | DbErrorKind::InvalidValue
+            ) =>
+        {
             // The database refused this item's values: it fails alone (the contract's "one bad
             // item fails alone"); a retry of the batch must not be stuck on it.
             let _ = tx.rollback().await;
@@ -340,7 +345,8 @@ async fn sync_one(
             ))
         }
         Err(e) => {
-            // Unreachable database: the whole batch answers 503 and is retried.
+            // Unreachable or full database: not this item's fault; the whole batch answers 503
+            // or 507 and is retried.
             let _ = tx.rollback().await;
             Err(e)
         }
