@@ -20,6 +20,7 @@
 #   FUZZ_BIN           a built `ebo` binary (default: cargo build --release, then
 #                      ${CARGO_TARGET_DIR:-target}/release/ebo)
 #   FUZZ_REPORT_DIR    where the JUnit/NDJSON reports go (default target/schemathesis)
+#   FUZZ_CHECKS        schemathesis checks (default: the five below; `all` for every check)
 #   FUZZ_POSTGRES_URL  fuzz on a new database of this PostgreSQL server (for example
 #                      postgres://postgres@127.0.0.1:5432/test) instead of SQLite
 set -euo pipefail
@@ -30,7 +31,7 @@ WORKERS="${FUZZ_WORKERS:-1}"
 PHASES="${FUZZ_PHASES:-examples,coverage,fuzzing,stateful}"
 REPORT_DIR="${FUZZ_REPORT_DIR:-target/schemathesis}"
 SCHEMATHESIS_VERSION="4.32.5"
-CHECKS="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance"
+CHECKS="${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance}"
 
 VENV=target/fuzz-venv
 if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
