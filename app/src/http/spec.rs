@@ -44,7 +44,8 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
     };
     mark_optional_nullable(&mut doc);
     scopes_only_for_oauth2(&mut doc);
-    unsigned_minimum(&mut doc);
+    integer_bounds(&mut doc);
+    strings_without_nul(&mut doc);
     prune_statuses(&mut doc, extra);
     describe_success(&mut doc);
     link_created(&mut doc);
@@ -322,20 +323,66 @@ fn link_created(doc: &mut Value) {
     }
 }
 
-/// Adds `minimum: 0` to every integer schema of an unsigned format that has no minimum.
-fn unsigned_minimum(value: &mut Value) {
+/// The range of an integer `format`, as poem-openapi parses it (a value outside is refused).
+fn format_range(format: &str) -> Option<(Value, Value)> {
+    Some(match format {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint8" => (0.into(), u8::MAX.into()),
+        "uint16" => (0.into(), u16::MAX.into()),
+        "uint32" => (0.into(), u32::MAX.into()),
+        "uint64" => (0.into(), u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// Adds the range of its `format` to every integer schema that states no bound of its own:
+/// `minimum: 0` for unsigned ones, and the type's limits, which the server enforces.
+fn integer_bounds(value: &mut Value) {
     match value {
         Value::Object(map) => {
-            let unsigned = matches!(
-                map.get("format").and_then(Value::as_str),
-                Some("uint8" | "uint16" | "uint32" | "uint64")
-            );
-            if unsigned && !map.contains_key("minimum") {
-                map.insert("minimum".into(), Value::from(0));
+            if let Some((min, max)) = map
+                .get("format")
+                .and_then(Value::as_str)
+                .and_then(format_range)
+            {
+                map.entry("minimum").or_insert(min);
+                map.entry("maximum").or_insert(max);
             }
-            map.values_mut().for_each(unsigned_minimum);
+            map.values_mut().for_each(integer_bounds);
         }
-        Value::Array(items) => items.iter_mut().for_each(unsigned_minimum),
+        Value::Array(items) => items.iter_mut().for_each(integer_bounds),
+        _ => {}
+    }
+}
+
+/// The rule every text value meets, as a JSON Schema pattern: no NUL character (U+0000).
+/// PostgreSQL cannot store it in text (`22021`), so the JSON bodies' validator
+/// (`http::json`) and the request-target check (`http::strict_uri`) refuse it everywhere.
+pub const NO_NUL_PATTERN: &str = "^[^\\u0000]*$";
+
+/// Adds [`NO_NUL_PATTERN`] to every plain string schema: one without a `format`, `enum`,
+/// `const` or `pattern` of its own (those already exclude NUL, or describe bytes). Examples are
+/// data, not schemas, and are left alone.
+fn strings_without_nul(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let plain_string = map.get("type").and_then(Value::as_str) == Some("string")
+                && !["format", "enum", "const", "pattern"]
+                    .iter()
+                    .any(|k| map.contains_key(*k));
+            if plain_string {
+                map.insert("pattern".into(), Value::from(NO_NUL_PATTERN));
+            }
+            for (key, child) in map.iter_mut() {
+                if key != "example" && key != "examples" {
+                    strings_without_nul(child);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strings_without_nul),
         _ => {}
     }
 }
