@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 use crate::{
-    helpers::{TestDatabase, assert_error_body, postgres_admin_url},
+    helpers::{TestDatabase, assert_error_body},
     processes::{PgCluster, Service, client, run, wait_until},
 };
 
@@ -76,14 +76,9 @@ fn in_window(o: &Outcome, from: Instant, to: Instant) -> bool {
 
 #[tokio::test]
 async fn postgresql_stopped_under_load_degrades_to_503_and_recovers_without_restart() {
-    if postgres_admin_url().is_none() {
-        eprintln!("note: runs in the PostgreSQL pass (TEST_DATABASE_URL)");
+    let Some(cluster) = PgCluster::for_postgres_pass().await else {
         return;
-    }
-    let cluster = PgCluster::create()
-        .await
-        .expect("a PostgreSQL server installation under /usr/lib/postgresql");
-    cluster.start().await;
+    };
     let service = Service::start(
         &cluster.url(),
         &[

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use tokio::process::Command;
 
 use crate::{
-    helpers::{assert_error_body, postgres_admin_url},
+    helpers::assert_error_body,
     processes::{PgCluster, Service, client, wait_until},
 };
 
@@ -19,14 +19,9 @@ fn build_body(name: &str) -> Value {
 
 #[tokio::test]
 async fn a_statement_on_a_frozen_postgresql_answers_503_within_the_client_timeout() {
-    if postgres_admin_url().is_none() {
-        eprintln!("note: runs in the PostgreSQL pass (TEST_DATABASE_URL)");
+    let Some(cluster) = PgCluster::for_postgres_pass().await else {
         return;
-    }
-    let cluster = PgCluster::create()
-        .await
-        .expect("a PostgreSQL server installation under /usr/lib/postgresql");
-    cluster.start().await;
+    };
     const CLIENT_TIMEOUT: Duration = Duration::from_secs(2);
     let service = Service::start(
         &cluster.url(),

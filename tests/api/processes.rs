@@ -205,6 +205,20 @@ impl PgCluster {
         Some(cluster)
     }
 
+    /// In the PostgreSQL pass (`TEST_DATABASE_URL` set), a new cluster, started; in the SQLite
+    /// pass `None`, with a note, for tests that fault PostgreSQL itself.
+    pub(crate) async fn for_postgres_pass() -> Option<Self> {
+        if crate::helpers::postgres_admin_url().is_none() {
+            eprintln!("note: runs in the PostgreSQL pass (TEST_DATABASE_URL)");
+            return None;
+        }
+        let cluster = Self::create()
+            .await
+            .expect("a PostgreSQL server installation under /usr/lib/postgresql");
+        cluster.start().await;
+        Some(cluster)
+    }
+
     pub(crate) fn data(&self) -> PathBuf {
         self.dir.path().join("data")
     }

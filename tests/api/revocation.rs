@@ -5,10 +5,7 @@
 
 use std::time::Duration;
 
-use crate::{
-    helpers::postgres_admin_url,
-    processes::{PgCluster, RedisServer, Service, client, wait_until},
-};
+use crate::processes::{PgCluster, RedisServer, Service, client, wait_until};
 
 /// `GET /auth/me` with `token` on `service`: its status.
 async fn me(service: &Service, client: &reqwest::Client, token: &str) -> u16 {
@@ -34,14 +31,9 @@ async fn logout(service: &Service, client: &reqwest::Client, token: &str) {
 
 #[tokio::test]
 async fn a_logout_holds_on_every_instance_through_a_redis_outage_and_an_empty_restart() {
-    if postgres_admin_url().is_none() {
-        eprintln!("note: runs in the PostgreSQL pass (TEST_DATABASE_URL)");
+    let Some(cluster) = PgCluster::for_postgres_pass().await else {
         return;
-    }
-    let cluster = PgCluster::create()
-        .await
-        .expect("a PostgreSQL server installation under /usr/lib/postgresql");
-    cluster.start().await;
+    };
     let mut redis = RedisServer::start().await;
     let redis_url = redis.url();
     let env = [("EBO_REDIS__URL", redis_url.as_str())];
