@@ -44,6 +44,9 @@ export EBO_SERVER__PORT="$PORT"
 export EBO_RATE_LIMIT__ENABLED=false
 export EBO_LOG__LEVEL="${EBO_LOG__LEVEL:-warn}"
 export EBO_AUTH__BCRYPT_COST=4
+# Mail goes to this run's folder, not to data/mail/ of the working copy (where the README's
+# first session reads its own links).
+export EBO_EMAIL__FILE_DIR="$WORK/mail"
 unset EBO_CONFIG
 
 start_service() {
