@@ -186,3 +186,86 @@ impl Connection for TimedConnection {
         timed!(self, "rollback", |c| c.rollback())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{DbErrorKind, classify_db_error};
+
+    /// A connection whose server answers pings, and statements only when `answers` is set.
+    struct Fake {
+        answers: bool,
+    }
+
+    impl Connection for Fake {
+        fn exec_rows(
+            &mut self,
+            _sql: &str,
+            _params: Vec<Value>,
+        ) -> BoxFuture<'_, Result<BoxStream<'_, Result<Box<dyn Row>, Error>>, Error>> {
+            Box::pin(async { Err(Error::from("not used")) })
+        }
+
+        fn exec(
+            &mut self,
+            _sql: &str,
+            _params: Vec<Value>,
+        ) -> BoxFuture<'_, Result<ExecResult, Error>> {
+            let answers = self.answers;
+            Box::pin(async move {
+                if !answers {
+                    std::future::pending::<()>().await;
+                }
+                Ok(ExecResult::default())
+            })
+        }
+
+        fn ping(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+            Box::pin(async { Ok(()) })
+        }
+
+        fn close(&mut self) -> BoxFuture<'_, Result<(), Error>> {
+            Box::pin(std::future::pending())
+        }
+    }
+
+    const LIMIT: Duration = Duration::from_millis(50);
+
+    #[tokio::test]
+    async fn a_statement_without_an_answer_times_out_and_breaks_the_connection() {
+        let mut conn = TimedConnection::new(Box::new(Fake { answers: false }), LIMIT);
+        let started = std::time::Instant::now();
+        let err = conn
+            .exec("UPDATE t SET x = 1", vec![])
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert!(err.contains("timed out on the client after 50 ms"), "{err}");
+        assert_eq!(
+            classify_db_error(&err),
+            DbErrorKind::Unavailable,
+            "so it answers 503"
+        );
+        // Broken for good: even a ping, which the server would answer, fails at once, so the
+        // pool's check discards the connection; closing it sends nothing (the fake's close
+        // would never finish).
+        let err = conn.ping().await.unwrap_err().to_string();
+        assert_eq!(classify_db_error(&err), DbErrorKind::Unavailable, "{err}");
+        conn.close().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn answers_within_the_limit_pass_through() {
+        let mut conn = TimedConnection::new(Box::new(Fake { answers: true }), LIMIT);
+        for _ in 0..3 {
+            conn.exec("UPDATE t SET x = 1", vec![]).await.unwrap();
+            conn.ping().await.unwrap();
+        }
+        assert!(!conn.broken);
+    }
+}
