@@ -383,27 +383,6 @@ async fn sigterm_under_load_completes_accepted_requests_and_exits_zero() {
     );
 }
 
-/// Logs `username` in and returns its access token.
-async fn login(
-    service: &Service,
-    client: &reqwest::Client,
-    username: &str,
-    password: &str,
-) -> String {
-    let r = client
-        .post(service.api("/auth/login"))
-        .json(&json!({"username": username, "password": password}))
-        .send()
-        .await
-        .expect("login");
-    assert_eq!(r.status(), 200, "login of {username}");
-    let body: Value = r.json().await.expect("token body");
-    body["access_token"]
-        .as_str()
-        .expect("access token")
-        .to_owned()
-}
-
 #[tokio::test]
 async fn two_processes_share_rate_limits_logouts_and_invalidations_through_redis() {
     let Some(redis) = crate::redis::redis_url().await else {
@@ -454,8 +433,8 @@ async fn two_processes_share_rate_limits_logouts_and_invalidations_through_redis
     };
 
     // An admin's edit on A is seen by B's next read (B had it cached).
-    let admin = login(&a, &client, "proc-admin", "Fault-Passw0rd").await;
-    let reader = login(&b, &client, "proc-admin", "Fault-Passw0rd").await;
+    let admin = a.login(&client, "proc-admin", "Fault-Passw0rd").await;
+    let reader = b.login(&client, "proc-admin", "Fault-Passw0rd").await;
     let before: Value = get(&b, &reader, "198.51.100.8")
         .await
         .expect("read")

@@ -114,13 +114,23 @@ impl Service {
             "register: {}",
             r.text().await.unwrap_or_default()
         );
+        self.login(client, name, password).await
+    }
+
+    /// Logs `username` in and returns its access token.
+    pub(crate) async fn login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> String {
         let r = client
             .post(self.api("/auth/login"))
-            .json(&json!({"username": name, "password": password}))
+            .json(&json!({"username": username, "password": password}))
             .send()
             .await
             .expect("login");
-        assert_eq!(r.status(), 200);
+        assert_eq!(r.status(), 200, "login of {username}");
         let body: Value = r.json().await.expect("token body");
         body["access_token"]
             .as_str()

@@ -53,6 +53,10 @@ pub fn overloaded() -> Vec<u8> {
 /// `max_header_bytes` is quoted in the 431's detail. hyper's `date` line is kept.
 pub fn replacement_for(written: &[u8], max_header_bytes: usize) -> Option<Vec<u8>> {
     let head = written.strip_prefix(b"HTTP/1.1 ")?;
+    // Most writes are the application's own: leave at the status code.
+    if !matches!(head.get(..3), Some(b"400" | b"414" | b"431")) {
+        return None;
+    }
     let head = std::str::from_utf8(head).ok()?;
     let head = head.strip_suffix("\r\n\r\n")?;
     if head.contains("\r\n\r\n") {
