@@ -173,15 +173,15 @@ impl ToJSON for Race {
 /// game addon list the slotted stars without their points: each shows 0.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Object)]
 pub struct ChampionPoints {
-    /// Warfare (blue) constellation.
+    /// Warfare (blue) constellation; absent or `null`: no stars.
     #[oai(default)]
     #[serde(default)]
     pub warfare: BTreeMap<String, u32>,
-    /// Fitness (red) constellation.
+    /// Fitness (red) constellation; absent or `null`: no stars.
     #[oai(default)]
     #[serde(default)]
     pub fitness: BTreeMap<String, u32>,
-    /// Craft (green) constellation.
+    /// Craft (green) constellation; absent or `null`: no stars.
     #[oai(default)]
     #[serde(default)]
     pub craft: BTreeMap<String, u32>,

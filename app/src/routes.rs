@@ -11,7 +11,7 @@ use poem::{
     middleware::Cors,
     web::{Data, Json},
 };
-use poem_openapi::{OpenApi, OpenApiService};
+use poem_openapi::{ContactObject, OpenApi, OpenApiService};
 
 use crate::{
     auth, builds,
@@ -69,15 +69,24 @@ Combat runs, percentile rankings, build recommendations and the ESO feature data
 `errors` lists per-field problems on 422. Every response carries `X-Request-ID` (yours if you sent a sane \
 one) and `X-Process-Time` (seconds).
 
+**Text.** No string in a JSON body may contain the NUL character (U+0000), at any depth and in \
+free-form objects (`attributes`, `bonuses`) too: 422 naming where (a sync item with one fails \
+alone). Typed strings state it with a pattern.
+
 **Auth.** Send `Authorization: Bearer <access token>`.
 
 **Probes.** `/health`, `/health/live` and `/health/ready` are also served at the root, outside the API prefix.";
+
+/// The document's `info.contact` (OpenAPI 3.0 §4.7.3; Spectral's `info-contact`): the team that
+/// answers for the API.
+const API_CONTACT: &str = "ESO Build Analytics API maintainers";
 
 /// The combined OpenAPI service for `settings.server.api_prefix`; needs no database, so
 /// `ebo openapi` can write the spec anywhere.
 pub fn api_service(settings: &Settings) -> OpenApiService<Apis, ()> {
     OpenApiService::new(Apis::default(), API_TITLE, env!("CARGO_PKG_VERSION"))
         .description(API_DESCRIPTION)
+        .contact(ContactObject::new().name(API_CONTACT))
         .server(settings.server.api_prefix.clone())
 }
 

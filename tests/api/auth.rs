@@ -199,7 +199,7 @@ async fn registration_validates_and_refuses_duplicates_in_any_case() {
             "one generic message"
         );
     }
-    let long = format!("Aa1{}", "x".repeat(70));
+    let long = format!("Aa1{}", "x".repeat(126));
     for (email, username, password, field) in [
         ("not-an-email", "good_name", PW, "email"),
         ("a@example.com", "no", PW, "username"),

@@ -11,6 +11,7 @@ mod auth;
 mod builds;
 mod cli;
 mod connections;
+mod contract;
 mod faults;
 mod features;
 mod frozen_database;

@@ -13,6 +13,10 @@ async fn the_spec_describes_the_api() {
     assert_eq!(spec["info"]["version"], env!("CARGO_PKG_VERSION"));
     assert!(spec["info"]["description"].as_str().unwrap().len() > 100);
     assert_eq!(spec["servers"][0]["url"], "/api/v1");
+    assert!(
+        spec["info"]["contact"]["name"].is_string(),
+        "Spectral's info-contact"
+    );
     let tags: Vec<&str> = spec["tags"]
         .as_array()
         .unwrap()
@@ -40,6 +44,12 @@ async fn the_spec_describes_the_api() {
                 "{id}"
             );
             assert!(ids.insert(id.to_owned()), "operationId {id} used twice");
+            for part in ["summary", "description"] {
+                assert!(
+                    op[part].as_str().is_some_and(|t| !t.trim().is_empty()),
+                    "{method} {path} has no {part}"
+                );
+            }
         }
     }
     assert!(ids.len() > 40, "{ids:?}");

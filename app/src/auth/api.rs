@@ -307,6 +307,9 @@ impl AuthApi {
     }
 
     /// The signed-in account
+    ///
+    /// The account the bearer token belongs to: id, email, username, role and status; never a
+    /// password hash. 401 when the account no longer exists.
     #[oai(path = "/me", method = "get", operation_id = "get_me")]
     async fn me(
         &self,

@@ -4,29 +4,28 @@ use chrono::{DateTime, Utc};
 use poem_openapi::{Object, types::Example};
 use uuid::Uuid;
 
-use super::{Role, models::User, sessions::TokenPair};
+use super::{Role, models::User, password::Password, sessions::TokenPair};
+use crate::model::validate::Email;
 
 /// `POST /auth/register`.
 #[derive(Debug, Clone, Object)]
 #[oai(example)]
 pub struct RegisterRequest {
     /// Email address (stored lower-cased; unique regardless of case).
-    #[oai(validator(max_length = 254))]
-    pub email: String,
+    pub email: Email,
     /// 3–50 of `[A-Za-z0-9_-]`, unique regardless of case.
     #[oai(validator(min_length = 3, max_length = 50, pattern = r"^[A-Za-z0-9_-]+$"))]
     pub username: String,
-    /// 8–128 characters (at most 72 bytes) with an upper-case letter, a lower-case letter and a digit.
-    #[oai(validator(min_length = 8, max_length = 128))]
-    pub password: String,
+    /// 8–128 characters with an upper-case letter, a lower-case letter and a digit.
+    pub password: Password,
 }
 
 impl Example for RegisterRequest {
     fn example() -> Self {
         Self {
-            email: "vivec@example.com".into(),
+            email: Email::unchecked("vivec@example.com"),
             username: "vivec".into(),
-            password: "Warrior-Poet1".into(),
+            password: Password::unchecked("Warrior-Poet1"),
         }
     }
 }
@@ -92,7 +91,7 @@ pub struct ChangePasswordRequest {
     /// Accepted for `current_password` (upstream clients send it).
     pub password: Option<String>,
     /// The new password (same rules as registration).
-    pub new_password: String,
+    pub new_password: Password,
 }
 
 /// An account as the API shows it; never a hash.
@@ -168,14 +167,13 @@ pub struct VerifyEmailRequest {
 #[oai(example)]
 pub struct EmailRequest {
     /// The account's email address (any letter case).
-    #[oai(validator(max_length = 254))]
-    pub email: String,
+    pub email: Email,
 }
 
 impl Example for EmailRequest {
     fn example() -> Self {
         Self {
-            email: "vivec@example.com".into(),
+            email: Email::unchecked("vivec@example.com"),
         }
     }
 }
@@ -186,9 +184,8 @@ pub struct ResetPasswordRequest {
     /// The `token` query parameter of the mailed link (64 hex characters).
     #[oai(validator(min_length = 1, max_length = 128))]
     pub token: String,
-    /// 8–128 characters (at most 72 bytes) with an upper-case letter, a lower-case letter and a digit.
-    #[oai(validator(min_length = 8, max_length = 128))]
-    pub new_password: String,
+    /// 8–128 characters with an upper-case letter, a lower-case letter and a digit.
+    pub new_password: Password,
 }
 
 /// 202: the request was taken; the answer is the same whether or not the email has an account.

@@ -5,40 +5,83 @@
 
 use std::sync::Arc;
 
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::error::FieldError;
+use crate::{
+    error::FieldError,
+    model::validate::{Checked, StringRule},
+};
 
-/// bcrypt reads at most 72 bytes; longer passwords are refused, never silently truncated.
-pub const MAX_PASSWORD_BYTES: usize = 72;
+/// The contract's password rule (API contract, `POST /register`: "8–128 with an upper, a lower
+/// and a digit"), stated in full in the schema. Letters count in the cases of the game's client
+/// languages that have case: ASCII, Latin-1 (German, French, Spanish) and Cyrillic (Russian).
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordRule;
 
-/// Checks the contract's rules (8–128 characters with an upper-case letter, a lower-case letter
-/// and a digit) plus bcrypt's 72-byte limit; every failure is one message for `field`.
+/// Upper-case letters the rule counts (a regex class body).
+pub const UPPER: &str = r"A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F";
+/// Lower-case letters the rule counts.
+pub const LOWER: &str = r"a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451";
+/// Digits the rule counts.
+pub const DIGIT: &str = "0-9";
+
+impl StringRule for PasswordRule {
+    const MIN_LENGTH: usize = 8;
+    const MAX_LENGTH: usize = 128;
+    /// One of each class, in any of the six orders, and no NUL (see the test that builds it
+    /// from [`UPPER`], [`LOWER`] and [`DIGIT`]).
+    const PATTERN: &'static str = r"^[^\u0000]*(?:[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F][^\u0000]*[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451][^\u0000]*[0-9]|[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F][^\u0000]*[0-9][^\u0000]*[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451]|[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451][^\u0000]*[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F][^\u0000]*[0-9]|[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451][^\u0000]*[0-9][^\u0000]*[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F]|[0-9][^\u0000]*[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F][^\u0000]*[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451]|[0-9][^\u0000]*[a-z\u00DF-\u00F6\u00F8-\u00FF\u0430-\u044F\u0451][^\u0000]*[A-Z\u00C0-\u00D6\u00D8-\u00DE\u0401\u0410-\u042F])[^\u0000]*$";
+    const TITLE: &'static str =
+        "8–128 characters with an upper-case letter, a lower-case letter and a digit";
+}
+
+/// A password in a request body: 8–128 characters under [`PasswordRule`].
+pub type Password = Checked<PasswordRule>;
+
+/// bcrypt reads at most 72 bytes. A longer password is hashed with SHA-256 first (64 hex
+/// digits), as passlib's `bcrypt_sha256` does, so no part of it is ever ignored.
+const BCRYPT_MAX_BYTES: usize = 72;
+
+fn bcrypt_input(password: &str) -> String {
+    if password.len() <= BCRYPT_MAX_BYTES {
+        return password.to_owned();
+    }
+    Sha256::digest(password.as_bytes())
+        .iter()
+        .fold(String::with_capacity(64), |mut hex, b| {
+            let _ = write!(hex, "{b:02x}");
+            hex
+        })
+}
+
+/// Checks [`PasswordRule`] outside the JSON input layer (the CLI); every failure is one
+/// message for `field`, naming each missing class.
 pub fn check_policy(field: &str, password: &str) -> Vec<FieldError> {
+    if PasswordRule::accepts(password) {
+        return Vec::new();
+    }
     let mut problems = Vec::new();
     let chars = password.chars().count();
-    if !(8..=128).contains(&chars) {
+    if !(PasswordRule::MIN_LENGTH..=PasswordRule::MAX_LENGTH).contains(&chars) {
         problems.push("must be 8–128 characters".to_owned());
     }
-    if password.len() > MAX_PASSWORD_BYTES {
-        problems.push(format!(
-            "must be at most {MAX_PASSWORD_BYTES} bytes (the bcrypt limit)"
-        ));
+    for (class, what) in [
+        (UPPER, "an upper-case letter"),
+        (LOWER, "a lower-case letter"),
+        (DIGIT, "a digit"),
+    ] {
+        let has = regex::Regex::new(&format!("[{class}]")).is_ok_and(|re| re.is_match(password));
+        if !has {
+            problems.push(format!("must contain {what}"));
+        }
     }
-    if !password.chars().any(char::is_uppercase) {
-        problems.push("must contain an upper-case letter".into());
+    if password.contains('\0') {
+        problems.push("must not contain the NUL character (U+0000)".to_owned());
     }
-    if !password.chars().any(char::is_lowercase) {
-        problems.push("must contain a lower-case letter".into());
-    }
-    if !password.chars().any(|c| c.is_ascii_digit()) {
-        problems.push("must contain a digit".into());
-    }
-    if problems.is_empty() {
-        Vec::new()
-    } else {
-        vec![FieldError::new(field, problems.join("; "))]
-    }
+    vec![FieldError::new(field, problems.join("; "))]
 }
 
 /// bcrypt hashing and verification off the async workers.
@@ -83,9 +126,9 @@ impl PasswordHasher {
     /// The bcrypt hash of `password` (callers check [`check_policy`] first).
     ///
     /// # Errors
-    /// [`HashError`] when bcrypt refuses (e.g. over 72 bytes) or the pool fails.
+    /// [`HashError`] when bcrypt refuses or the pool fails.
     pub async fn hash(&self, password: &str) -> Result<String, HashError> {
-        let (pw, cost) = (password.to_owned(), self.cost);
+        let (pw, cost) = (bcrypt_input(password), self.cost);
         self.blocking(move || bcrypt::non_truncating_hash(pw, cost))
             .await?
             .map_err(|e| HashError(e.to_string()))
@@ -112,7 +155,7 @@ impl PasswordHasher {
                 (false, dummy.clone())
             }
         };
-        let pw = password.to_owned();
+        let pw = bcrypt_input(password);
         let ok = self
             .blocking(move || bcrypt::verify(pw.as_bytes(), &target).unwrap_or(false))
             .await?;
@@ -134,12 +177,38 @@ mod tests {
                 && e[0].message.contains("upper-case")
                 && e[0].message.contains("digit")
         );
-        let long = format!("Aa1{}", "é".repeat(40));
+        assert!(check_policy("password", "Пароль123").is_empty());
         assert!(
-            check_policy("password", &long)[0]
+            check_policy("password", "ΑΒΓαβγ123")[0]
                 .message
-                .contains("72 bytes")
+                .contains("upper-case")
         );
+    }
+
+    #[test]
+    fn the_pattern_is_one_of_each_class_in_any_order() {
+        let any = r"[^\u0000]*";
+        let orders = [
+            [UPPER, LOWER, DIGIT],
+            [UPPER, DIGIT, LOWER],
+            [LOWER, UPPER, DIGIT],
+            [LOWER, DIGIT, UPPER],
+            [DIGIT, UPPER, LOWER],
+            [DIGIT, LOWER, UPPER],
+        ]
+        .map(|o| o.map(|c| format!("[{c}]")).join(any));
+        let built = format!("^{any}(?:{}){any}$", orders.join("|"));
+        assert_eq!(PasswordRule::PATTERN, built);
+    }
+
+    #[tokio::test]
+    async fn passwords_past_72_bytes_count_in_full() {
+        let h = PasswordHasher::new(4);
+        let long = format!("Aa1{}", "é".repeat(60));
+        let hash = h.hash(&long).await.unwrap();
+        assert!(h.verify(&long, Some(&hash)).await.unwrap());
+        let same_first_72_bytes = format!("{long}x");
+        assert!(!h.verify(&same_first_72_bytes, Some(&hash)).await.unwrap());
     }
 
     #[tokio::test]

@@ -230,6 +230,9 @@ impl FeaturesApi {
     }
 
     /// Get one gear set
+    ///
+    /// A gear set by its stable id (for example `SET_TRIAL_RELEQUEN`), with its bonuses by piece
+    /// count. 404 when no set has that id.
     #[oai(
         path = "/features/sets/:set_id",
         method = "get",
@@ -431,6 +434,9 @@ impl FeaturesApi {
     }
 
     /// Get one feature
+    ///
+    /// A skill, morph, passive or other feature by its stable id, with its cost, ranks and
+    /// effects. 404 when no feature has that id.
     #[oai(
         path = "/features/:feature_id",
         method = "get",

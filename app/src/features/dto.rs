@@ -6,7 +6,7 @@ use poem_openapi::Object;
 
 use crate::http::json::JsonBytes;
 
-use super::models::{FeatureView, GearSet, GearSetView};
+use super::models::{FeatureView, GearSet, GearSetView, JsonObject};
 
 /// `GET /features`, `/features/class/{class}`.
 #[derive(Debug, Clone, Object)]
@@ -93,14 +93,23 @@ pub enum ListAnswer {
 
 impl From<GearSet> for FeatureView {
     fn from(s: GearSet) -> Self {
-        let mut attributes = serde_json::json!({
-            "bonuses": s.bonuses, "weight": s.weight, "bind_type": s.bind_type, "tradeable": s.tradeable,
-            "location": s.location, "pve_tier": s.pve_tier, "role_affinity": s.role_affinity,
-        });
-        if let (Some(extra), Some(obj)) = (s.attributes.as_object(), attributes.as_object_mut()) {
-            for (k, v) in extra {
-                obj.entry(k.clone()).or_insert_with(|| v.clone());
-            }
+        let mut attributes: JsonObject = [
+            (
+                "bonuses",
+                serde_json::Value::Object(s.bonuses.into_iter().collect()),
+            ),
+            ("weight", s.weight.into()),
+            ("bind_type", s.bind_type.into()),
+            ("tradeable", s.tradeable.into()),
+            ("location", s.location.into()),
+            ("pve_tier", s.pve_tier.into()),
+            ("role_affinity", s.role_affinity.unwrap_or_default()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        for (k, v) in s.attributes {
+            attributes.entry(k).or_insert(v);
         }
         FeatureView {
             feature_id: s.set_id,

@@ -2,9 +2,15 @@
 //! and `GearSet`, with the upstream columns plus `attributes`: every key of the source entry
 //! that has no column, and the original spelling of every value the importer normalised, so
 //! nothing of the source is lost.
+//!
+//! Text columns a row cannot go without state it in their pattern: ids are 1–120 of
+//! `[A-Za-z0-9_-]`, and names, categories and set types hold a character other than whitespace
+//! (the importer trims ASCII whitespace from both ends, as the patterns allow).
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
+
+pub use crate::model::JsonObject;
 
 /// One game feature (API contract: `Feature`).
 #[derive(Debug, Clone, PartialEq, Model)]
@@ -29,13 +35,23 @@ use ebo_macros::Model;
 )]
 pub struct Feature {
     /// Stable id, e.g. `PLAYER_CLASS_ARC_HERALD_ULT_001`.
-    #[model(id, provided, validate(length(min = 1, max = 120)))]
+    #[model(
+        id,
+        provided,
+        validate(
+            length(min = 1, max = 120),
+            pattern = r"^[\t\n\f\r ]*[A-Za-z0-9_-]+[\t\n\f\r ]*$"
+        )
+    )]
     pub feature_id: String,
     /// `PLAYER` or `COMPANION`.
     #[model(filter = "eq")]
     pub system: String,
     /// `Class`, `Weapon`, `Armor`, `Guild`, `World`, `AllianceWar`, `Racial`, `Crafting`, `Scribing`, `ChampionPoints`.
-    #[model(filter = "eq")]
+    #[model(
+        filter = "eq",
+        validate(pattern = r"^[\t\n\f\r ]*[^\t\n\f\r \u0000][^\u0000]*$")
+    )]
     pub category: String,
     /// Skill line or constellation, e.g. `Herald of the Tome`.
     pub subcategory: Option<String>,
@@ -43,7 +59,10 @@ pub struct Feature {
     #[model(filter = "eq")]
     pub feature_type: Option<String>,
     /// In-game name.
-    #[model(validate(length(min = 1, max = 200)))]
+    #[model(validate(
+        length(min = 1, max = 200),
+        pattern = r"^[\t\n\f\r ]*[^\t\n\f\r \u0000][^\u0000]*$"
+    ))]
     pub name: String,
     /// The base skill a morph belongs to.
     pub parent_feature: Option<String>,
@@ -62,18 +81,23 @@ pub struct Feature {
     /// `Self`, `Enemy`, `Area`, `Cone`, …
     pub target_type: Option<String>,
     /// Range, metres.
+    #[model(validate(range(min = 0)))]
     pub range_m: Option<f64>,
     /// Radius, metres.
+    #[model(validate(range(min = 0)))]
     pub radius_m: Option<f64>,
     /// Duration, seconds.
+    #[model(validate(range(min = 0)))]
     pub duration_sec: Option<f64>,
     /// Cooldown, seconds.
+    #[model(validate(range(min = 0)))]
     pub cooldown_sec: Option<f64>,
     /// What it does.
     pub base_effect: Option<String>,
     /// The stat it scales with.
     pub scaling_stat: Option<String>,
     /// Ranks (passives, champion stars).
+    #[model(validate(range(min = 0)))]
     pub max_ranks: Option<i32>,
     /// Values per rank (text or per-rank object).
     #[model(json)]
@@ -93,7 +117,7 @@ pub struct Feature {
     pub source_url: Option<String>,
     /// Every other key of the source entry, plus `source_values`: original spellings the importer normalised.
     #[model(json)]
-    pub attributes: serde_json::Value,
+    pub attributes: JsonObject,
     /// When this row last changed (UTC).
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,
@@ -122,12 +146,23 @@ pub struct Feature {
 )]
 pub struct GearSet {
     /// Stable id, e.g. `SET_TRIAL_RELEQUEN`.
-    #[model(id, provided)]
+    #[model(
+        id,
+        provided,
+        validate(
+            length(min = 1, max = 120),
+            pattern = r"^[\t\n\f\r ]*[A-Za-z0-9_-]+[\t\n\f\r ]*$"
+        )
+    )]
     pub set_id: String,
     /// In-game name.
+    #[model(validate(pattern = r"^[\t\n\f\r ]*[^\t\n\f\r \u0000][^\u0000]*$"))]
     pub name: String,
     /// `Trial`, `Dungeon`, `Monster`, `Overland`, `Arena`, `Craftable`, `Mythic`, …
-    #[model(filter = "eq")]
+    #[model(
+        filter = "eq",
+        validate(pattern = r"^[\t\n\f\r ]*[^\t\n\f\r \u0000][^\u0000]*$")
+    )]
     pub set_type: String,
     /// Armour weights and slots joined by `|` in the order Light, Medium, Heavy, Jewelry, Weapon.
     #[model(filter = "contains")]
@@ -142,7 +177,7 @@ pub struct GearSet {
     pub dlc_required: Option<String>,
     /// Set bonuses by number of pieces (`{"2": {...}, "5": {...}}`).
     #[model(json)]
-    pub bonuses: serde_json::Value,
+    pub bonuses: JsonObject,
     /// PvE tier (`S`, `A`, …).
     #[model(filter = "eq")]
     pub pve_tier: Option<String>,
@@ -158,7 +193,7 @@ pub struct GearSet {
     pub source_url: Option<String>,
     /// Every other key of the source entry, plus `source_values`.
     #[model(json)]
-    pub attributes: serde_json::Value,
+    pub attributes: JsonObject,
     /// When this row last changed (UTC).
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,

@@ -17,7 +17,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
-use super::models::{Feature, GearSet};
+use super::models::{Feature, GearSet, JsonObject};
 
 /// Why a raw entry was refused. Its text is what the import report lists and what a write to
 /// `/features` answers in its 422.
@@ -145,11 +145,15 @@ pub fn is_set(raw: &Map<String, Value>) -> bool {
     raw.contains_key("set_id") || raw.contains_key("bonuses")
 }
 
+/// What `text` trims from both ends: ASCII whitespace, as the models' `NOT_BLANK` and id
+/// patterns state it (`[\t\n\f\r ]`).
+const BLANK: [char; 5] = [' ', '\t', '\n', '\r', '\u{c}'];
+
 fn text(raw: &Map<String, Value>, key: &str) -> Result<Option<String>, Rejected> {
     match raw.get(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.trim().to_owned())),
+        Some(Value::String(s)) if s.trim_matches(BLANK).is_empty() => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.trim_matches(BLANK).to_owned())),
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
         Some(other) => Err(wrong_type(key, "text", other)),
     }
@@ -323,8 +327,8 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
-fn extras(raw: &Map<String, Value>, columns: &[&str], sources: Map<String, Value>) -> Value {
-    let mut out: Map<String, Value> = raw
+fn extras(raw: &Map<String, Value>, columns: &[&str], sources: Map<String, Value>) -> JsonObject {
+    let mut out: JsonObject = raw
         .iter()
         .filter(|(k, _)| !columns.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
@@ -332,7 +336,7 @@ fn extras(raw: &Map<String, Value>, columns: &[&str], sources: Map<String, Value
     if !sources.is_empty() {
         out.insert("source_values".into(), Value::Object(sources));
     }
-    Value::Object(out)
+    out
 }
 
 /// Normalises one raw entry; `now` stamps `updated_at`.
@@ -431,14 +435,16 @@ fn normalize_set(raw: &Map<String, Value>, now: DateTime<Utc>) -> Result<GearSet
         });
     }
     let name = text(raw, "name")?.ok_or(Rejected::Missing("name"))?;
-    let bonuses = json(raw, "bonuses").ok_or(Rejected::Missing("bonuses"))?;
-    if !bonuses.is_object() {
-        return Err(wrong_type(
-            "bonuses",
-            "an object keyed by piece count",
-            &bonuses,
-        ));
-    }
+    let bonuses: JsonObject = match json(raw, "bonuses").ok_or(Rejected::Missing("bonuses"))? {
+        Value::Object(pieces) => pieces.into_iter().collect(),
+        other => {
+            return Err(wrong_type(
+                "bonuses",
+                "an object keyed by piece count",
+                &other,
+            ));
+        }
+    };
     let mut sources = Map::new();
     let weight = match text(raw, "weight")? {
         Some(w) => weight(&w)?,

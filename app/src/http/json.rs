@@ -129,6 +129,38 @@ pub fn validate<T: Type>(value: &Value) -> Vec<FieldError> {
     out
 }
 
+/// The NUL rule for a free-form part of a body (a `serde_json::Value`, or a `JsonObject`'s
+/// values): no string in it, value or key, may contain NUL, at any depth. Typed strings get the
+/// same rule in `check_string`. No PostgreSQL text or `jsonb` value can store NUL (`22021`,
+/// `22P05`) and SQLite would, so the rule is here, for both; properties a schema does not
+/// declare are ignored, never stored, and not checked.
+fn without_nul(value: &Value, path: &str, out: &mut Vec<FieldError>) {
+    const MESSAGE: &str = "must not contain the NUL character (U+0000)";
+    match value {
+        Value::String(text) if text.contains('\0') => {
+            out.push(FieldError::new(field(path), MESSAGE));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                without_nul(item, &format!("{}[{i}]", field(path)), out);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key.contains('\0') {
+                    out.push(FieldError::new(
+                        field(path),
+                        "no key may contain the NUL character (U+0000)",
+                    ));
+                    continue;
+                }
+                without_nul(item, &join(path, key), out);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn resolve<'a>(schema: &'a MetaSchemaRef, registry: &'a Registry) -> Option<&'a MetaSchema> {
     match schema {
         MetaSchemaRef::Inline(s) => Some(s),
@@ -227,6 +259,13 @@ fn check(
         "boolean" if !value.is_boolean() => {
             out.push(FieldError::new(field(path), "must be true or false"))
         }
+        "" if s.all_of.is_empty()
+            && s.any_of.is_empty()
+            && s.one_of.is_empty()
+            && s.properties.is_empty() =>
+        {
+            without_nul(value, path, out);
+        }
         _ => {}
     }
     if out.len() == before && !s.enum_items.is_empty() && !s.enum_items.contains(value) {
@@ -256,6 +295,21 @@ fn check_object(
     for name in &s.required {
         if obj.get(*name).is_none_or(Value::is_null) {
             out.push(FieldError::new(join(path, name), "is required"));
+        }
+    }
+    if let Some(values) = &s.additional_properties {
+        for (key, v) in obj {
+            if s.properties.iter().any(|(name, _)| name == key) {
+                continue;
+            }
+            if key.contains('\0') {
+                out.push(FieldError::new(
+                    field(path),
+                    "no key may contain the NUL character (U+0000)",
+                ));
+            } else {
+                check(v, values, registry, &join(path, key), out);
+            }
         }
     }
     for (name, prop) in &s.properties {
@@ -298,10 +352,12 @@ fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError
     if let Some(p) = &s.pattern
         && regex::Regex::new(p).is_ok_and(|re| !re.is_match(text))
     {
-        out.push(FieldError::new(
-            field(path),
-            format!("must match the pattern {p}"),
-        ));
+        // A string rule names itself in the schema's `title` (`model::validate::StringRule`).
+        let message = match &s.title {
+            Some(title) => format!("must be {title}"),
+            None => format!("must match the pattern {p}"),
+        };
+        out.push(FieldError::new(field(path), message));
     }
     let bad_format = match s.format {
         Some("uuid") => uuid::Uuid::parse_str(text).is_err(),

@@ -43,6 +43,8 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
         return raw;
     };
     mark_optional_nullable(&mut doc);
+    fold_reference_annotations(&mut doc);
+    drop_object_defaults(&mut doc);
     scopes_only_for_oauth2(&mut doc);
     integer_bounds(&mut doc);
     strings_without_nul(&mut doc);
@@ -490,6 +492,60 @@ fn merge(into: &mut Map<String, Value>, more: Map<String, Value>) {
     }
 }
 
+/// Folds `allOf: [{$ref}, {description}]` (how poem-openapi documents a referenced field) into
+/// `allOf: [{$ref}]` with the description beside it. Client generators merge the members of an
+/// `allOf` as objects, and refuse when the reference is an enum (openapi-python-client: "Cannot
+/// take allOf a non-object"); a single reference they pass through.
+fn fold_reference_annotations(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Array(members)) = map.get_mut("allOf")
+                && members.iter().filter(|m| m.get("$ref").is_some()).count() == 1
+                && members.iter().all(|m| {
+                    m.get("$ref").is_some()
+                        || m.as_object()
+                            .is_some_and(|o| o.keys().all(|k| k == "description" || k == "title"))
+                })
+            {
+                let mut notes = Map::new();
+                members.retain_mut(|m| match m {
+                    Value::Object(o) if o.get("$ref").is_none() => {
+                        notes.extend(std::mem::take(o));
+                        false
+                    }
+                    _ => true,
+                });
+                for (k, v) in notes {
+                    map.entry(k).or_insert(v);
+                }
+            }
+            map.values_mut().for_each(fold_reference_annotations);
+        }
+        Value::Array(items) => items.iter_mut().for_each(fold_reference_annotations),
+        _ => {}
+    }
+}
+
+/// Removes `default: {}`-style defaults from object schemas: OpenAPI allows them, but client
+/// generators do not (openapi-python-client: "ModelProperty cannot have a default value"). The
+/// property stays nullable and optional, and its description says what absence means.
+fn drop_object_defaults(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("object")
+                && map.get("default").is_some_and(Value::is_object)
+            {
+                map.remove("default");
+            }
+            map.iter_mut()
+                .filter(|(k, _)| *k != "example" && *k != "examples")
+                .for_each(|(_, v)| drop_object_defaults(v));
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_object_defaults),
+        _ => {}
+    }
+}
+
 /// Walks `value` and marks every optional property of every object schema
 /// as nullable (a `$ref` is wrapped in `allOf`, since OpenAPI 3.0 ignores a `$ref`'s siblings).
 pub fn mark_optional_nullable(value: &mut Value) {
@@ -563,6 +619,31 @@ mod tests {
             json!({"allOf": [{"$ref": "#/components/schemas/ChampionPoints"}], "nullable": true})
         );
         assert_eq!(p["class"]["nullable"], true);
+    }
+
+    #[test]
+    fn a_described_reference_becomes_a_single_reference_and_object_defaults_go() {
+        let mut schema = json!({
+            "properties": {
+                "importance": {
+                    "allOf": [{"$ref": "#/components/schemas/Importance"}, {"description": "d"}],
+                    "description": "d"
+                },
+                "both": {"allOf": [{"$ref": "#/a"}, {"$ref": "#/b"}]},
+                "craft": {"type": "object", "nullable": true, "default": {}},
+                "tags": {"type": "array", "default": []}
+            }
+        });
+        fold_reference_annotations(&mut schema);
+        drop_object_defaults(&mut schema);
+        let p = &schema["properties"];
+        assert_eq!(
+            p["importance"],
+            json!({"allOf": [{"$ref": "#/components/schemas/Importance"}], "description": "d"})
+        );
+        assert_eq!(p["both"]["allOf"].as_array().map(Vec::len), Some(2));
+        assert_eq!(p["craft"], json!({"type": "object", "nullable": true}));
+        assert_eq!(p["tags"]["default"], json!([]));
     }
 
     #[test]

@@ -18,6 +18,10 @@ use rbs::Value;
 use uuid::Uuid;
 
 pub use column::{ColumnType, SqlType};
+
+/// A free-form JSON object: `type: object` in the schema, so a client knows it is never `null`,
+/// an array or a scalar (unlike `serde_json::Value`, whose schema is `{}`). Keys sorted.
+pub type JsonObject = std::collections::BTreeMap<String, serde_json::Value>;
 pub use policy::{Action, Caller, Policy, Term};
 pub use query::{Filter, ListQuery, Page};
 pub use write::{HookResult, Hooks, WriteContext};

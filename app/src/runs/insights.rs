@@ -193,6 +193,9 @@ pub struct InsightsApi;
 #[OpenApi]
 impl InsightsApi {
     /// Your run statistics
+    ///
+    /// Totals over all your runs: count, cleared count, mean and best DPS, play time, and your
+    /// most played content and character. Zeros when you have no run.
     #[oai(
         path = "/runs/stats/summary",
         method = "get",
@@ -312,6 +315,9 @@ impl InsightsApi {
     }
 
     /// Your characters
+    ///
+    /// One entry per character name in your runs, by name: its run count, best and mean DPS,
+    /// play time, last run, CP level and latest build. Empty when you have no run.
     #[oai(
         path = "/characters",
         method = "get",
@@ -373,6 +379,9 @@ impl InsightsApi {
     }
 
     /// DPS per day
+    ///
+    /// Your mean and best DPS and run count per calendar day (UTC) over the chosen range, oldest
+    /// day first; days without a run are left out.
     #[oai(
         path = "/analytics/dps-trend",
         method = "get",
@@ -494,6 +503,9 @@ impl InsightsApi {
     }
 
     /// Buff uptimes across your runs
+    ///
+    /// Per buff recorded in your runs over the chosen range: the mean uptime and how many runs
+    /// list it, with its importance (`high` when in at least 50 % of runs).
     #[oai(
         path = "/analytics/buff-analysis",
         method = "get",

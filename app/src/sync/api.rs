@@ -17,7 +17,7 @@ use crate::{
         ApiTags,
         json::{JsonBody, validate},
     },
-    model::{ColumnType, Model, column::truncate_to_millis, crud},
+    model::{ColumnType, JsonObject, Model, column::truncate_to_millis, crud},
     runs::{CombatRun, addon, api::new_run, dto::CombatRunCreate, import, scores_of},
     state::AppState,
 };
@@ -33,11 +33,62 @@ pub struct SyncItemIn {
     /// `content{type,name,difficulty}`, `build_snapshot{character{name,class,race,cp_level},
     /// sets, skills{front,back}, champion_points}`, `metrics{…, buff_uptime{name: 0–1}}`).
     /// An addon run is stored once per player and addon `run_id`, whichever channel brought it
-    /// first. Build snapshots: a build snapshot with `character_name`.
-    pub data: serde_json::Value,
+    /// first. Build snapshots: a build snapshot with `character_name`. Checked per item: an
+    /// item whose data breaks a rule fails alone.
+    pub data: ItemData,
     /// The client's checksum of `data`.
     #[oai(validator(min_length = 1, max_length = 128))]
     pub checksum: String,
+}
+
+/// A sync item's `data`: any JSON object (`type: object`). The batch's input check looks no
+/// further; each item is checked on its own, so one item's bad data fails that item alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemData(pub JsonObject);
+
+impl poem_openapi::types::Type for ItemData {
+    const IS_REQUIRED: bool = true;
+    type RawValueType = Self;
+    type RawElementValueType = Self;
+
+    fn name() -> std::borrow::Cow<'static, str> {
+        "object".into()
+    }
+
+    fn schema_ref() -> poem_openapi::registry::MetaSchemaRef {
+        poem_openapi::registry::MetaSchemaRef::Inline(Box::new(
+            poem_openapi::registry::MetaSchema::new("object"),
+        ))
+    }
+
+    fn as_raw_value(&self) -> Option<&Self::RawValueType> {
+        Some(self)
+    }
+
+    fn raw_element_iter<'a>(
+        &'a self,
+    ) -> Box<dyn Iterator<Item = &'a Self::RawElementValueType> + 'a> {
+        Box::new(self.as_raw_value().into_iter())
+    }
+}
+
+impl ParseFromJSON for ItemData {
+    fn parse_from_json(value: Option<serde_json::Value>) -> poem_openapi::types::ParseResult<Self> {
+        match value {
+            Some(serde_json::Value::Object(map)) => Ok(Self(map.into_iter().collect())),
+            other => Err(poem_openapi::types::ParseError::expected_type(
+                other.unwrap_or_default(),
+            )),
+        }
+    }
+}
+
+impl poem_openapi::types::ToJSON for ItemData {
+    fn to_json(&self) -> Option<serde_json::Value> {
+        Some(serde_json::Value::Object(
+            self.0.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        ))
+    }
 }
 
 /// A batch of 1–100 items.
@@ -123,7 +174,7 @@ pub struct ConflictResolution {
     /// How to settle it.
     pub resolution: Resolution,
     /// The data to keep (`keep_local`, `manual`).
-    pub data: Option<serde_json::Value>,
+    pub data: Option<JsonObject>,
     /// The checksum of `data`, recorded so the next batch with it succeeds.
     pub checksum: Option<String>,
 }
@@ -259,12 +310,13 @@ async fn sync_one(
         created_at: now,
         updated_at: now,
     };
+    let data = serde_json::Value::Object(item.data.0.clone().into_iter().collect());
     let tx = db.rb.acquire_begin().await?;
     let written = async {
         let mut duplicate = false;
         match kind {
-            Kind::Run if addon::is_addon_run(&item.data) => {
-                let run = match addon::map(&item.data, user, now) {
+            Kind::Run if addon::is_addon_run(&data) => {
+                let run = match addon::map(&data, user, now) {
                     Ok(run) => run,
                     Err(r) => {
                         return Ok::<_, AppError>(Err(format!(
@@ -281,7 +333,7 @@ async fn sync_one(
                 crud::insert_with(&tx, db.dialect, &record).await?;
             }
             Kind::Run => {
-                let body: CombatRunCreate = match parse(&item.data) {
+                let body: CombatRunCreate = match parse(&data) {
                     Ok(b) => b,
                     Err(e) => return Ok(Err(invalid(&e))),
                 };
@@ -291,7 +343,7 @@ async fn sync_one(
                 crud::insert_with(&tx, db.dialect, &run).await?;
             }
             Kind::Build => {
-                let body: BuildSnapshotUpload = match parse(&item.data) {
+                let body: BuildSnapshotUpload = match parse(&data) {
                     Ok(b) => b,
                     Err(e) => return Ok(Err(invalid(&e))),
                 };
@@ -448,6 +500,7 @@ impl SyncApi {
                     "is required for keep_local and manual",
                 )]));
             };
+            let data = &serde_json::Value::Object(data.clone().into_iter().collect());
             let invalid = ApiError::validation;
             // The stored object and the sync record change together or not at all.
             let tx = db.begin_write().await.map_err(AppError::from)?;
