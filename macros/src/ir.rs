@@ -178,6 +178,8 @@ pub struct Model {
     pub default_sort: Vec<(String, bool)>,
     pub api: Option<Api>,
     pub hooks: Hooks,
+    /// `example = "path"`: a `fn() -> Self` giving the generated bodies their example.
+    pub example: Option<syn::Path>,
     pub span: Span,
 }
 

@@ -40,6 +40,10 @@ pub struct ModelOpts {
     /// `hooks(before_create = "path::to::fn", …)`: lifecycle hooks of the generated writes.
     #[darling(default)]
     pub hooks: Option<HooksOpts>,
+    /// `example = "path::to::fn"`: a `fn() -> Self` whose value is the OpenAPI example of the
+    /// generated view, create, update and page bodies.
+    #[darling(default)]
+    pub example: Option<syn::Path>,
 }
 
 /// `hooks(before_create, after_create, before_update, after_update, before_delete,

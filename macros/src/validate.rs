@@ -535,6 +535,7 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 after_commit: h.after_commit,
             })
             .unwrap_or_default(),
+        example: opts.example,
         span,
     };
     errors.finish_with(model)

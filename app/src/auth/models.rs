@@ -20,6 +20,7 @@ use super::Role;
     sort = "created_at, email, username",
     default_sort = "created_at",
     display = "User",
+    example = "user_example",
     api(
         path = "/admin/users",
         tag = "crate::http::ApiTags::Admin",
@@ -161,7 +162,8 @@ pub struct AccountToken {
     sort = "created_at",
     default_sort = "-created_at",
     display = "Audit entry",
-    api(path = "/admin/audit", tag = "crate::http::ApiTags::Admin", ops(list))
+    api(path = "/admin/audit", tag = "crate::http::ApiTags::Admin", ops(list)),
+    example = "audit_example"
 )]
 pub struct AuditEntry {
     /// Entry id.
@@ -181,4 +183,32 @@ pub struct AuditEntry {
     /// When (UTC).
     #[model(created_at)]
     pub created_at: DateTime<Utc>,
+}
+
+/// The OpenAPI example of the generated account bodies.
+fn user_example() -> User {
+    User {
+        id: Uuid::from_u128(0x3d5e_8f10_2b4c_4a6d_8e9f_1a2b_3c4d_5e6f),
+        email: "vivec@example.com".into(),
+        username: "vivec".into(),
+        password_hash: String::new(),
+        role: Role::User,
+        is_active: true,
+        is_verified: true,
+        token_version: 0,
+        created_at: crate::model::example_time(),
+        updated_at: crate::model::example_time(),
+    }
+}
+
+/// The OpenAPI example of the audit log's page.
+fn audit_example() -> AuditEntry {
+    AuditEntry {
+        id: Uuid::from_u128(0x9a8b_7c6d_5e4f_4a3b_8c2d_1e0f_a9b8_c7d6),
+        admin_id: Some(Uuid::from_u128(0x1b2c_3d4e_5f60_4718_a9b0_c1d2_e3f4_a5b6)),
+        action: "user.update".into(),
+        user_id: Uuid::from_u128(0x3d5e_8f10_2b4c_4a6d_8e9f_1a2b_3c4d_5e6f),
+        detail: "is_active=false".into(),
+        created_at: crate::model::example_time(),
+    }
 }

@@ -19,7 +19,8 @@ use crate::eso::{ChampionPoints, EsoClass, Race};
         path = "/builds",
         tag = "Builds",
         ops(list, get, create, update, delete)
-    )
+    ),
+    example = "example"
 )]
 pub struct SavedBuild {
     /// Build id (UUID v4, set by the server).
@@ -64,6 +65,35 @@ pub struct SavedBuild {
     /// When it last changed (UTC).
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,
+}
+
+/// The OpenAPI example of the generated bodies: a trial Arcanist.
+fn example() -> SavedBuild {
+    let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+    SavedBuild {
+        build_id: Uuid::from_u128(0x6f1c_2a9e_4b7d_4c1a_9e3f_0a8b_5c2d_7e41),
+        owner_id: Uuid::from_u128(0x3d5e_8f10_2b4c_4a6d_8e9f_1a2b_3c4d_5e6f),
+        name: "Lucent Citadel Arcanist".into(),
+        class: EsoClass::Arcanist,
+        subclass: None,
+        race: Race::Dunmer,
+        sets: names(&["Ansuul's Torment", "Velothi Ur-Mage's Amulet", "Slimecraw"]),
+        skills_front: names(&[
+            "Pragmatic Fatecarver",
+            "Cephaliarch's Flail",
+            "The Imperfect Ring",
+        ]),
+        skills_back: names(&[
+            "Fulminating Rune",
+            "Inspired Scholarship",
+            "Tide King's Gaze",
+        ]),
+        champion_points: None,
+        notes: Some("Crux on every Flail before Fatecarver.".into()),
+        is_public: true,
+        created_at: crate::model::example_time(),
+        updated_at: crate::model::example_time(),
+    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub use crate::model::JsonObject;
 #[model(
     table = "features",
     display = "Feature",
+    example = "feature_example",
     read = "authenticated",
     write = "admin",
     create = "admin",
@@ -128,6 +129,7 @@ pub struct Feature {
 #[model(
     table = "gear_sets",
     display = "Gear set",
+    example = "set_example",
     read = "authenticated",
     write = "admin",
     create = "admin",
@@ -197,4 +199,90 @@ pub struct GearSet {
     /// When this row last changed (UTC).
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,
+}
+
+/// The OpenAPI example of the feature bodies: Fatecarver, as the real feature database has it.
+fn feature_example() -> Feature {
+    let text = |s: &str| Some(s.to_owned());
+    Feature {
+        feature_id: "PLAYER_CLASS_ARC_HERALD_ACT_003".into(),
+        system: "PLAYER".into(),
+        category: "Class".into(),
+        subcategory: text("Herald of the Tome"),
+        feature_type: text("ACTIVE"),
+        name: "Fatecarver".into(),
+        parent_feature: None,
+        class_restriction: text("Arcanist"),
+        unlock_method: text("Herald of the Tome Rank 14"),
+        resource_type: text("Magicka"),
+        resource_cost: Some(serde_json::json!(2970)),
+        cast_time: text("Channeled"),
+        target_type: text("Cone"),
+        range_m: Some(20.0),
+        radius_m: None,
+        duration_sec: Some(4.0),
+        cooldown_sec: None,
+        base_effect: text(
+            "Channel a beam of Abyssal energy, dealing Magic Damage over 4 seconds to enemies in \
+             front of you. Consumes Crux to increase the beam's damage by 20% per Crux spent.",
+        ),
+        scaling_stat: text("Max Magicka"),
+        max_ranks: None,
+        rank_progression: None,
+        buff_debuff_granted: None,
+        synergy: None,
+        tags: text("channeled|cone|crux-consume|damage|magic"),
+        dlc_required: text("Necrom Chapter"),
+        patch_updated: text("U48"),
+        source_url: text("https://en.uesp.net/wiki/Online:Fatecarver"),
+        attributes: JsonObject::new(),
+        updated_at: crate::model::example_time(),
+    }
+}
+
+/// The OpenAPI example of the gear-set bodies: Ansuul's Torment, as the real database has it.
+fn set_example() -> GearSet {
+    GearSet {
+        set_id: "SET_TRIAL_ANSUUL".into(),
+        name: "Ansuul's Torment".into(),
+        set_type: "Trial".into(),
+        weight: Some("Light".into()),
+        bind_type: Some("Bind on Pickup".into()),
+        tradeable: Some(false),
+        location: Some("Sanity's Edge".into()),
+        dlc_required: Some("Necrom".into()),
+        bonuses: [
+            (
+                "2",
+                serde_json::json!({"stat": "Weapon and Spell Damage", "value": 129}),
+            ),
+            (
+                "3",
+                serde_json::json!({"stat": "Spell Critical", "value": 657}),
+            ),
+            (
+                "4",
+                serde_json::json!({"stat": "Spell Critical", "value": 657}),
+            ),
+            (
+                "5",
+                serde_json::json!({
+                    "effect": "Dealing damage with a Light or Heavy Attack marks the enemy with \
+                               Nightmare for 10 seconds. Enemies with Nightmare take Magic Damage \
+                               when you deal direct damage to them. 0.5 second cooldown.",
+                    "cooldown_sec": 0.5
+                }),
+            ),
+        ]
+        .into_iter()
+        .map(|(pieces, bonus)| (pieces.to_owned(), bonus))
+        .collect(),
+        pve_tier: Some("S".into()),
+        role_affinity: Some(serde_json::json!({"damage_dealt": 0.95, "healing_done": 0.0})),
+        tags: Some("damage|aoe|proc|magicka-dps|trial-meta|direct-damage".into()),
+        patch_updated: Some("U48".into()),
+        source_url: Some("https://eso-hub.com/en/sets/ansuuls-torment".into()),
+        attributes: JsonObject::new(),
+        updated_at: crate::model::example_time(),
+    }
 }

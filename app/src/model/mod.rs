@@ -19,6 +19,12 @@ use uuid::Uuid;
 
 pub use column::{ColumnType, SqlType};
 
+/// The instant the OpenAPI examples show (2025-11-20 19:30 UTC), so the document stays the same
+/// from build to build.
+pub fn example_time() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp(1_763_667_000, 0).unwrap_or_default()
+}
+
 /// A free-form JSON object: `type: object` in the schema, so a client knows it is never `null`,
 /// an array or a scalar (unlike `serde_json::Value`, whose schema is `{}`). Keys sorted.
 pub type JsonObject = std::collections::BTreeMap<String, serde_json::Value>;

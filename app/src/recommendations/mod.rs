@@ -41,7 +41,8 @@ pub enum RecommendationCategory {
         ops(list),
         page(default = 500, max = 500),
         params(min_created_at = "since", max_created_at = "until")
-    )
+    ),
+    example = "example"
 )]
 pub struct Recommendation {
     /// Recommendation id.
@@ -71,4 +72,22 @@ pub struct Recommendation {
     /// When it was computed (UTC).
     #[model(created_at, filter = "range")]
     pub created_at: DateTime<Utc>,
+}
+
+/// The OpenAPI example of the recommendations page.
+fn example() -> Recommendation {
+    Recommendation {
+        recommendation_id: Uuid::from_u128(0x5c4b_3a29_1807_46f5_a4b3_c2d1_e0f9_a8b7),
+        player_id: Uuid::from_u128(0x3d5e_8f10_2b4c_4a6d_8e9f_1a2b_3c4d_5e6f),
+        run_id: Uuid::from_u128(0x832e_2fad_9b9e_40d6_b676_2d77_22be_9c0f),
+        category: RecommendationCategory::Gear,
+        priority: 1,
+        current_state: "Wearing Sul-Xan's Torment".into(),
+        recommended_change: "Swap Sul-Xan's Torment for Whorl of the Depths".into(),
+        expected_improvement: "+3.1% damage dealt".into(),
+        reasoning: "Top Arcanist runs in Lucent Citadel wear Whorl of the Depths in 71% of cases."
+            .into(),
+        confidence: 0.8,
+        created_at: crate::model::example_time(),
+    }
 }

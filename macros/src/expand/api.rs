@@ -383,12 +383,28 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     }
 
     let view_name = ident.to_string();
+    let (page_example_flag, page_example) = if m.example.is_some() {
+        (
+            quote! { , example },
+            quote! {
+                #[automatically_derived]
+                impl ::poem_openapi::types::Example for #page {
+                    fn example() -> Self {
+                        let item = <#view as ::poem_openapi::types::Example>::example();
+                        Self { #list_key: ::std::vec![item], total: 1, limit: #page_default, offset: 0, has_more: false }
+                    }
+                }
+            },
+        )
+    } else {
+        (quote! {}, quote! {})
+    };
     let (page_items, page_from) = if a.ops.list {
         (
             quote! {
             #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
             #[derive(Debug, Clone, ::poem_openapi::Object)]
-            #[oai(rename = #page_name)]
+            #[oai(rename = #page_name #page_example_flag)]
             #vis struct #page {
                 /// The rows of this page.
                 pub #list_key: ::std::vec::Vec<#view>,
@@ -411,6 +427,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                     Self { #list_key: p.items.into_iter().map(#view::from).collect(), total: p.total, limit: p.limit, offset: p.offset, has_more }
                 }
             }
+            #page_example
                 },
         )
     } else {

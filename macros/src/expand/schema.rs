@@ -169,22 +169,60 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
         }
     });
 
+    let has_example = if m.example.is_some() {
+        quote! { , example }
+    } else {
+        quote! {}
+    };
     let items = quote! {
         #(#model_docs)*
         #[derive(Debug, Clone, ::poem_openapi::Object)]
-        #[oai(rename = #view_name)]
+        #[oai(rename = #view_name #has_example)]
         #vis struct #view { #(#view_fields),* }
 
         #[doc = ::std::concat!("Body creating a ", #view_name, "; server-set fields (id, owner, timestamps) are not accepted.")]
         #[derive(Debug, Clone, ::poem_openapi::Object)]
-        #[oai(rename = #create_name)]
+        #[oai(rename = #create_name #has_example)]
         #vis struct #create { #(#create_fields),* }
 
         #[doc = ::std::concat!("Partial update of a ", #view_name, ": absent fields stay as they are; `null` clears an optional field.")]
         #[derive(Debug, Clone, ::poem_openapi::Object)]
-        #[oai(rename = #update_name)]
+        #[oai(rename = #update_name #has_example)]
         #vis struct #update { #(#update_fields),* }
     };
+    let examples = m.example.as_ref().map(|path| {
+        let create_from = creatable.iter().map(|f| {
+            let fi = &f.ident;
+            quote! { #fi: m.#fi }
+        });
+        let update_from = updatable.iter().map(|f| {
+            let fi = &f.ident;
+            if f.option_inner.is_some() {
+                quote! {
+                    #fi: match m.#fi {
+                        ::std::option::Option::Some(v) => ::poem_openapi::types::MaybeUndefined::Value(v),
+                        ::std::option::Option::None => ::poem_openapi::types::MaybeUndefined::Undefined,
+                    }
+                }
+            } else {
+                quote! { #fi: ::std::option::Option::Some(m.#fi) }
+            }
+        });
+        quote! {
+            #[automatically_derived]
+            impl ::poem_openapi::types::Example for #view {
+                fn example() -> Self { Self::from(#path()) }
+            }
+            #[automatically_derived]
+            impl ::poem_openapi::types::Example for #create {
+                fn example() -> Self { let m: #ident = #path(); Self { #(#create_from),* } }
+            }
+            #[automatically_derived]
+            impl ::poem_openapi::types::Example for #update {
+                fn example() -> Self { let m: #ident = #path(); Self { #(#update_from),* } }
+            }
+        }
+    });
     let impls = quote! {
         #[automatically_derived]
         impl ::std::convert::From<#ident> for #view {
@@ -236,6 +274,8 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
                 #(#touch)*
             }
         }
+
+        #examples
     };
     (items, impls)
 }
