@@ -2,9 +2,9 @@
 //! the right to data portability). Part of the application assembly: it reads each domain's
 //! rows through the generic repository and answers each in its domain's own public shape.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use poem::{http::StatusCode, web::Data};
-use poem_openapi::{Object, OpenApi, payload::Json};
+use poem_openapi::{Object, OpenApi, payload::Json, types::Example};
 use uuid::Uuid;
 
 use crate::{
@@ -37,6 +37,7 @@ pub struct SessionRecord {
 
 /// All of one account's data.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct AccountExport {
     /// When the document was made (UTC).
     pub exported_at: DateTime<Utc>,
@@ -52,6 +53,27 @@ pub struct AccountExport {
     pub sync_items: Vec<SyncItemView>,
     /// Refresh tokens issued to the account, without the tokens.
     pub sessions: Vec<SessionRecord>,
+}
+
+impl Example for AccountExport {
+    fn example() -> Self {
+        let now = crate::model::example_time();
+        let link = |created_at: DateTime<Utc>, revoked_at| SessionRecord {
+            family_id: uuid::uuid!("a4b9e2c7-3f1d-4e8a-b5c6-7d2e9f0a1b33"),
+            created_at,
+            expires_at: created_at + TimeDelta::days(7),
+            revoked_at,
+        };
+        Self {
+            exported_at: now + TimeDelta::minutes(5),
+            account: UserView::example(),
+            saved_builds: vec![SavedBuildView::example()],
+            combat_runs: vec![CombatRunResponse::example()],
+            recommendations: vec![RecommendationView::example()],
+            sync_items: Vec::new(),
+            sessions: vec![link(now - TimeDelta::days(2), Some(now)), link(now, None)],
+        }
+    }
 }
 
 /// The export endpoint.

@@ -229,3 +229,26 @@ async fn free_form_objects_are_objects_and_feature_rules_are_in_the_schema() {
     let body: Value = r.json().await.unwrap();
     assert_eq!(body["results"][0]["success"], false, "{body}");
 }
+
+#[tokio::test]
+async fn a_form_login_keeps_the_input_rules_of_a_json_body() {
+    let app = spawn_app().await;
+    assert_eq!(
+        register(&app, "form@example.com", "former", "Warrior-Poet1")
+            .await
+            .status(),
+        201
+    );
+    let form = |grant_type: &str| {
+        app.request(Method::POST, &app.api("/auth/login"))
+            .form(&[
+                ("grant_type", grant_type),
+                ("username", "former"),
+                ("password", "Warrior-Poet1"),
+            ])
+            .send()
+    };
+    assert_eq!(form("password").await.unwrap().status(), 200);
+    let errors = refused(form("pass\u{0}word").await.unwrap()).await;
+    assert_eq!(errors[0].0, "grant_type", "{errors:?}");
+}

@@ -34,6 +34,7 @@ async fn the_spec_describes_the_api() {
 
     // Every operation has an operationId of its own, so generated clients get real names.
     let mut ids = std::collections::BTreeSet::new();
+    let mut examples = 0;
     for (path, item) in spec["paths"].as_object().unwrap() {
         for (method, op) in item.as_object().unwrap() {
             let id = op["operationId"]
@@ -50,9 +51,27 @@ async fn the_spec_describes_the_api() {
                     "{method} {path} has no {part}"
                 );
             }
+            // Every body has an example, request and success response alike; a file upload
+            // (multipart) cannot show one in JSON.
+            let mut contents = vec![&op["requestBody"]["content"]];
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status.starts_with('2') {
+                    contents.push(&response["content"]);
+                }
+            }
+            for (media, body) in contents.iter().filter_map(|c| c.as_object()).flatten() {
+                if media != "multipart/form-data" {
+                    examples += 1;
+                    assert!(
+                        !body["example"].is_null(),
+                        "{method} {path} {media}: no example"
+                    );
+                }
+            }
         }
     }
     assert!(ids.len() > 40, "{ids:?}");
+    assert!(examples > 60, "{examples} bodies with an example");
 
     // The documentation pages embed the same corrected document: GET /features (a path two
     // APIs share) is in Swagger UI and ReDoc too.

@@ -174,7 +174,10 @@ impl AuthApi {
                     }
                 }
             }
-            LoginRequest::Form(f) => (f.0.username, f.0.password, f.0.scope),
+            LoginRequest::Form(f) => {
+                crate::http::json::check_form(&f.0)?;
+                (f.0.username, f.0.password, f.0.scope)
+            }
         };
         // An unknown scope is refused before any password work (RFC 6749 §5.2 `invalid_scope`).
         let requested = Scopes::requested(scope.as_deref()).map_err(invalid_scope)?;

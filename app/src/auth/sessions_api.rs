@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use poem::web::Data;
-use poem_openapi::{Object, OpenApi, param::Path, payload::Json};
+use poem_openapi::{Object, OpenApi, param::Path, payload::Json, types::Example};
 use uuid::Uuid;
 
 use super::{Auth, Scope, models::RefreshToken, responses::NoContent, store};
@@ -11,6 +11,7 @@ use crate::{error::ApiError, http::ApiTags, model::crud, state::AppState};
 
 /// One signed-in session: a login chain (refresh-token family).
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct SessionResponse {
     /// The session's id (its login chain), for `DELETE /auth/sessions/{id}`.
     pub id: Uuid,
@@ -24,6 +25,22 @@ pub struct SessionResponse {
     pub ip: Option<String>,
     /// Whether this request was made with this session's access token.
     pub current: bool,
+}
+
+impl Example for SessionResponse {
+    fn example() -> Self {
+        let now = crate::model::example_time();
+        Self {
+            id: uuid::uuid!("a4b9e2c7-3f1d-4e8a-b5c6-7d2e9f0a1b33"),
+            created_at: now - chrono::TimeDelta::days(2),
+            last_used_at: now,
+            user_agent: Some(
+                "ESOBuildOptimizer-Companion/1.4.2 (Windows NT 10.0; Win64; x64)".into(),
+            ),
+            ip: Some("203.0.113.42".into()),
+            current: true,
+        }
+    }
 }
 
 /// The live sessions among one account's refresh tokens, most recently used first: a chain is

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use poem_openapi::Object;
+use poem_openapi::{Object, types::Example};
 
 use crate::http::json::JsonBytes;
 
@@ -10,6 +10,7 @@ use super::models::{FeatureView, GearSet, GearSetView, JsonObject};
 
 /// `GET /features`, `/features/class/{class}`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct FeaturePage {
     /// The features of this page.
     pub features: Vec<FeatureView>,
@@ -21,8 +22,20 @@ pub struct FeaturePage {
     pub offset: u64,
 }
 
+impl Example for FeaturePage {
+    fn example() -> Self {
+        Self {
+            features: vec![FeatureView::example()],
+            total: 1,
+            limit: 100,
+            offset: 0,
+        }
+    }
+}
+
 /// `GET /features/sets`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct SetPage {
     /// The sets of this page.
     pub sets: Vec<GearSetView>,
@@ -34,9 +47,21 @@ pub struct SetPage {
     pub offset: u64,
 }
 
+impl Example for SetPage {
+    fn example() -> Self {
+        Self {
+            sets: vec![GearSetView::example()],
+            total: 1,
+            limit: 100,
+            offset: 0,
+        }
+    }
+}
+
 /// `GET /features/search`: features and sets together, sets shaped as features with
 /// `category: "Set"` (their bonuses, weight and tier under `attributes`).
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct SearchResult {
     /// The query as given.
     pub query: String,
@@ -44,6 +69,16 @@ pub struct SearchResult {
     pub features: Vec<FeatureView>,
     /// Number of matches returned.
     pub total: u64,
+}
+
+impl Example for SearchResult {
+    fn example() -> Self {
+        Self {
+            query: "fatecarver".into(),
+            features: vec![FeatureView::example()],
+            total: 1,
+        }
+    }
 }
 
 /// One entry of `GET /features/updates`.
@@ -67,6 +102,7 @@ pub struct UpdateItem {
 
 /// `GET /features/updates`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct UpdatesResponse {
     /// The `since` asked for, if any.
     pub since_patch: Option<String>,
@@ -76,6 +112,25 @@ pub struct UpdatesResponse {
     pub updates: Vec<UpdateItem>,
     /// Changes over all pages.
     pub total_changes: u64,
+}
+
+impl Example for UpdatesResponse {
+    fn example() -> Self {
+        Self {
+            since_patch: Some("U41".into()),
+            current_patch: Some("U48".into()),
+            updates: vec![UpdateItem {
+                feature_id: "SET_TRIAL_ANSUUL".into(),
+                name: "Ansuul's Torment".into(),
+                category: "Set".into(),
+                change_type: "modified".into(),
+                patch_updated: Some("U48".into()),
+                previous_patch: None,
+                changes: Vec::new(),
+            }],
+            total_changes: 1,
+        }
+    }
 }
 
 /// A cached list answer, serialised once.

@@ -2,7 +2,7 @@
 //! and the same three at the root for load balancers and container probes.
 
 use poem::{IntoResponse, handler, web::Data};
-use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json};
+use poem_openapi::{ApiResponse, Enum, Object, OpenApi, payload::Json, types::Example};
 
 use super::{database_up, readiness};
 use crate::{http::ApiTags, state::AppState};
@@ -29,6 +29,7 @@ pub enum DatabaseStatus {
 
 /// `GET /health`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct Health {
     /// `healthy` or `degraded`.
     pub status: HealthStatus,
@@ -38,11 +39,30 @@ pub struct Health {
     pub database: DatabaseStatus,
 }
 
+impl Example for Health {
+    fn example() -> Self {
+        Self {
+            status: HealthStatus::Healthy,
+            version: env!("CARGO_PKG_VERSION").into(),
+            database: DatabaseStatus::Connected,
+        }
+    }
+}
+
 /// `GET /health/live`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct Liveness {
     /// Always `alive` while the process serves.
     pub status: String,
+}
+
+impl Example for Liveness {
+    fn example() -> Self {
+        Self {
+            status: "alive".into(),
+        }
+    }
 }
 
 /// One readiness check.
@@ -69,6 +89,7 @@ pub enum RedisStatus {
 
 /// `GET /health/ready`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct Readiness {
     /// `ready` or `not_ready`.
     pub status: String,
@@ -80,6 +101,26 @@ pub struct Readiness {
     /// Human-readable remarks that do not make the instance unready (e.g. Redis degraded);
     /// always present, empty when there is nothing to say (the schema requires it).
     pub notes: Vec<String>,
+}
+
+impl Example for Readiness {
+    fn example() -> Self {
+        let check = |name: &str, detail: &str| ReadinessCheck {
+            name: name.into(),
+            ok: true,
+            detail: detail.into(),
+        };
+        Self {
+            status: "ready".into(),
+            checks: vec![
+                check("database", "postgres answers"),
+                check("migrations", "16 applied"),
+                check("storage", "writes succeed"),
+            ],
+            redis: Some(RedisStatus::Up),
+            notes: Vec::new(),
+        }
+    }
 }
 
 /// Readiness answer.

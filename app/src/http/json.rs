@@ -120,6 +120,22 @@ fn schema_of<T: Type>() -> Arc<(Registry, MetaSchemaRef)> {
     built
 }
 
+/// The input layer's rules for a form body (`application/x-www-form-urlencoded`): its fields,
+/// read as a JSON object, against `T`'s schema, as a JSON body's are (NUL refused, lengths,
+/// patterns).
+///
+/// # Errors
+/// 422 naming every field that breaks a rule.
+pub fn check_form<T: Type + serde::Serialize>(form: &T) -> std::result::Result<(), ApiError> {
+    let value = serde_json::to_value(form).unwrap_or_default();
+    let errors = validate::<T>(&value);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::validation(errors))
+    }
+}
+
 /// Every way `value` violates `T`'s schema, with JSON paths.
 pub fn validate<T: Type>(value: &Value) -> Vec<FieldError> {
     let schema = schema_of::<T>();

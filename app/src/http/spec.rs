@@ -45,11 +45,14 @@ pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> Stri
     mark_optional_nullable(&mut doc);
     fold_reference_annotations(&mut doc);
     drop_object_defaults(&mut doc);
+    typed_nullables(&mut doc);
+    examples_without_nulls(&mut doc);
     scopes_only_for_oauth2(&mut doc);
     integer_bounds(&mut doc);
     strings_without_nul(&mut doc);
     prune_statuses(&mut doc, extra);
     describe_success(&mut doc);
+    media_examples(&mut doc);
     link_created(&mut doc);
     declare_common_headers(&mut doc);
     if let Some(Value::Object(schemes)) = doc.pointer_mut("/components/securitySchemes") {
@@ -487,6 +490,133 @@ fn merge(into: &mut Map<String, Value>, more: Map<String, Value>) {
             (Some(Value::Object(a)), Value::Object(b)) => merge(a, b),
             (_, v) => {
                 into.insert(k, v);
+            }
+        }
+    }
+}
+
+/// OpenAPI 3.0 reads `nullable` only beside a `type` (validators such as Spectral's refuse it
+/// alone): a nullable reference (`allOf: [{$ref}]`) gets the referenced schema's `type`, and a
+/// free-form schema (`{}`, which allows `null` already) loses its `nullable`.
+fn typed_nullables(doc: &mut Value) {
+    let types: Map<String, Value> = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .map(|schemas| {
+            schemas
+                .iter()
+                .filter_map(|(name, s)| s.get("type").map(|t| (name.clone(), t.clone())))
+                .collect()
+        })
+        .unwrap_or_default();
+    fn walk(value: &mut Value, types: &Map<String, Value>) {
+        match value {
+            Value::Object(map) => {
+                if map.get("nullable") == Some(&Value::Bool(true)) && !map.contains_key("type") {
+                    let referenced = map
+                        .get("allOf")
+                        .and_then(Value::as_array)
+                        .filter(|parts| parts.len() == 1)
+                        .and_then(|parts| parts[0].get("$ref"))
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .and_then(|name| types.get(name))
+                        .cloned();
+                    match referenced {
+                        Some(ty) => {
+                            map.insert("type".into(), ty);
+                        }
+                        None if ["allOf", "anyOf", "oneOf", "$ref"]
+                            .iter()
+                            .all(|k| !map.contains_key(*k)) =>
+                        {
+                            map.remove("nullable");
+                        }
+                        None => {}
+                    }
+                }
+                map.iter_mut()
+                    .filter(|(k, _)| *k != "example" && *k != "examples")
+                    .for_each(|(_, v)| walk(v, types));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, types)),
+            _ => {}
+        }
+    }
+    walk(doc, &types);
+}
+
+/// Drops the `null` members of every schema example: an absent optional field reads the same,
+/// and `null` would not match a nullable reference's target in validators that check examples.
+fn examples_without_nulls(doc: &mut Value) {
+    fn strip(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                map.retain(|_, v| !v.is_null());
+                map.values_mut().for_each(strip);
+            }
+            Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    if let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") {
+        for schema in schemas.values_mut() {
+            if let Some(example) = schema.get_mut("example") {
+                strip(example);
+            }
+        }
+    }
+}
+
+/// Gives each request body and success response the example of its schema (a type's
+/// `Example`, which poem-openapi puts on the component), so every operation shows one where
+/// Swagger UI and client generators look: on the media type. A list of a type shows a list of
+/// its example.
+fn media_examples(doc: &mut Value) {
+    let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else {
+        return;
+    };
+    let example_of = |schema: &Value| -> Option<Value> {
+        let named = |r: &Value| {
+            r.as_str()
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                .and_then(|name| schemas.get(name))
+                .and_then(|s| s.get("example"))
+                .cloned()
+        };
+        match (schema.get("$ref"), schema.pointer("/items/$ref")) {
+            (Some(r), _) => named(r),
+            (None, Some(r)) => named(r).map(|e| Value::Array(vec![e])),
+            _ => None,
+        }
+    };
+    for (_, op) in operations_mut(doc) {
+        let mut media: Vec<&mut Value> = Vec::new();
+        for (key, part) in op.iter_mut() {
+            match (key.as_str(), part) {
+                ("requestBody", body) => {
+                    if let Some(Value::Object(content)) = body.get_mut("content") {
+                        media.extend(content.values_mut());
+                    }
+                }
+                ("responses", Value::Object(responses)) => {
+                    for (status, response) in responses.iter_mut() {
+                        if let (true, Some(Value::Object(content))) =
+                            (status.starts_with('2'), response.get_mut("content"))
+                        {
+                            media.extend(content.values_mut());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for m in media.into_iter().filter_map(Value::as_object_mut) {
+            if m.contains_key("example") {
+                continue;
+            }
+            if let Some(example) = m.get("schema").and_then(&example_of) {
+                m.insert("example".into(), example);
             }
         }
     }

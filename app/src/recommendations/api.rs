@@ -9,6 +9,7 @@ use poem_openapi::{
     Enum, Object, OpenApi,
     param::{Path, Query},
     payload::Json,
+    types::Example,
 };
 use uuid::Uuid;
 
@@ -48,6 +49,7 @@ impl From<engine::Confidence> for SampleConfidence {
 
 /// `GET /runs/{run_id}/recommendations` and `/runs/{run_id}/percentiles`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct RunAnalysis {
     /// The run analysed.
     pub run_id: Uuid,
@@ -62,6 +64,31 @@ pub struct RunAnalysis {
     pub sample_size: u64,
     /// `low` under 10 similar runs, `medium` under 50, else `high`.
     pub confidence: SampleConfidence,
+}
+
+impl Example for RunAnalysis {
+    fn example() -> Self {
+        let percentiles = [
+            ("buff_uptime", 0.81),
+            ("damage_dealt", 0.87),
+            ("damage_taken", 0.64),
+            ("debuff_uptime", 0.77),
+            ("healing_done", 0.42),
+            ("mechanic_execution", 0.9),
+            ("overall", 0.84),
+            ("resource_efficiency", 0.58),
+        ];
+        Self {
+            run_id: uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f"),
+            recommendations: vec![RecommendationView::example()],
+            percentiles: percentiles
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            sample_size: 137,
+            confidence: SampleConfidence::High,
+        }
+    }
 }
 
 fn percentile_map(p: &engine::Percentiles) -> BTreeMap<String, f64> {

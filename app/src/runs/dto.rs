@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
-use poem_openapi::{Enum, Object};
+use chrono::{DateTime, TimeDelta, Utc};
+use poem_openapi::{Enum, Object, types::Example};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -70,6 +70,7 @@ pub struct Content {
 
 /// The build used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+#[oai(example)]
 pub struct BuildSnapshot {
     /// The player's class.
     #[oai(rename = "class")]
@@ -99,6 +100,71 @@ pub struct BuildSnapshot {
     pub champion_points: Option<ChampionPoints>,
 }
 
+impl Example for BuildSnapshot {
+    fn example() -> Self {
+        let names = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect();
+        let points = |list: &[&str]| list.iter().map(|s| ((*s).to_owned(), 50)).collect();
+        Self {
+            player_class: EsoClass::Arcanist,
+            subclass: None,
+            race: Race::Dunmer,
+            cp_level: 2100,
+            sets: names(&[
+                "Ansuul's Torment",
+                "Sul-Xan's Torment",
+                "Slimecraw",
+                "Velothi Ur-Mage's Amulet",
+            ]),
+            set_pieces: Some(
+                [
+                    ("Ansuul's Torment", 5),
+                    ("Sul-Xan's Torment", 5),
+                    ("Slimecraw", 2),
+                    ("Velothi Ur-Mage's Amulet", 1),
+                ]
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect(),
+            ),
+            skills_front: names(&[
+                "Cephaliarch's Flail",
+                "Pragmatic Fatecarver",
+                "Inspired Scholarship",
+                "Camouflaged Hunter",
+                "Resolving Vigor",
+                "Tide King's Gaze",
+            ]),
+            skills_back: names(&[
+                "Elemental Blockade",
+                "Escalating Runeblades",
+                "Rune of Eldritch Horror",
+                "Inner Light",
+                "Force Pulse",
+            ]),
+            champion_points: Some(ChampionPoints {
+                warfare: points(&[
+                    "Deadly Aim",
+                    "Master-at-Arms",
+                    "Wrathful Strikes",
+                    "Fighting Finesse",
+                ]),
+                fitness: points(&[
+                    "Boundless Vitality",
+                    "Rejuvenation",
+                    "Fortified",
+                    "Celerity",
+                ]),
+                craft: points(&[
+                    "Steed's Blessing",
+                    "Liquid Efficiency",
+                    "Gilded Fingers",
+                    "Rationer",
+                ]),
+            }),
+        }
+    }
+}
+
 /// Uptime of one buff, debuff or damage over time.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
 pub struct Uptime {
@@ -121,6 +187,7 @@ pub const MAX_TOTAL: i64 = 1_000_000_000_000;
 
 /// What happened in the fight; every count ≥ 0.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+#[oai(example)]
 pub struct CombatMetrics {
     /// Total damage done.
     #[oai(validator(minimum(value = "0"), maximum(value = "1000000000000")))]
@@ -237,8 +304,50 @@ pub struct CombatMetrics {
     pub debuff_uptime: Vec<Uptime>,
 }
 
+impl Example for CombatMetrics {
+    fn example() -> Self {
+        let uptimes = |list: &[(&str, f64)]| {
+            list.iter()
+                .map(|(name, uptime)| Uptime {
+                    name: (*name).to_owned(),
+                    uptime: *uptime,
+                })
+                .collect()
+        };
+        Self {
+            damage_done: 206_410_970,
+            healing_done: 4_215_380,
+            overhealing: 1_982_200,
+            damage_taken: 3_871_420,
+            damage_blocked: 412_300,
+            damage_mitigated: 1_205_600,
+            interrupts: 3,
+            synergies_used: 14,
+            synergies_provided: 2,
+            deaths: 0,
+            magicka_spent: 2_460_000,
+            stamina_spent: 310_500,
+            ultimate_spent: 1_250,
+            potion_uses: 38,
+            dps: 118_450.0,
+            hps: 2_419.0,
+            crit_rate: 0.62,
+            time_dead: 0.0,
+            dot_uptime: uptimes(&[("Elemental Blockade", 0.94)]),
+            buff_uptime: uptimes(&[
+                ("Major Brutality", 0.97),
+                ("Major Sorcery", 0.97),
+                ("Major Prophecy", 0.99),
+                ("Minor Berserk", 0.71),
+            ]),
+            debuff_uptime: uptimes(&[("Major Breach", 0.93), ("Minor Breach", 0.9)]),
+        }
+    }
+}
+
 /// `POST /runs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Object)]
+#[oai(example)]
 pub struct CombatRunCreate {
     /// Character name, 1–100 characters.
     #[oai(validator(min_length = 1, max_length = 100))]
@@ -257,6 +366,24 @@ pub struct CombatRunCreate {
     pub build_snapshot: BuildSnapshot,
     /// What happened.
     pub metrics: CombatMetrics,
+}
+
+impl Example for CombatRunCreate {
+    fn example() -> Self {
+        Self {
+            character_name: "Vivec".into(),
+            content: Content {
+                content_type: ContentType::Trial,
+                name: "Lucent Citadel".into(),
+                difficulty: Difficulty::Veteran,
+            },
+            duration_sec: 1742.6,
+            success: true,
+            group_size: 12,
+            build_snapshot: BuildSnapshot::example(),
+            metrics: CombatMetrics::example(),
+        }
+    }
 }
 
 /// Contribution scores of a run, each 0–1 (RECOMMENDATIONS.md §1).
@@ -302,6 +429,7 @@ convert_scores!(&ContributionScores => crate::engine::ContributionScores);
 
 /// A stored run: the create body plus its id, owner, time and scores.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct CombatRunResponse {
     /// Run id.
     pub run_id: Uuid,
@@ -338,6 +466,36 @@ pub struct CombatRunResponse {
     pub addon_original: Option<serde_json::Value>,
 }
 
+impl Example for CombatRunResponse {
+    fn example() -> Self {
+        let run = CombatRunCreate::example();
+        Self {
+            run_id: uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f"),
+            player_id: uuid::uuid!("3d5e8f10-2b4c-4a6d-8e9f-1a2b3c4d5e6f"),
+            timestamp: crate::model::example_time(),
+            character_name: run.character_name,
+            content: run.content,
+            duration_sec: run.duration_sec,
+            success: run.success,
+            group_size: Some(run.group_size),
+            build_snapshot: run.build_snapshot,
+            metrics: run.metrics,
+            contribution_scores: Some(ContributionScores {
+                damage_dealt: 0.703,
+                damage_taken: 0.295,
+                healing_done: 0.108,
+                buff_uptime: 0.91,
+                debuff_uptime: 0.915,
+                mechanic_execution: 0.88,
+                resource_efficiency: 0.64,
+            }),
+            source: RunSource::Api,
+            addon_run_id: None,
+            addon_original: None,
+        }
+    }
+}
+
 /// One row of `GET /runs`.
 #[derive(Debug, Clone, Object)]
 pub struct CombatRunListItem {
@@ -363,6 +521,7 @@ pub struct CombatRunListItem {
 
 /// `GET /runs`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct RunPage {
     /// The runs of this page, newest first.
     pub runs: Vec<CombatRunListItem>,
@@ -374,4 +533,43 @@ pub struct RunPage {
     pub offset: u64,
     /// Whether another page follows.
     pub has_more: bool,
+}
+
+impl Example for RunPage {
+    fn example() -> Self {
+        let at = crate::model::example_time();
+        let item = |run_id, timestamp, duration_sec, success, dps| CombatRunListItem {
+            run_id,
+            character_name: "Vivec".into(),
+            content_name: "Lucent Citadel".into(),
+            content_type: ContentType::Trial,
+            difficulty: Difficulty::Veteran,
+            timestamp,
+            duration_sec,
+            success,
+            dps,
+        };
+        Self {
+            runs: vec![
+                item(
+                    uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f"),
+                    at,
+                    1742.6,
+                    true,
+                    118_450.0,
+                ),
+                item(
+                    uuid::uuid!("1e7a9c3b-5d2f-4b8e-a6c4-9f0d3e2b1c58"),
+                    at - TimeDelta::days(3),
+                    1818.3,
+                    true,
+                    109_870.0,
+                ),
+            ],
+            total: 2,
+            limit: 50,
+            offset: 0,
+            has_more: false,
+        }
+    }
 }

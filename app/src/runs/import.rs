@@ -4,7 +4,7 @@
 //! of one run store one row), and a malformed run is rejected alone.
 
 use chrono::Utc;
-use poem_openapi::Object;
+use poem_openapi::{Object, types::Example};
 use rbatis::executor::Executor;
 use rbs::Value;
 use serde_json::Value as Json;
@@ -22,6 +22,7 @@ const ADDON_KEY: [&str; 2] = ["player_id", "addon_run_id"];
 
 /// `POST /runs/import` and `ebo import saved-variables`: what happened to the file's runs.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Object)]
+#[oai(example)]
 pub struct ImportReport {
     /// Runs stored now (with `dry_run`: that would be stored).
     pub imported: u32,
@@ -29,6 +30,21 @@ pub struct ImportReport {
     pub duplicates: u32,
     /// Runs refused, each alone; every other run was still imported.
     pub rejected: Vec<RejectedRun>,
+}
+
+impl Example for ImportReport {
+    fn example() -> Self {
+        Self {
+            imported: 5,
+            duplicates: 1,
+            rejected: vec![RejectedRun {
+                index: 6,
+                run_id: Some("Vivec_1763581234_0417".into()),
+                field: "metrics.damage_done".into(),
+                reason: "must be at least 0".into(),
+            }],
+        }
+    }
 }
 
 /// One refused run.

@@ -7,6 +7,7 @@ use poem_openapi::{
     Enum, Object, OpenApi,
     param::{Header, Path, Query},
     payload::Json,
+    types::Example,
 };
 use uuid::Uuid;
 
@@ -25,6 +26,7 @@ use crate::{
 
 /// `GET /runs/stats/summary`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct StatsSummary {
     /// Runs submitted.
     pub total_runs: u64,
@@ -40,6 +42,20 @@ pub struct StatsSummary {
     pub favorite_content: Option<String>,
     /// Most played character.
     pub favorite_character: Option<String>,
+}
+
+impl Example for StatsSummary {
+    fn example() -> Self {
+        Self {
+            total_runs: 57,
+            successful_runs: 49,
+            average_dps: 108_932.4,
+            best_dps: 124_310.0,
+            total_play_time_sec: 82_115.0,
+            favorite_content: Some("Lucent Citadel".into()),
+            favorite_character: Some("Vivec".into()),
+        }
+    }
 }
 
 /// What changed between two builds.
@@ -62,6 +78,7 @@ pub struct BuildDifferences {
 
 /// `GET /runs/compare/{a}/{b}`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct Comparison {
     /// Run A.
     pub run_a: CombatRunResponse,
@@ -79,8 +96,39 @@ pub struct Comparison {
     pub build_differences: BuildDifferences,
 }
 
+impl Example for Comparison {
+    fn example() -> Self {
+        let run_a = CombatRunResponse::example();
+        let mut run_b = run_a.clone();
+        run_b.run_id = uuid::uuid!("1e7a9c3b-5d2f-4b8e-a6c4-9f0d3e2b1c58");
+        run_b.timestamp = run_a.timestamp - chrono::TimeDelta::days(3);
+        run_b.duration_sec = 1818.3;
+        run_b.metrics.dps = 109_870.0;
+        run_b.metrics.damage_done = 199_776_621;
+        run_b.build_snapshot.cp_level = 2050;
+        run_b.build_snapshot.sets[1] = "Kinras's Wrath".into();
+        run_b.build_snapshot.set_pieces = None;
+        Self {
+            run_a,
+            run_b,
+            dps_diff: 8_580.0,
+            dps_diff_percent: 7.8,
+            duration_diff_sec: -75.7,
+            build_differences: BuildDifferences {
+                class_changed: false,
+                sets_added: vec!["Kinras's Wrath".into()],
+                sets_removed: vec!["Sul-Xan's Torment".into()],
+                skills_added: Vec::new(),
+                skills_removed: Vec::new(),
+                cp_level_diff: -50,
+            },
+        }
+    }
+}
+
 /// One character in `GET /characters`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct Character {
     /// Name.
     pub character_name: String,
@@ -101,8 +149,24 @@ pub struct Character {
     pub total_play_time_sec: Option<f64>,
 }
 
+impl Example for Character {
+    fn example() -> Self {
+        Self {
+            character_name: "Vivec".into(),
+            total_runs: 42,
+            best_dps: 124_310.0,
+            avg_dps: 112_845.5,
+            last_played: Some(crate::model::example_time()),
+            cp_level: Some(2100),
+            build: Some(BuildSnapshot::example()),
+            total_play_time_sec: Some(61_482.0),
+        }
+    }
+}
+
 /// A day of `GET /analytics/dps-trend`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct DpsPoint {
     /// UTC date, `YYYY-MM-DD`.
     pub date: String,
@@ -114,8 +178,20 @@ pub struct DpsPoint {
     pub run_count: u64,
 }
 
+impl Example for DpsPoint {
+    fn example() -> Self {
+        Self {
+            date: "2025-11-20".into(),
+            avg_dps: 112_845.5,
+            max_dps: 118_450.0,
+            run_count: 3,
+        }
+    }
+}
+
 /// A run of `GET /analytics/percentile-trend`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct PercentilePoint {
     /// UTC date, `YYYY-MM-DD`.
     pub date: String,
@@ -126,6 +202,17 @@ pub struct PercentilePoint {
     pub dps: f64,
     /// Content name.
     pub content_name: String,
+}
+
+impl Example for PercentilePoint {
+    fn example() -> Self {
+        Self {
+            date: "2025-11-20".into(),
+            percentile: 87.4,
+            dps: 118_450.0,
+            content_name: "Lucent Citadel".into(),
+        }
+    }
 }
 
 /// How much a buff matters in the caller's runs.
@@ -142,6 +229,7 @@ pub enum Importance {
 
 /// A buff of `GET /analytics/buff-analysis`.
 #[derive(Debug, Object)]
+#[oai(example)]
 pub struct BuffStat {
     /// Buff name.
     pub buff_name: String,
@@ -151,6 +239,17 @@ pub struct BuffStat {
     pub sample_count: u64,
     /// `high` (≥ 50 % of runs), `medium` (≥ 20 %), `low`.
     pub importance: Importance,
+}
+
+impl Example for BuffStat {
+    fn example() -> Self {
+        Self {
+            buff_name: "Major Brutality".into(),
+            avg_uptime: 0.97,
+            sample_count: 41,
+            importance: Importance::High,
+        }
+    }
 }
 
 /// `WHERE` and binds for the caller's runs in `time_range`, optionally for one character: the

@@ -2,7 +2,11 @@
 
 use chrono::Utc;
 use poem::web::Data;
-use poem_openapi::{Enum, Object, OpenApi, payload::Json, types::ParseFromJSON};
+use poem_openapi::{
+    Enum, Object, OpenApi,
+    payload::Json,
+    types::{Example, ParseFromJSON, ToJSON},
+};
 use rbs::Value;
 use uuid::Uuid;
 
@@ -93,11 +97,35 @@ impl poem_openapi::types::ToJSON for ItemData {
 
 /// A batch of 1–100 items.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct SyncBatch {
     /// The items, processed in order.
     #[oai(validator(min_items = 1, max_items = 100))]
     pub items: Vec<SyncItemIn>,
 }
+
+impl Example for SyncBatch {
+    fn example() -> Self {
+        Self {
+            items: vec![SyncItemIn {
+                id: uuid::uuid!("5b3e8d2a-9c1f-4a7e-8b6d-0e4f2c9a7d15"),
+                data: ItemData(example_run_data()),
+                checksum: EXAMPLE_CHECKSUM.into(),
+            }],
+        }
+    }
+}
+
+/// A `CombatRunCreate` as a sync item's `data`, for the examples.
+fn example_run_data() -> JsonObject {
+    match CombatRunCreate::example().to_json() {
+        Some(serde_json::Value::Object(map)) => map.into_iter().collect(),
+        _ => JsonObject::new(),
+    }
+}
+
+/// A client checksum (SHA-256, hex) of a sync item, for the examples.
+const EXAMPLE_CHECKSUM: &str = "acba25512100f80b56fc3ccd14c65be55d94800cda77585c5f41a887e398f9be";
 
 /// One item's outcome.
 #[derive(Debug, Clone, Object)]
@@ -123,9 +151,35 @@ pub struct SyncResult {
 
 /// Outcomes, one per item, in order.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct SyncResponse {
     /// One per item, in the batch's order.
     pub results: Vec<SyncResult>,
+}
+
+impl Example for SyncResponse {
+    fn example() -> Self {
+        Self {
+            results: vec![
+                SyncResult {
+                    id: uuid::uuid!("5b3e8d2a-9c1f-4a7e-8b6d-0e4f2c9a7d15"),
+                    success: true,
+                    error: None,
+                    run_id: Some(uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f")),
+                    build_id: None,
+                    duplicate: false,
+                },
+                SyncResult {
+                    id: uuid::uuid!("7f2d4c6e-1a3b-4e5f-9c8d-2b1a0e3f4d26"),
+                    success: false,
+                    error: Some("conflict".into()),
+                    run_id: None,
+                    build_id: None,
+                    duplicate: false,
+                },
+            ],
+        }
+    }
 }
 
 /// A build snapshot from the companion.
@@ -168,6 +222,7 @@ pub enum Resolution {
 
 /// `POST /sync/conflicts/resolve`.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct ConflictResolution {
     /// The client's id of the conflicting item.
     pub item_id: Uuid,
@@ -179,8 +234,20 @@ pub struct ConflictResolution {
     pub checksum: Option<String>,
 }
 
+impl Example for ConflictResolution {
+    fn example() -> Self {
+        Self {
+            item_id: uuid::uuid!("7f2d4c6e-1a3b-4e5f-9c8d-2b1a0e3f4d26"),
+            resolution: Resolution::KeepLocal,
+            data: Some(example_run_data()),
+            checksum: Some(EXAMPLE_CHECKSUM.into()),
+        }
+    }
+}
+
 /// The settled item.
 #[derive(Debug, Clone, Object)]
+#[oai(example)]
 pub struct Resolved {
     /// The client's id.
     pub item_id: Uuid,
@@ -188,6 +255,16 @@ pub struct Resolved {
     pub resolution: Resolution,
     /// The stored run or build.
     pub stored_id: Uuid,
+}
+
+impl Example for Resolved {
+    fn example() -> Self {
+        Self {
+            item_id: uuid::uuid!("7f2d4c6e-1a3b-4e5f-9c8d-2b1a0e3f4d26"),
+            resolution: Resolution::KeepLocal,
+            stored_id: uuid::uuid!("1e7a9c3b-5d2f-4b8e-a6c4-9f0d3e2b1c58"),
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
