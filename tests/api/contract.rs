@@ -252,3 +252,93 @@ async fn a_form_login_keeps_the_input_rules_of_a_json_body() {
     let errors = refused(form("pass\u{0}word").await.unwrap()).await;
     assert_eq!(errors[0].0, "grant_type", "{errors:?}");
 }
+
+#[tokio::test]
+async fn sort_keys_and_joined_values_are_stated_as_patterns() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let sort = doc["paths"]["/builds"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "sort")
+        .unwrap()["schema"]["pattern"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let sort = regex::Regex::new(&sort).unwrap();
+    let user = app.user().await;
+    for (key, allowed) in [
+        ("-updated_at", true),
+        ("name", true),
+        ("0\u{7f}", false),
+        ("owner_id", false),
+    ] {
+        assert_eq!(sort.is_match(key), allowed, "{key}");
+        let r = app
+            .as_user(&user, Method::GET, "/builds")
+            .query(&[("sort", key)])
+            .send()
+            .await
+            .unwrap();
+        if allowed {
+            assert_eq!(r.status(), 200, "{key}");
+        } else {
+            assert_eq!(refused(r).await[0].0, "sort", "{key}");
+        }
+    }
+
+    let weight = property(&doc, "GearSetCreate", "weight")["pattern"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let weight = regex::Regex::new(&weight).unwrap();
+    assert!(property(&doc, "FeatureCreate", "resource_type")["pattern"].is_string());
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    for (i, (value, allowed)) in [
+        ("light / HEAVY", true),
+        ("Light|Foo", false),
+        ("\u{db}L", false),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(weight.is_match(value), allowed, "{value}");
+        let set = json!({
+            "set_id": format!("CONTRACT_WEIGHT_{i}"), "name": "Weighted", "set_type": "Trial",
+            "weight": value, "bonuses": {}, "attributes": {}
+        });
+        let r = app
+            .as_user(&admin, Method::POST, "/features/sets")
+            .json(&set)
+            .send()
+            .await
+            .unwrap();
+        if allowed {
+            assert_eq!(r.status(), 201, "{value}");
+        } else {
+            assert_eq!(refused(r).await[0].0, "weight", "{value}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_free_form_number_near_the_f64_limit_reads_back() {
+    // PostgreSQL prints this jsonb number as a 309-digit integer; parsed without
+    // serde_json's float_roundtrip it overflowed, and the whole column read as null (a 500).
+    let app = spawn_app().await;
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let set = json!({
+        "set_id": "CONTRACT_HUGE", "name": "Huge", "set_type": "Trial",
+        "bonuses": {}, "attributes": {"x": -1.797_693_134_862_315_7e308}
+    });
+    let created = app
+        .as_user(&admin, Method::POST, "/features/sets")
+        .json(&set)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let read = app.get_json(&admin, "/features/sets/CONTRACT_HUGE").await;
+    assert_eq!(read["attributes"]["x"], f64::MIN, "{read}");
+}

@@ -5,7 +5,9 @@
 //!
 //! Text columns a row cannot go without state it in their pattern: ids are 1–120 of
 //! `[A-Za-z0-9_-]`, and names, categories and set types hold a character other than whitespace
-//! (the importer trims ASCII whitespace from both ends, as the patterns allow).
+//! (the importer trims ASCII whitespace from both ends, as the patterns allow). Columns that
+//! join known values (`weight`, `resource_type`) state those values in their pattern, in any
+//! letter case, separated by `|`, `/` or `,`, as the importer reads them.
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
@@ -73,6 +75,9 @@ pub struct Feature {
     /// How it is unlocked.
     pub unlock_method: Option<String>,
     /// `Magicka`, `Stamina`, `Health`, `Ultimate`, or several joined by `|` in that order.
+    #[model(validate(
+        pattern = r"^[\t\n\f\r ]*(?:(?:[Mm][Aa][Gg][Ii][Cc][Kk][Aa]|[Ss][Tt][Aa][Mm][Ii][Nn][Aa]|[Hh][Ee][Aa][Ll][Tt][Hh]|[Uu][Ll][Tt][Ii][Mm][Aa][Tt][Ee]|[Nn][Oo][Nn][Ee]))?[\t\n\f\r ]*(?:[|/,][\t\n\f\r ]*(?:(?:[Mm][Aa][Gg][Ii][Cc][Kk][Aa]|[Ss][Tt][Aa][Mm][Ii][Nn][Aa]|[Hh][Ee][Aa][Ll][Tt][Hh]|[Uu][Ll][Tt][Ii][Mm][Aa][Tt][Ee]|[Nn][Oo][Nn][Ee]))?[\t\n\f\r ]*)*$"
+    ))]
     pub resource_type: Option<String>,
     /// Cost: a number, a text such as `"2970 Magicka"`, or per-rank values.
     #[model(json)]
@@ -167,7 +172,12 @@ pub struct GearSet {
     )]
     pub set_type: String,
     /// Armour weights and slots joined by `|` in the order Light, Medium, Heavy, Jewelry, Weapon.
-    #[model(filter = "contains")]
+    #[model(
+        filter = "contains",
+        validate(
+            pattern = r"^[\t\n\f\r ]*(?:(?:[Ll][Ii][Gg][Hh][Tt]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ee][Aa][Vv][Yy]|[Jj][Ee][Ww][Ee][Ll][Rr][Yy]|[Ww][Ee][Aa][Pp][Oo][Nn]|[Nn][Oo][Nn][Ee]))?[\t\n\f\r ]*(?:[|/,][\t\n\f\r ]*(?:(?:[Ll][Ii][Gg][Hh][Tt]|[Mm][Ee][Dd][Ii][Uu][Mm]|[Hh][Ee][Aa][Vv][Yy]|[Jj][Ee][Ww][Ee][Ll][Rr][Yy]|[Ww][Ee][Aa][Pp][Oo][Nn]|[Nn][Oo][Nn][Ee]))?[\t\n\f\r ]*)*$"
+        )
+    )]
     pub weight: Option<String>,
     /// `Bind on Pickup`, `Bind on Equip`, …
     pub bind_type: Option<String>,

@@ -237,7 +237,7 @@ fn ordered_join(
 ) -> Result<Option<String>, Rejected> {
     let parts: Vec<String> = raw
         .split(['|', '/', ','])
-        .map(str::trim)
+        .map(|p| p.trim_matches(BLANK))
         .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("none"))
         .map(str::to_owned)
         .collect();

@@ -168,6 +168,14 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             m.sorts.join(", ")
         )
     };
+    // The keys, stated in the schema as a pattern, so a client knows them before it asks;
+    // not sortable: only the empty string (the list's default order).
+    let sort_pattern = format!("^-?(?:{})$", m.sorts.join("|"));
+    let sort_pattern = if m.sorts.is_empty() {
+        "^$".to_owned()
+    } else {
+        sort_pattern
+    };
 
     let mut ops = Vec::new();
     if a.ops.list {
@@ -208,6 +216,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #[oai(default)]
                 offset: ::poem_openapi::param::Query<u64>,
                 #[doc = #sort_doc]
+                #[oai(validator(pattern = #sort_pattern))]
                 sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
                 #(#filter_params)*
             ) -> ::std::result::Result<::poem_openapi::payload::Json<#page>, ::app::error::ApiError> {

@@ -135,6 +135,7 @@ impl SavedBuildApi {
         #[oai(default)]
         offset: ::poem_openapi::param::Query<u64>,
         ///Sort key: one of updated_at, name; a leading `-` sorts descending.
+        #[oai(validator(pattern = "^-?(?:updated_at|name)$"))]
         sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
         ///Only rows whose `name` contains this text (case-insensitive; `%` and `_` match literally).
         #[oai(name = "name", validator(min_length = 1, max_length = 200))]
