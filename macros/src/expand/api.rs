@@ -102,6 +102,24 @@ fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
     (params, pushes)
 }
 
+/// The English plural of a (lower-case) name's last word: `entry` → `entries`, `class` →
+/// `classes`, `build` → `builds`; for list summaries and `list_…` operation ids.
+fn plural_of(name: &str) -> String {
+    let consonant_y = name.ends_with('y')
+        && !name
+            .chars()
+            .rev()
+            .nth(1)
+            .is_some_and(|c| "aeiou".contains(c));
+    if consonant_y {
+        format!("{}ies", &name[..name.len() - 1])
+    } else if ["s", "x", "ch", "sh"].iter().any(|e| name.ends_with(e)) {
+        format!("{name}es")
+    } else {
+        format!("{name}s")
+    }
+}
+
 pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let ident = &m.ident;
     let vis = &m.vis;
@@ -151,7 +169,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let id_ty = &id.ty;
     let item_path = format!("{base}/:{id_name}");
     let snake = snake(m);
-    let plural = format!("{}s", m.display.to_lowercase());
+    let plural = plural_of(&m.display.to_lowercase());
     let single = m.display.to_lowercase();
     let list_key = &a.list_key;
     let page_name = format!("{ident}Page");
@@ -198,7 +216,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         let detail = format!(
             "One page of the {plural} you may read, filtered and sorted. `total` counts every match; `has_more` says whether another page follows."
         );
-        let op_id = format!("list_{snake}s");
+        let op_id = format!("list_{}", plural_of(&snake));
         let limit_doc = format!("Page size, 1–{page_max} (default {page_default}).");
         ops.push(quote! {
             #[doc = #summary]
@@ -485,4 +503,20 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         #page_from
     };
     (items, impls)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn plurals() {
+        for (one, many) in [
+            ("audit_entry", "audit_entries"),
+            ("saved build", "saved builds"),
+            ("day", "days"),
+            ("gear set", "gear sets"),
+            ("class", "classes"),
+        ] {
+            assert_eq!(super::plural_of(one), many);
+        }
+    }
 }
