@@ -342,3 +342,26 @@ async fn a_free_form_number_near_the_f64_limit_reads_back() {
     let read = app.get_json(&admin, "/features/sets/CONTRACT_HUGE").await;
     assert_eq!(read["attributes"]["x"], f64::MIN, "{read}");
 }
+
+#[tokio::test]
+async fn the_documented_savedvariables_example_imports() {
+    let app = spawn_app().await;
+    let doc = document(&app).await;
+    let file = doc["paths"]["/runs/import"]["post"]["requestBody"]["content"]
+        ["multipart/form-data"]["example"]["file"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let user = app.user().await;
+    let part =
+        reqwest::multipart::Part::bytes(file.into_bytes()).file_name("ESOBuildOptimizer.lua");
+    let r = app
+        .as_user(&user, Method::POST, "/runs/import")
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let report: Value = r.json().await.unwrap();
+    assert_eq!(report["imported"], 1, "{report}");
+}

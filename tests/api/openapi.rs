@@ -51,8 +51,7 @@ async fn the_spec_describes_the_api() {
                     "{method} {path} has no {part}"
                 );
             }
-            // Every body has an example, request and success response alike; a file upload
-            // (multipart) cannot show one in JSON.
+            // Every body has an example, request and success response alike.
             let mut contents = vec![&op["requestBody"]["content"]];
             for (status, response) in op["responses"].as_object().unwrap() {
                 if status.starts_with('2') {

@@ -571,7 +571,7 @@ fn examples_without_nulls(doc: &mut Value) {
 /// Gives each request body and success response the example of its schema (a type's
 /// `Example`, which poem-openapi puts on the component), so every operation shows one where
 /// Swagger UI and client generators look: on the media type. A list of a type shows a list of
-/// its example.
+/// its example; a multipart form, its parts' examples.
 fn media_examples(doc: &mut Value) {
     let Some(Value::Object(schemas)) = doc.pointer("/components/schemas").cloned() else {
         return;
@@ -587,7 +587,16 @@ fn media_examples(doc: &mut Value) {
         match (schema.get("$ref"), schema.pointer("/items/$ref")) {
             (Some(r), _) => named(r),
             (None, Some(r)) => named(r).map(|e| Value::Array(vec![e])),
-            _ => None,
+            // An inline object (a multipart form): its properties' own examples.
+            _ => {
+                let parts: Map<String, Value> = schema
+                    .get("properties")
+                    .and_then(Value::as_object)?
+                    .iter()
+                    .filter_map(|(name, p)| p.get("example").map(|e| (name.clone(), e.clone())))
+                    .collect();
+                (!parts.is_empty()).then_some(Value::Object(parts))
+            }
         }
     };
     for (_, op) in operations_mut(doc) {

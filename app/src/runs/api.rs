@@ -7,7 +7,6 @@ use poem_openapi::{
     ApiResponse, Multipart, OpenApi,
     param::{Header, Query},
     payload::Json,
-    types::multipart::Upload,
 };
 use uuid::Uuid;
 
@@ -19,6 +18,7 @@ use super::{
     },
     import::{self, ImportReport},
     saved_variables, scores_of,
+    upload::SavedVariablesFile,
 };
 use crate::{
     auth::{Auth, Scope},
@@ -91,7 +91,7 @@ pub struct SavedVariablesUpload {
     /// `SavedVariables/ESOBuildOptimizer.lua` as the game wrote it: a Lua chunk assigning one
     /// table to `ESOBuildOptimizerSV`. Up to `server.upload_body_limit_bytes` (32 MiB by
     /// default, at least 16 MiB). Read as data, never executed.
-    pub file: Upload,
+    pub file: SavedVariablesFile,
 }
 
 /// SavedVariables files read at once per process: reading one of 16 MiB peaks at about
@@ -184,6 +184,7 @@ impl RunsApi {
     ) -> Result<Json<ImportReport>, ApiError> {
         let bytes = upload
             .file
+            .0
             .into_vec()
             .await
             .map_err(|e| ApiError::validation(vec![FieldError::new("file", e.to_string())]))?;

@@ -13,6 +13,7 @@ pub mod insights;
 pub mod queries;
 pub mod read_cache;
 pub mod saved_variables;
+pub mod upload;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
