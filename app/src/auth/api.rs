@@ -14,7 +14,6 @@ use super::{
         UserResponse,
     },
     models::User,
-    password::check_policy,
     recovery::{self, Purpose},
     responses::{LoggedOut, LoginRequest, NoContent, Registered, Tokens},
     scope::Scopes,
@@ -29,7 +28,7 @@ use crate::{
         json::{JsonBody, MaybeJson},
     },
     metrics::LoginFailure,
-    model::{ColumnType, column::truncate_to_millis, crud, validate, write::settle},
+    model::{ColumnType, column::truncate_to_millis, crud, write::settle},
     state::AppState,
 };
 
@@ -79,14 +78,9 @@ impl AuthApi {
         body: JsonBody<RegisterRequest>,
     ) -> Result<Registered, ApiError> {
         let b = body.0;
+        // The email and password rules are the body's schema (`Email`, `Password`): the input
+        // layer refused any body breaking them, with every field named.
         state.limits.check_account(&b.email).await?;
-        let mut errors = check_policy("password", &b.password);
-        if let Err(m) = validate::email(&b.email) {
-            errors.insert(0, FieldError::new("email", m));
-        }
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
         let conflict = || {
             ApiError::new(
                 StatusCode::CONFLICT,
@@ -378,10 +372,6 @@ impl AuthApi {
                 "is required",
             )]));
         };
-        let errors = check_policy("new_password", &b.new_password);
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
         let mut user = store::user_by_id(&state.db, p.user_id)
             .await?
             .ok_or_else(|| unauthorized("Account not found"))?;

@@ -123,7 +123,8 @@ impl PasswordHasher {
             .map_err(|e| HashError(e.to_string()))
     }
 
-    /// The bcrypt hash of `password` (callers check [`check_policy`] first).
+    /// The bcrypt hash of `password` (its rule already checked: by the input layer, or by
+    /// [`check_policy`] on the command line).
     ///
     /// # Errors
     /// [`HashError`] when bcrypt refuses or the pool fails.

@@ -9,16 +9,15 @@ use poem_openapi::{ApiResponse, OpenApi, payload::Json};
 use super::{
     dto::{AcceptedResponse, EmailRequest, ResetPasswordRequest, VerifyEmailRequest},
     models::User,
-    password::check_policy,
     recovery::{self, Purpose},
     responses::NoContent,
     sessions::end_sessions_with,
     store,
 };
 use crate::{
-    error::{ApiError, AppError, FieldError},
+    error::{ApiError, AppError},
     http::{ApiTags, json::JsonBody},
-    model::{ColumnType, column::truncate_to_millis, crud, validate, write::settle},
+    model::{ColumnType, column::truncate_to_millis, crud, write::settle},
     state::AppState,
 };
 
@@ -43,11 +42,9 @@ fn invalid_link() -> ApiError {
     )
 }
 
-/// The email of a request body, or 422.
-fn email_of(body: &EmailRequest) -> Result<String, ApiError> {
-    validate::email(&body.email)
-        .map_err(|m| ApiError::validation(vec![FieldError::new("email", m)]))?;
-    Ok(body.email.trim().to_lowercase())
+/// The email of a request body, lower-cased (the input layer checked its rule).
+fn email_of(body: &EmailRequest) -> String {
+    body.email.to_lowercase()
 }
 
 /// Account recovery endpoints.
@@ -145,10 +142,6 @@ impl RecoveryApi {
         body: JsonBody<ResetPasswordRequest>,
     ) -> Result<NoContent, ApiError> {
         let b = body.0;
-        let errors = check_policy("new_password", &b.new_password);
-        if !errors.is_empty() {
-            return Err(ApiError::validation(errors));
-        }
         let db = &state.db;
         let now = truncate_to_millis(Utc::now());
         // Hash only for a live token (it is spent below, atomically).
@@ -216,7 +209,7 @@ async fn mail_link_if(
     purpose: Purpose,
     wanted: impl Fn(&User) -> bool,
 ) -> Result<(), ApiError> {
-    let email = email_of(body)?;
+    let email = email_of(body);
     state.limits.check_account(&email).await?;
     let token = recovery::new_token()?;
     let user = store::user_by_email(&state.db, &email).await?;

@@ -366,7 +366,7 @@ fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError
         ));
     }
     if let Some(p) = &s.pattern
-        && regex::Regex::new(p).is_ok_and(|re| !re.is_match(text))
+        && crate::model::validate::compiled(p).is_some_and(|re| !re.is_match(text))
     {
         // A string rule names itself in the schema's `title` (`model::validate::StringRule`).
         let message = match &s.title {

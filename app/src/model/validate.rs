@@ -1,7 +1,13 @@
 //! Field rules: [`StringRule`]s that the OpenAPI schema states in full ([`Checked`] strings),
 //! and the email check that generated DTO validation calls.
 
-use std::{borrow::Cow, marker::PhantomData, ops::Deref};
+use std::{
+    borrow::Cow,
+    collections::HashMap,
+    marker::PhantomData,
+    ops::Deref,
+    sync::{OnceLock, RwLock},
+};
 
 use poem_openapi::{
     registry::{MetaSchema, MetaSchemaRef},
@@ -68,8 +74,24 @@ pub trait StringRule {
     fn accepts(value: &str) -> bool {
         let chars = value.chars().count();
         (Self::MIN_LENGTH..=Self::MAX_LENGTH).contains(&chars)
-            && regex::Regex::new(Self::PATTERN).is_ok_and(|re| re.is_match(value))
+            && compiled(Self::PATTERN).is_some_and(|re| re.is_match(value))
     }
+}
+
+/// `pattern` compiled once per process (schema patterns are few and fixed, and some are long:
+/// compiling on every check was most of a check's cost); `None` when it is not a valid regex.
+pub fn compiled(pattern: &str) -> Option<regex::Regex> {
+    type Compiled = RwLock<HashMap<String, Option<regex::Regex>>>;
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Compiled::default);
+    if let Some(hit) = cache.read().ok().and_then(|m| m.get(pattern).cloned()) {
+        return hit;
+    }
+    let re = regex::Regex::new(pattern).ok();
+    if let Ok(mut m) = cache.write() {
+        m.insert(pattern.to_owned(), re.clone());
+    }
+    re
 }
 
 /// A request string under rule `R`: its schema is `R`'s, and it dereferences to `str`.
