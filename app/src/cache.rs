@@ -22,6 +22,8 @@ pub struct Counted<K, V> {
     /// Name in metrics (`features`, `sets`, `lists`, `catalog`, `player_reads`, …).
     pub name: &'static str,
     cache: Cache<K, V>,
+    /// `false` for a zero TTL: every lookup loads, nothing is stored.
+    enabled: bool,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -40,10 +42,12 @@ pub struct CacheStats {
 }
 
 impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'static> Counted<K, V> {
-    /// A cache named `name` (in metrics) of at most `capacity` entries, each kept `ttl`.
+    /// A cache named `name` (in metrics) of at most `capacity` entries, each kept `ttl`. A zero
+    /// `ttl` turns it off: every lookup loads (and counts as a miss), nothing is stored.
     pub fn sized(name: &'static str, capacity: u64, ttl: Duration) -> Self {
         Self {
             name,
+            enabled: !ttl.is_zero(),
             cache: Cache::builder()
                 .max_capacity(capacity)
                 .time_to_live(ttl)
@@ -61,6 +65,10 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
     where
         F: Future<Output = Result<V, ApiError>>,
     {
+        if !self.enabled {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            return load.await;
+        }
         if let Some(v) = self.cache.get(&key).await {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(v);

@@ -230,7 +230,8 @@ pub struct AuthSettings {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct FeatureSettings {
-    /// Seconds a cached feature, set or list stays fresh.
+    /// Seconds a cached feature, set or list stays fresh; 0 turns the feature caches off, so
+    /// every read goes to the database (`bench/db-path.sh` measures that path).
     pub cache_ttl_secs: u64,
     /// Largest number of entries per cache (features, sets, lists).
     pub cache_capacity: u64,
