@@ -78,21 +78,28 @@ impl rbatis::intercept::Intercept for StatementCounter {
             &mut Result<Value, rbatis::Error>,
         >,
     ) -> Result<rbatis::intercept::Action, rbatis::Error> {
-        let error = match &result {
-            rbatis::intercept::ResultType::Exec(Ok(_)) => {
-                self.full_since_ms.store(0, Ordering::Relaxed);
-                outage::statement_succeeded();
-                None
-            }
-            rbatis::intercept::ResultType::Exec(Err(e)) => Some(e.to_string()),
-            rbatis::intercept::ResultType::Query(Err(e)) => Some(e.to_string()),
-            rbatis::intercept::ResultType::Query(Ok(_)) => {
-                outage::statement_succeeded();
-                None
-            }
-        };
-        if let Some(e) = error
-            && crate::error::classify_db_error(&e) == crate::error::DbErrorKind::StorageFull
+        match &result {
+            rbatis::intercept::ResultType::Exec(Ok(_)) => self.succeeded(true),
+            rbatis::intercept::ResultType::Query(Ok(_)) => self.succeeded(false),
+            rbatis::intercept::ResultType::Exec(Err(e))
+            | rbatis::intercept::ResultType::Query(Err(e)) => self.failed(e),
+        }
+        Ok(rbatis::intercept::Action::Next)
+    }
+}
+
+impl StatementCounter {
+    /// A statement succeeded; a write ends a storage-full episode.
+    fn succeeded(&self, write: bool) {
+        if write {
+            self.full_since_ms.store(0, Ordering::Relaxed);
+        }
+        outage::statement_succeeded();
+    }
+
+    /// A statement failed: a refusal for lack of space is counted and remembered.
+    fn failed(&self, e: &rbatis::Error) {
+        if crate::error::classify_db_error(&e.to_string()) == crate::error::DbErrorKind::StorageFull
         {
             self.storage_full.fetch_add(1, Ordering::Relaxed);
             self.full_since_ms.store(
@@ -100,7 +107,6 @@ impl rbatis::intercept::Intercept for StatementCounter {
                 Ordering::Relaxed,
             );
         }
-        Ok(rbatis::intercept::Action::Next)
     }
 }
 
@@ -284,6 +290,44 @@ impl Db {
     /// The driver's error when no connection can be had or the statement fails.
     pub async fn ping(&self) -> Result<(), rbatis::Error> {
         self.rb.query("SELECT 1", vec![]).await.map(|_| ())
+    }
+
+    /// Runs a query and returns each row as its column values in `SELECT` order
+    /// (`Value::Array`), read from the driver's row stream one row at a time. Generated code
+    /// decodes such a row by position ([`crate::model::Row`]): no map per row and no column
+    /// name per value, which `rb.query` builds and the list path does not need. Counted and
+    /// timed like every other statement.
+    ///
+    /// # Errors
+    /// The driver's error when no connection can be had, the statement fails or times out.
+    pub async fn query_columns(
+        &self,
+        sql: &str,
+        args: Vec<Value>,
+    ) -> Result<Vec<Value>, rbatis::Error> {
+        use futures_util::StreamExt;
+        self.statements.statements.fetch_add(1, Ordering::Relaxed);
+        let result = async {
+            let mut conn = self.rb.get_pool()?.get().await?;
+            let mut stream = conn.exec_rows(sql, args).await?;
+            let mut rows = Vec::new();
+            while let Some(row) = stream.next().await {
+                let mut row = row?;
+                let n = row.meta_data().column_len();
+                let mut columns = Vec::with_capacity(n);
+                for i in 0..n {
+                    columns.push(row.get(i)?);
+                }
+                rows.push(Value::Array(columns));
+            }
+            Ok(rows)
+        }
+        .await;
+        match &result {
+            Ok(_) => self.statements.succeeded(false),
+            Err(e) => self.statements.failed(e),
+        }
+        result
     }
 
     /// Runs `sql` with bound `args` and decodes every row into `T`.

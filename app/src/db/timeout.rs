@@ -157,17 +157,103 @@ macro_rules! timed {
     };
 }
 
+/// The rows of one statement, read within the statement's limit. A stream dropped before
+/// its end leaves unread rows on the connection, which is then marked broken like a timeout.
+struct TimedRows<'a> {
+    rows: BoxStream<'a, Result<Box<dyn Row>, Error>>,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    limit: Duration,
+    broken: &'a mut bool,
+    last_ok: &'a mut Option<Instant>,
+    done: bool,
+}
+
+impl futures_util::Stream for TimedRows<'_> {
+    type Item = Result<Box<dyn Row>, Error>;
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        let polled = this.rows.as_mut().poll_next(cx);
+        let item = match polled {
+            Poll::Ready(Some(Ok(row))) => return Poll::Ready(Some(Ok(row))),
+            Poll::Ready(Some(Err(e))) => {
+                *this.last_ok = None;
+                Some(Err(e))
+            }
+            Poll::Ready(None) => {
+                *this.last_ok = Some(Instant::now());
+                None
+            }
+            Poll::Pending => {
+                if this.deadline.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                *this.broken = true;
+                *this.last_ok = None;
+                Some(Err(timed_out("statement", this.limit)))
+            }
+        };
+        this.done = true;
+        Poll::Ready(item)
+    }
+}
+
+impl Drop for TimedRows<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            *self.broken = true;
+        }
+    }
+}
+
 impl Connection for TimedConnection {
     fn exec_rows(
         &mut self,
         sql: &str,
         params: Vec<Value>,
     ) -> BoxFuture<'_, Result<BoxStream<'_, Result<Box<dyn Row>, Error>>, Error>> {
-        // Not timed (the rows are read by the caller); rbatis reads through `exec_decode`.
-        if let Err(e) = self.usable() {
-            return Box::pin(async move { Err(e) });
-        }
-        self.inner.exec_rows(sql, params)
+        let sql = sql.to_owned();
+        let limit = self.limit;
+        let usable = self.usable();
+        let Self {
+            inner,
+            broken,
+            last_ok,
+            ..
+        } = self;
+        Box::pin(async move {
+            usable?;
+            let deadline = tokio::time::Instant::now() + limit;
+            let rows = match tokio::time::timeout_at(deadline, inner.exec_rows(&sql, params)).await
+            {
+                Ok(Ok(rows)) => rows,
+                Ok(Err(e)) => {
+                    *last_ok = None;
+                    return Err(e);
+                }
+                Err(_) => {
+                    *broken = true;
+                    *last_ok = None;
+                    return Err(timed_out("statement", limit));
+                }
+            };
+            let timed = TimedRows {
+                rows,
+                deadline: Box::pin(tokio::time::sleep_until(deadline)),
+                limit,
+                broken,
+                last_ok,
+                done: false,
+            };
+            Ok(Box::pin(timed) as BoxStream<'_, Result<Box<dyn Row>, Error>>)
+        })
     }
 
     fn exec_decode(
@@ -240,7 +326,16 @@ mod tests {
             _sql: &str,
             _params: Vec<Value>,
         ) -> BoxFuture<'_, Result<BoxStream<'_, Result<Box<dyn Row>, Error>>, Error>> {
-            Box::pin(async { Err(Error::from("not used")) })
+            // A server that sends no rows and never ends the answer, or an empty answer.
+            let answers = self.answers;
+            Box::pin(async move {
+                let rows: BoxStream<'_, Result<Box<dyn Row>, Error>> = if answers {
+                    Box::pin(futures_util::stream::empty())
+                } else {
+                    Box::pin(futures_util::stream::pending())
+                };
+                Ok(rows)
+            })
         }
 
         fn exec(
@@ -325,5 +420,28 @@ mod tests {
         conn.last_ok = None; // as after a failed command
         conn.ping().await.unwrap();
         assert_eq!(reached(), 2, "after a failure: pinged for real");
+    }
+
+    #[tokio::test]
+    async fn rows_read_by_position_are_timed_too() {
+        use futures_util::StreamExt;
+        let mut conn = TimedConnection::new(Fake::new(false), LIMIT);
+        let mut rows = conn.exec_rows("SELECT 1", vec![]).await.unwrap();
+        let err = rows.next().await.unwrap().err().unwrap().to_string();
+        assert!(err.contains("timed out on the client after 50 ms"), "{err}");
+        drop(rows);
+        assert!(
+            conn.broken,
+            "an answer cut short leaves the connection unusable"
+        );
+
+        let mut conn = TimedConnection::new(Fake::new(true), LIMIT);
+        let mut rows = conn.exec_rows("SELECT 1", vec![]).await.unwrap();
+        assert!(rows.next().await.is_none());
+        drop(rows);
+        assert!(!conn.broken);
+        let rows = conn.exec_rows("SELECT 1", vec![]).await.unwrap();
+        drop(rows); // before its end: unread rows may be left on the connection
+        assert!(conn.broken);
     }
 }

@@ -197,14 +197,24 @@ pub async fn list<M: Model>(
         meta.column_list(),
         table = meta.table,
     );
-    let rows = match db.rb.query(&sql, page_args).await.map_err(AppError::from)? {
-        Value::Array(rows) => rows,
-        Value::Null => Vec::new(),
-        other => vec![other],
-    };
-    let total = match rows.first() {
-        Some(Value::Map(m)) => m.get(&Value::String(TOTAL.into())).as_u64().unwrap_or(0),
-        _ if query.offset == 0 => 0,
+    // By position: the model's columns, then the total.
+    let mut rows = db
+        .query_columns(&sql, page_args)
+        .await
+        .map_err(AppError::from)?;
+    let mut total = None;
+    for row in &mut rows {
+        if let Value::Array(columns) = row {
+            let n = columns.pop().unwrap_or(Value::Null);
+            let n = <i64 as super::ColumnType>::from_value(n).map_err(|e| {
+                AppError::Internal(anyhow::anyhow!("decoding {} total: {e}", meta.table))
+            })?;
+            total.get_or_insert(u64::try_from(n).unwrap_or(0));
+        }
+    }
+    let total = match total {
+        Some(n) => n,
+        None if query.offset == 0 => 0,
         _ => {
             let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
             let counts: Vec<serde_json::Value> = db

@@ -189,18 +189,23 @@ impl GenerateId for Uuid {
 
 /// One result row as (column, value) pairs in SELECT order, read by generated `from_row`.
 /// Columns are found by position (the SELECT lists them in declaration order), falling back
-/// to a search by name: no hashing and no allocation per column.
+/// to a search by name: no hashing and no allocation per column. A positional row
+/// ([`crate::db::Db::query_columns`]) has no names: its columns are taken by position only.
 #[derive(Debug)]
 pub struct Row(Vec<(Value, Value)>);
 
 impl Row {
-    /// Wraps a driver row (a map).
+    /// Wraps a driver row: a map of column names to values, or the values alone in `SELECT`
+    /// order (an array).
     ///
     /// # Errors
-    /// When the value is not a map.
+    /// When the value is neither.
     pub fn new(row: Value) -> Result<Self, column::DecodeError> {
         match row {
             Value::Map(m) => Ok(Self(m.0.into_iter().collect())),
+            Value::Array(columns) => Ok(Self(
+                columns.into_iter().map(|v| (Value::Null, v)).collect(),
+            )),
             other => Err(format!("expected a row, found {other}").into()),
         }
     }
@@ -217,7 +222,7 @@ impl Row {
     ) -> Result<T, column::DecodeError> {
         let is = |k: &Value| matches!(k, Value::String(s) if s == name);
         let slot = match self.0.get_mut(index) {
-            Some((k, v)) if is(k) => Some(v),
+            Some((k, v)) if k.is_null() || is(k) => Some(v),
             _ => self.0.iter_mut().find(|(k, _)| is(k)).map(|(_, v)| v),
         };
         let value = slot.map(std::mem::take).unwrap_or(Value::Null);
