@@ -293,24 +293,46 @@ impl Db {
     }
 
     /// Runs a query and returns each row as its column values in `SELECT` order
-    /// (`Value::Array`), read from the driver's row stream one row at a time. Generated code
-    /// decodes such a row by position ([`crate::model::Row`]): no map per row and no column
-    /// name per value, which `rb.query` builds and the list path does not need. Counted and
-    /// timed like every other statement.
+    /// (`Value::Array`). Generated code decodes such a row by position
+    /// ([`crate::model::Row`]): no map per row and no column name per value, which `rb.query`
+    /// builds and the list path does not need. See [`Db::for_each_row`].
     ///
     /// # Errors
-    /// The driver's error when no connection can be had, the statement fails or times out.
+    /// As [`Db::for_each_row`].
     pub async fn query_columns(
         &self,
         sql: &str,
         args: Vec<Value>,
     ) -> Result<Vec<Value>, rbatis::Error> {
+        let mut rows = Vec::new();
+        self.for_each_row(sql, args, |columns| {
+            rows.push(Value::Array(columns));
+            Ok::<_, rbatis::Error>(())
+        })
+        .await?;
+        Ok(rows)
+    }
+
+    /// Runs a query and hands each row, as its column values in `SELECT` order, to `each` as
+    /// the driver reads it: a large answer is folded without being held whole. Counted and timed
+    /// like every other statement (a stream cut short by `each`'s error breaks the connection,
+    /// whose unread rows the pool must not lend out).
+    ///
+    /// # Errors
+    /// The driver's error when no connection can be had, the statement fails or times out;
+    /// `each`'s first error, which stops the reading.
+    pub async fn for_each_row<E: From<rbatis::Error>>(
+        &self,
+        sql: &str,
+        args: Vec<Value>,
+        mut each: impl FnMut(Vec<Value>) -> Result<(), E>,
+    ) -> Result<(), E> {
         use futures_util::StreamExt;
         self.statements.statements.fetch_add(1, Ordering::Relaxed);
+        let mut failed = None;
         let result = async {
             let mut conn = self.rb.get_pool()?.get().await?;
             let mut stream = conn.exec_rows(sql, args).await?;
-            let mut rows = Vec::new();
             while let Some(row) = stream.next().await {
                 let mut row = row?;
                 let n = row.meta_data().column_len();
@@ -318,16 +340,20 @@ impl Db {
                 for i in 0..n {
                     columns.push(row.get(i)?);
                 }
-                rows.push(Value::Array(columns));
+                if let Err(e) = each(columns) {
+                    failed = Some(e);
+                    break;
+                }
             }
-            Ok(rows)
+            Ok::<_, rbatis::Error>(())
         }
         .await;
         match &result {
-            Ok(_) => self.statements.succeeded(false),
+            Ok(()) => self.statements.succeeded(false),
             Err(e) => self.statements.failed(e),
         }
-        result
+        result?;
+        failed.map_or(Ok(()), Err)
     }
 
     /// Runs `sql` with bound `args` and decodes every row into `T`.

@@ -287,7 +287,7 @@ impl RunsApi {
                 crud::list_for::<CombatRunSummary>(&state.db, Some(auth.principal().caller()), &q)
                     .await?;
             let has_more = page.has_more();
-            Ok(RunPage {
+            Ok(JsonBytes::serialized(&RunPage {
                 runs: page
                     .items
                     .into_iter()
@@ -297,11 +297,11 @@ impl RunsApi {
                 limit: page.limit,
                 offset: page.offset,
                 has_more,
-            })
+            }))
         };
         state
             .player_reads
-            .answer(auth.principal(), cache_control.as_deref(), key, load)
+            .answer_encoded(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 }

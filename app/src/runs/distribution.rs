@@ -18,7 +18,7 @@ use moka::future::Cache;
 use rbs::Value;
 use tokio::sync::Mutex;
 
-use super::queries::{num, rows, text};
+use super::queries::{num_of, text_of};
 use crate::{db::Db, error::AppError};
 
 /// How long a loaded distribution is used before it is read again.
@@ -169,12 +169,20 @@ async fn load(
     );
     let mut values: std::collections::BTreeMap<PoolKey, Vec<f64>> =
         keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    for r in rows(db, &sql, args).await? {
-        let key = (text(&r, "content_name")?, text(&r, "difficulty")?);
+    // Folded row by row as the driver reads them: a pool may hold most of the table.
+    db.for_each_row(&sql, args, |row| {
+        let [content, difficulty, dps] = <[Value; 3]>::try_from(row)
+            .map_err(|r| AppError::Internal(anyhow::anyhow!("{} columns, not 3", r.len())))?;
+        let key = (
+            text_of(content, "content_name")?,
+            text_of(difficulty, "difficulty")?,
+        );
         if let Some(v) = values.get_mut(&key) {
-            v.push(num(&r, "dps")?);
+            v.push(num_of(dps, "dps")?);
         }
-    }
+        Ok::<_, AppError>(())
+    })
+    .await?;
     Ok(values
         .into_iter()
         .map(|(k, v)| (k, Arc::new(Distribution::new(v))))

@@ -190,7 +190,8 @@ impl Example for DpsPoint {
 }
 
 /// A run of `GET /analytics/percentile-trend`.
-#[derive(Debug, Object)]
+// Written by `JsonBytes::serialized` (a 30-day answer holds hundreds of points).
+#[derive(Debug, Object, serde::Serialize)]
 #[oai(example)]
 pub struct PercentilePoint {
     /// UTC date, `YYYY-MM-DD`.
@@ -566,38 +567,55 @@ impl InsightsApi {
             let sql = format!(
                 "SELECT timestamp, dps, content_name, difficulty FROM combat_runs WHERE {w} ORDER BY timestamp"
             );
-            let mine = rows(db, &sql, args).await?;
-            let key = |r: &rbs::value::map::ValueMap| -> Result<(String, String), AppError> {
-                Ok((text(r, "content_name")?, text(r, "difficulty")?))
-            };
+            // By position, as the driver reads them: (timestamp, dps, content, difficulty).
+            let mut mine = Vec::new();
+            db.for_each_row(&sql, args, |row| {
+                let [at, dps, content, difficulty] =
+                    <[rbs::Value; 4]>::try_from(row).map_err(|r| {
+                        AppError::Internal(anyhow::anyhow!("{} columns, not 4", r.len()))
+                    })?;
+                let at = Option::<DateTime<Utc>>::from_value(at)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("decoding column timestamp"))
+                    })?;
+                mine.push((
+                    at,
+                    queries::num_of(dps, "dps")?,
+                    (
+                        queries::text_of(content, "content_name")?,
+                        queries::text_of(difficulty, "difficulty")?,
+                    ),
+                ));
+                Ok::<_, AppError>(())
+            })
+            .await?;
             let pools: std::collections::BTreeSet<_> =
-                mine.iter().map(key).collect::<Result<_, _>>()?;
+                mine.iter().map(|(_, _, pool)| pool.clone()).collect();
             let pools: std::collections::BTreeMap<_, _> = state
                 .dps_distributions
                 .get_many(db, &pools)
                 .await?
                 .into_iter()
                 .collect();
-            Ok(mine
-                .iter()
-                .map(|r| {
-                    let dps = num(r, "dps")?;
-                    let share = pools.get(&key(r)?).map_or(0.5, |d| d.percentile(dps));
-                    let at = opt_time(r, "timestamp")?.ok_or_else(|| {
-                        AppError::Internal(anyhow::anyhow!("decoding column timestamp: NULL"))
-                    })?;
-                    Ok(PercentilePoint {
+            let points: Vec<PercentilePoint> = mine
+                .into_iter()
+                .map(|(at, dps, pool)| {
+                    let share = pools.get(&pool).map_or(0.5, |d| d.percentile(dps));
+                    PercentilePoint {
                         date: at.format("%Y-%m-%d").to_string(),
                         percentile: percent(share),
                         dps,
-                        content_name: text(r, "content_name")?,
-                    })
+                        content_name: pool.0,
+                    }
                 })
-                .collect::<Result<Vec<_>, AppError>>()?)
+                .collect();
+            Ok(JsonBytes::serialized(&points))
         };
         state
             .player_reads
-            .answer(auth.principal(), cache_control.as_deref(), key, load)
+            .answer_encoded(auth.principal(), cache_control.as_deref(), key, load)
             .await
     }
 
@@ -715,4 +733,23 @@ async fn characters(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use poem_openapi::types::{Example, ToJSON};
+
+    use super::PercentilePoint;
+    use crate::http::json::JsonBytes;
+
+    #[test]
+    fn percentile_points_written_directly_equal_their_to_json() {
+        let mut other = PercentilePoint::example();
+        other.content_name = "Ré \"quoted\" \u{1}".into();
+        other.percentile = 0.1;
+        let points = vec![PercentilePoint::example(), other];
+        let direct: serde_json::Value =
+            serde_json::from_slice(&JsonBytes::serialized(&points).bytes()).unwrap();
+        assert_eq!(Some(direct), points.to_json());
+    }
 }

@@ -101,9 +101,17 @@ fn undecodable(col: &str, e: impl std::fmt::Display) -> AppError {
 /// # Errors
 /// A value that is not a number.
 pub fn num(row: &rbs::value::map::ValueMap, col: &str) -> Result<f64, AppError> {
-    match cell(row, col) {
+    num_of(cell(row, col).clone(), col)
+}
+
+/// [`num`] of one value of a positional row ([`Db::for_each_row`]), column `col`.
+///
+/// # Errors
+/// A value that is not a number.
+pub fn num_of(value: Value, col: &str) -> Result<f64, AppError> {
+    match value {
         Value::Null => Ok(0.0),
-        v => f64::from_value(v.clone())
+        v => f64::from_value(v)
             .map(finite)
             .map_err(|e| undecodable(col, e)),
     }
@@ -134,6 +142,16 @@ pub fn opt_text(row: &rbs::value::map::ValueMap, col: &str) -> Result<Option<Str
 /// `NULL` or a value that is not text.
 pub fn text(row: &rbs::value::map::ValueMap, col: &str) -> Result<String, AppError> {
     opt_text(row, col)?.ok_or_else(|| undecodable(col, "NULL"))
+}
+
+/// [`text`] of one value of a positional row ([`Db::for_each_row`]), column `col`.
+///
+/// # Errors
+/// `NULL` or a value that is not text.
+pub fn text_of(value: Value, col: &str) -> Result<String, AppError> {
+    Option::<String>::from_value(value)
+        .map_err(|e| undecodable(col, e))?
+        .ok_or_else(|| undecodable(col, "NULL"))
 }
 
 /// A timestamp from a row that may be `NULL`.

@@ -105,14 +105,32 @@ impl PlayerReads {
         T: ToJSON,
         F: Future<Output = Result<T, ApiError>>,
     {
+        let encoded = async { load.await.map(|v| JsonBytes::new(&v)) };
+        self.answer_encoded(caller, cache_control, request, encoded)
+            .await
+    }
+
+    /// [`PlayerReads::answer`] for a `load` that serialises its own answer (with
+    /// [`JsonBytes::serialized`], say).
+    ///
+    /// # Errors
+    /// `load`'s error.
+    pub async fn answer_encoded<T, F>(
+        &self,
+        caller: &Principal,
+        cache_control: Option<&str>,
+        request: String,
+        load: F,
+    ) -> Result<JsonBytes<T>, ApiError>
+    where
+        F: Future<Output = Result<JsonBytes<T>, ApiError>>,
+    {
         if wants_fresh(cache_control) || caller.is_admin() {
-            return load.await.map(|v| JsonBytes::new(&v));
+            return load.await;
         }
         let key = (self.generation(caller.user_id).await, request);
         self.answers
-            .get_or_load(key, async {
-                load.await.map(|v| JsonBytes::new(&v).bytes())
-            })
+            .get_or_load(key, async { load.await.map(|v| v.bytes()) })
             .await
             .map(JsonBytes::from_bytes)
     }
