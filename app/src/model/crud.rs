@@ -197,21 +197,22 @@ pub async fn list<M: Model>(
         meta.column_list(),
         table = meta.table,
     );
-    // By position: the model's columns, then the total.
+    // By position: the model's columns, then the total (read from the first row; the model's
+    // decoder takes its columns by position and never reaches it).
     let mut rows = db
         .query_columns(&sql, page_args)
         .await
         .map_err(AppError::from)?;
-    let mut total = None;
-    for row in &mut rows {
-        if let Value::Array(columns) = row {
+    let total = match rows.first_mut() {
+        Some(Value::Array(columns)) => {
             let n = columns.pop().unwrap_or(Value::Null);
             let n = <i64 as super::ColumnType>::from_value(n).map_err(|e| {
                 AppError::Internal(anyhow::anyhow!("decoding {} total: {e}", meta.table))
             })?;
-            total.get_or_insert(u64::try_from(n).unwrap_or(0));
+            Some(u64::try_from(n).unwrap_or(0))
         }
-    }
+        _ => None,
+    };
     let total = match total {
         Some(n) => n,
         None if query.offset == 0 => 0,

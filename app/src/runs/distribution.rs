@@ -18,7 +18,7 @@ use moka::future::Cache;
 use rbs::Value;
 use tokio::sync::Mutex;
 
-use super::queries::{num_of, text_of};
+use super::queries::{columns, num_of, text_of};
 use crate::{db::Db, error::AppError};
 
 /// How long a loaded distribution is used before it is read again.
@@ -171,8 +171,7 @@ async fn load(
         keys.iter().map(|k| (k.clone(), Vec::new())).collect();
     // Folded row by row as the driver reads them: a pool may hold most of the table.
     db.for_each_row(&sql, args, |row| {
-        let [content, difficulty, dps] = <[Value; 3]>::try_from(row)
-            .map_err(|r| AppError::Internal(anyhow::anyhow!("{} columns, not 3", r.len())))?;
+        let [content, difficulty, dps] = columns(row)?;
         let key = (
             text_of(content, "content_name")?,
             text_of(difficulty, "difficulty")?,

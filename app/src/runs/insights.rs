@@ -570,18 +570,9 @@ impl InsightsApi {
             // By position, as the driver reads them: (timestamp, dps, content, difficulty).
             let mut mine = Vec::new();
             db.for_each_row(&sql, args, |row| {
-                let [at, dps, content, difficulty] =
-                    <[rbs::Value; 4]>::try_from(row).map_err(|r| {
-                        AppError::Internal(anyhow::anyhow!("{} columns, not 4", r.len()))
-                    })?;
-                let at = Option::<DateTime<Utc>>::from_value(at)
-                    .ok()
-                    .flatten()
-                    .ok_or_else(|| {
-                        AppError::Internal(anyhow::anyhow!("decoding column timestamp"))
-                    })?;
+                let [at, dps, content, difficulty] = queries::columns(row)?;
                 mine.push((
-                    at,
+                    queries::time_of(at, "timestamp")?,
                     queries::num_of(dps, "dps")?,
                     (
                         queries::text_of(content, "content_name")?,

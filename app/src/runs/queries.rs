@@ -149,9 +149,34 @@ pub fn text(row: &rbs::value::map::ValueMap, col: &str) -> Result<String, AppErr
 /// # Errors
 /// `NULL` or a value that is not text.
 pub fn text_of(value: Value, col: &str) -> Result<String, AppError> {
-    Option::<String>::from_value(value)
+    required_of(value, col)
+}
+
+/// A timestamp, of one value of a positional row, from a `NOT NULL` column `col`.
+///
+/// # Errors
+/// `NULL` or a value that is not a timestamp.
+pub fn time_of(value: Value, col: &str) -> Result<DateTime<Utc>, AppError> {
+    required_of(value, col)
+}
+
+/// One value of a positional row, from a `NOT NULL` column `col`.
+fn required_of<T>(value: Value, col: &str) -> Result<T, AppError>
+where
+    Option<T>: ColumnType,
+{
+    Option::<T>::from_value(value)
         .map_err(|e| undecodable(col, e))?
         .ok_or_else(|| undecodable(col, "NULL"))
+}
+
+/// The `N` columns of a positional row ([`Db::for_each_row`]), for destructuring.
+///
+/// # Errors
+/// A row of another width: the statement and its reader disagree.
+pub fn columns<const N: usize>(row: Vec<Value>) -> Result<[Value; N], AppError> {
+    <[Value; N]>::try_from(row)
+        .map_err(|r| AppError::Internal(anyhow::anyhow!("a row of {} columns, not {N}", r.len())))
 }
 
 /// A timestamp from a row that may be `NULL`.
