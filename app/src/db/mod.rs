@@ -5,6 +5,7 @@ pub mod dialect;
 pub mod migrate;
 pub mod new_migration;
 pub mod outage;
+pub mod rows;
 pub mod timeout;
 
 use std::{

@@ -177,12 +177,12 @@ pub async fn find<M: Model>(db: &Db, id: Value) -> Result<Option<M>, AppError> {
 /// One page of rows visible under `scope` and matching `query`, with the total count.
 ///
 /// # Errors
-/// 422 for an undeclared sort key; database errors as 500/503.
+/// [`AppError::Validation`] (422) for an undeclared sort key; database or decoding errors.
 pub async fn list<M: Model>(
     db: &Db,
     scope: &Scope,
     query: &ListQuery,
-) -> Result<Page<M>, ApiError> {
+) -> Result<Page<M>, AppError> {
     let meta = M::META;
     let order = order_by(meta, query.sort.as_deref())?;
     let (where_sql, args) = where_clause(scope, &query.filters);
@@ -199,10 +199,7 @@ pub async fn list<M: Model>(
     );
     // By position: the model's columns, then the total (read from the first row; the model's
     // decoder takes its columns by position and never reaches it).
-    let mut rows = db
-        .query_columns(&sql, page_args)
-        .await
-        .map_err(AppError::from)?;
+    let mut rows = db.query_columns(&sql, page_args).await?;
     let total = match rows.first_mut() {
         Some(Value::Array(columns)) => {
             let n = columns.pop().unwrap_or(Value::Null);
@@ -218,11 +215,14 @@ pub async fn list<M: Model>(
         None if query.offset == 0 => 0,
         _ => {
             let count_sql = format!("SELECT count(*) AS n FROM {}{where_sql}", meta.table);
-            let counts: Vec<serde_json::Value> = db
-                .fetch_all(&count_sql, args)
-                .await
-                .map_err(|e| ApiError::from(AppError::from(e)))?;
-            counts.first().and_then(|r| r["n"].as_u64()).unwrap_or(0)
+            let mut n = 0;
+            db.for_each_row(&count_sql, args, |row| {
+                let [count] = crate::db::rows::columns(row)?;
+                n = crate::db::rows::count_of(count, "n")?;
+                Ok::<_, AppError>(())
+            })
+            .await?;
+            n
         }
     };
     let items = decode_rows::<M>(Value::Array(rows))?;
@@ -288,7 +288,9 @@ pub async fn delete_with<M: Model>(exec: &dyn Executor, id: Value) -> Result<boo
     Ok(exec.exec(&sql, vec![id]).await?.rows_affected > 0)
 }
 
-fn read_scope<M: Model>(db: &Db, principal: Option<Caller>) -> Scope {
+/// The rows `principal` may read under `M`'s read policy, as a scope for [`find_scoped`] and
+/// [`list`].
+pub fn read_scope<M: Model>(db: &Db, principal: Option<Caller>) -> Scope {
     M::META.read.scope(principal, M::META.owner, db.dialect)
 }
 
@@ -323,5 +325,5 @@ pub async fn list_for<M: Model>(
     query: &ListQuery,
 ) -> Result<Page<M>, ApiError> {
     M::META.read.require_admin(principal)?;
-    list::<M>(db, &read_scope::<M>(db, principal), query).await
+    Ok(list::<M>(db, &read_scope::<M>(db, principal), query).await?)
 }

@@ -4,7 +4,7 @@
 use rbs::Value;
 
 use super::{ModelMeta, policy::Scope};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, AppError, FieldError};
 
 /// One filter condition on a declared column.
 #[derive(Debug, Clone)]
@@ -139,7 +139,7 @@ pub fn where_clause(scope: &Scope, filters: &[Filter]) -> (String, Vec<Value>) {
 ///
 /// # Errors
 /// 422 naming `sort` when the key is not declared.
-pub fn order_by(meta: &ModelMeta, sort: Option<&str>) -> Result<String, ApiError> {
+pub fn order_by(meta: &ModelMeta, sort: Option<&str>) -> Result<String, AppError> {
     let mut keys: Vec<String> = Vec::new();
     match sort.map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => {
@@ -152,7 +152,7 @@ pub fn order_by(meta: &ModelMeta, sort: Option<&str>) -> Result<String, ApiError
                 } else {
                     format!("must be one of: {}", allowed.join(", "))
                 };
-                return Err(ApiError::validation(vec![FieldError::new("sort", msg)]));
+                return Err(AppError::Validation(vec![FieldError::new("sort", msg)]));
             };
             keys.push(format!("{col} {}", if desc { "DESC" } else { "ASC" }));
         }

@@ -8,9 +8,6 @@
 
 use std::{sync::Arc, time::Duration};
 
-use chrono::Utc;
-
-use rbs::Value;
 use uuid::Uuid;
 
 use super::{Recommendation, RecommendationCategory, catalog::Catalog};
@@ -19,17 +16,10 @@ use crate::{
     db::Db,
     engine::{
         self, Advice, Analysis, ContributionScores, PeerRun, Percentiles, PlayerRun,
-        RecommendationKind,
-        constants::{MAX_SIMILAR_RUNS, MAX_TOP_CANDIDATES},
+        RecommendationKind, constants::MAX_SIMILAR_RUNS,
     },
     error::{ApiError, AppError},
-    model::{
-        ColumnType, Filter, ListQuery,
-        column::{json_from_value, truncate_to_millis},
-        crud,
-        policy::Scope,
-    },
-    runs::{CombatRun, UNKNOWN_GROUP_SIZE, dto},
+    runs::{self, CombatRun, dto},
     state::AppState,
 };
 
@@ -91,19 +81,6 @@ pub fn player_of(run: &CombatRun) -> PlayerRun {
         healing_done: m.healing_done as f64,
         overhealing: m.overhealing as f64,
     }
-}
-
-fn text(v: &str) -> Value {
-    Value::String(v.to_owned())
-}
-
-/// A stored value that does not decode: a logged 500, never a run silently left out.
-fn undecodable(col: &str, e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("decoding combat_runs.{col}: {e}"))
-}
-
-fn column(row: &rbs::value::map::ValueMap, name: &str) -> Value {
-    row.get(&Value::String(name.into())).clone()
 }
 
 /// The similar-run pool of `run` (RECOMMENDATIONS.md §3, the rule of
@@ -191,7 +168,7 @@ impl SimilarPools {
         }
         self.cache
             .get_or_load(key, async {
-                read_pool(db, run)
+                runs::store::similar_scores(db, run)
                     .await
                     .map(Arc::new)
                     .map_err(ApiError::from)
@@ -200,81 +177,21 @@ impl SimilarPools {
     }
 }
 
-async fn read_pool(db: &Db, run: &CombatRun) -> Result<Vec<(Uuid, ContributionScores)>, AppError> {
-    let d = db.dialect;
-    let cp = i64::from(run.cp_level);
-    let mut args = vec![
-        text(&run.content_name),
-        crate::model::column::enum_to_value(&run.difficulty, d),
-        Value::I64(cp - engine::constants::SIMILAR_CP_WINDOW),
-        Value::I64(cp + engine::constants::SIMILAR_CP_WINDOW),
-    ];
-    // §3: an unknown group size (stored as 0) matches any group size, on either side.
-    let group_filter = match run.group() {
-        Some(group) => {
-            let group = i64::from(group);
-            args.push(Value::I64(i64::from(UNKNOWN_GROUP_SIZE)));
-            args.push(Value::I64(
-                group - engine::constants::SIMILAR_GROUP_SIZE_WINDOW,
-            ));
-            args.push(Value::I64(
-                group + engine::constants::SIMILAR_GROUP_SIZE_WINDOW,
-            ));
-            "AND (group_size = ? OR group_size BETWEEN ? AND ?) "
-        }
-        None => "",
-    };
-    let sql = format!(
-        "SELECT run_id, contribution_scores FROM combat_runs WHERE content_name = ? \
-         AND difficulty = ? AND cp_level BETWEEN ? AND ? {group_filter}\
-         AND contribution_scores IS NOT NULL ORDER BY timestamp DESC LIMIT {}",
-        MAX_SIMILAR_RUNS + 1
-    );
-    crate::runs::queries::rows(db, &sql, args)
-        .await?
-        .iter()
-        .map(|r| {
-            let id = Uuid::from_value(column(r, "run_id")).map_err(|e| undecodable("run_id", e))?;
-            let scores = json_from_value::<ContributionScores>(column(r, "contribution_scores"))
-                .map_err(|e| undecodable("contribution_scores", e))?;
-            Ok((id, scores))
-        })
-        .collect()
-}
-
 /// Top-performer candidates for `run` (§4): successful runs of the same content and
 /// difficulty, not the run itself, the 1,000 most recent, with their scores and builds.
 ///
 /// # Errors
-/// Database errors.
+/// Database or decoding errors.
 pub async fn top_candidates(db: &Db, run: &CombatRun) -> Result<Vec<PeerRun>, AppError> {
-    let d = db.dialect;
-    let sql = format!(
-        "SELECT contribution_scores, build_snapshot FROM combat_runs WHERE content_name = ? \
-         AND difficulty = ? AND success = ? AND run_id <> ? AND contribution_scores IS NOT NULL \
-         ORDER BY timestamp DESC LIMIT {MAX_TOP_CANDIDATES}"
-    );
-    let args = vec![
-        text(&run.content_name),
-        crate::model::column::enum_to_value(&run.difficulty, d),
-        true.to_value(d),
-        run.run_id.to_value(d),
-    ];
-    crate::runs::queries::rows(db, &sql, args)
+    Ok(runs::store::top_candidates(db, run)
         .await?
-        .iter()
-        .map(|r| {
-            let scores = json_from_value::<ContributionScores>(column(r, "contribution_scores"))
-                .map_err(|e| undecodable("contribution_scores", e))?;
-            let build = json_from_value::<dto::BuildSnapshot>(column(r, "build_snapshot"))
-                .map_err(|e| undecodable("build_snapshot", e))?;
-            Ok(PeerRun {
-                scores,
-                success: true,
-                build: engine_build(&build),
-            })
+        .into_iter()
+        .map(|(scores, build)| PeerRun {
+            scores,
+            success: true,
+            build: engine_build(&build),
         })
-        .collect()
+        .collect())
 }
 
 /// The set/skill catalog, from the feature cache.
@@ -317,24 +234,6 @@ pub async fn compute(
         .map_err(|e| ApiError::from(AppError::Internal(anyhow::anyhow!("analysis task: {e}"))))
 }
 
-/// The stored recommendations of run `run_id`, by priority (unscoped: check the run's owner
-/// first).
-///
-/// # Errors
-/// Database errors.
-pub async fn stored(db: &Db, run_id: Uuid) -> Result<Vec<Recommendation>, ApiError> {
-    let q = ListQuery {
-        filters: vec![Filter::Eq("run_id", run_id.to_value(db.dialect))],
-        sort: Some("priority".into()),
-        limit: 100,
-        offset: 0,
-    };
-    // The caller checked that the run is theirs.
-    Ok(crud::list::<Recommendation>(db, &Scope::All, &q)
-        .await?
-        .items)
-}
-
 fn category(kind: RecommendationKind) -> RecommendationCategory {
     match kind {
         RecommendationKind::Gear => RecommendationCategory::Gear,
@@ -363,75 +262,4 @@ pub fn rows_for(run: &CombatRun, advice: &[Advice]) -> Vec<Recommendation> {
             created_at: now,
         })
         .collect()
-}
-
-/// Statement locking the run's row for the rest of the transaction, so two concurrent
-/// computations for one run queue instead of both storing. PostgreSQL: `FOR UPDATE`. SQLite
-/// locks the whole database on the first write, so the transaction writes first (a no-op
-/// `UPDATE`): reading first and then writing could not wait for a concurrent writer
-/// (`SQLITE_BUSY` at once, whatever the busy timeout).
-/// Stores `rows` as the recommendations of `run` and marks it analysed (`analysed_at`), in
-/// one transaction. With `replace`, the
-/// stored ones are deleted first; without, a set stored meanwhile by a concurrent call wins
-/// and is returned instead (so every first call answers the same ids).
-///
-/// # Errors
-/// Database errors (nothing is half-written: the transaction rolls back).
-pub async fn store(
-    db: &Db,
-    run: &CombatRun,
-    rows: Vec<Recommendation>,
-    replace: bool,
-) -> Result<Vec<Recommendation>, ApiError> {
-    let d = db.dialect;
-    let tx = db.rb.acquire_begin().await.map_err(AppError::from)?;
-    let written = async {
-        // Marks the run analysed, so a run with nothing to recommend is not analysed again;
-        // the UPDATE also locks the run's row until commit on both dialects, so concurrent
-        // first calls store one set.
-        tx.exec(
-            "UPDATE combat_runs SET analysed_at = ? WHERE run_id = ?",
-            vec![
-                truncate_to_millis(Utc::now()).to_value(d),
-                run.run_id.to_value(d),
-            ],
-        )
-        .await?;
-        if !replace {
-            let existing = tx
-                .query(
-                    "SELECT count(*) AS n FROM recommendations WHERE run_id = ?",
-                    vec![run.run_id.to_value(d)],
-                )
-                .await?;
-            let n: Vec<serde_json::Value> = rbatis::decode(existing)?;
-            if n.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) > 0 {
-                return Ok::<_, AppError>(false);
-            }
-        }
-        tx.exec(
-            "DELETE FROM recommendations WHERE run_id = ?",
-            vec![run.run_id.to_value(d)],
-        )
-        .await?;
-        for r in &rows {
-            crud::insert_with(&tx, d, r).await?;
-        }
-        Ok(true)
-    }
-    .await;
-    match written {
-        Ok(true) => {
-            tx.commit().await.map_err(AppError::from)?;
-            Ok(rows)
-        }
-        Ok(false) => {
-            let _ = tx.rollback().await;
-            stored(db, run.run_id).await
-        }
-        Err(e) => {
-            let _ = tx.rollback().await;
-            Err(e.into())
-        }
-    }
 }

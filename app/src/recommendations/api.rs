@@ -13,7 +13,7 @@ use poem_openapi::{
 };
 use uuid::Uuid;
 
-use super::{Recommendation, RecommendationView, analysis};
+use super::{Recommendation, RecommendationView, analysis, store};
 use crate::{
     auth::{Auth, Scope},
     engine::{self, Category},
@@ -179,7 +179,7 @@ impl RecommendationsApi {
         let (run, player, similar) = load_run(&state, &auth, run_id.0, regenerate.0).await?;
         let percentiles = analysis::percentiles_of(&player, &similar);
         if !regenerate.0 {
-            let stored = analysis::stored(&state.db, run.run_id).await?;
+            let stored = store::stored(&state.db, run.run_id).await?;
             // Analysed before (possibly with nothing to recommend), or stored before the
             // `analysed_at` mark existed.
             if run.analysed_at.is_some() || !stored.is_empty() {
@@ -188,7 +188,7 @@ impl RecommendationsApi {
         }
         let computed = analysis::compute(&state, &player, similar, &run).await?;
         let rows = analysis::rows_for(&run, &computed.recommendations);
-        let stored = analysis::store(&state.db, &run, rows, regenerate.0).await?;
+        let stored = store::store(&state.db, &run, rows, regenerate.0).await?;
         Ok(answer(&run, &percentiles, stored))
     }
 

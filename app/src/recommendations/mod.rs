@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod api;
 pub mod catalog;
+pub mod store;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;

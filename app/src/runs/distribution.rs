@@ -15,10 +15,8 @@
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
 use moka::future::Cache;
-use rbs::Value;
 use tokio::sync::Mutex;
 
-use super::queries::{columns, num_of, text_of};
 use crate::{db::Db, error::AppError};
 
 /// How long a loaded distribution is used before it is read again.
@@ -156,33 +154,8 @@ async fn load(
     db: &Db,
     keys: &BTreeSet<PoolKey>,
 ) -> Result<Vec<(PoolKey, Arc<Distribution>)>, AppError> {
-    let mut clauses = Vec::with_capacity(keys.len());
-    let mut args = Vec::with_capacity(keys.len() * 2);
-    for (content, difficulty) in keys {
-        clauses.push("(content_name = ? AND difficulty = ?)");
-        args.push(Value::String(content.clone()));
-        args.push(Value::String(difficulty.clone()));
-    }
-    let sql = format!(
-        "SELECT content_name, difficulty, dps FROM combat_runs WHERE {}",
-        clauses.join(" OR ")
-    );
-    let mut values: std::collections::BTreeMap<PoolKey, Vec<f64>> =
-        keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-    // Folded row by row as the driver reads them: a pool may hold most of the table.
-    db.for_each_row(&sql, args, |row| {
-        let [content, difficulty, dps] = columns(row)?;
-        let key = (
-            text_of(content, "content_name")?,
-            text_of(difficulty, "difficulty")?,
-        );
-        if let Some(v) = values.get_mut(&key) {
-            v.push(num_of(dps, "dps")?);
-        }
-        Ok::<_, AppError>(())
-    })
-    .await?;
-    Ok(values
+    Ok(super::store::dps_in_pools(db, keys)
+        .await?
         .into_iter()
         .map(|(k, v)| (k, Arc::new(Distribution::new(v))))
         .collect())

@@ -6,7 +6,6 @@
 use chrono::Utc;
 use poem_openapi::{Object, types::Example};
 use rbatis::executor::Executor;
-use rbs::Value;
 use serde_json::Value as Json;
 use uuid::Uuid;
 
@@ -14,7 +13,7 @@ use super::{CombatRun, addon};
 use crate::{
     db::{Db, Dialect},
     error::{AppError, DbErrorKind, classify_db_error},
-    model::{ColumnType, crud},
+    model::crud,
 };
 
 /// The columns of the unique index that makes an addon run one row per player.
@@ -92,7 +91,8 @@ pub async fn store(
     if crud::insert_unless_exists_with(exec, dialect, run, &ADDON_KEY).await? {
         return Ok(Stored::New(run.run_id));
     }
-    match existing(exec, dialect, run).await? {
+    match super::store::addon_run(exec, dialect, run.player_id, run.addon_run_id.as_deref()).await?
+    {
         Some(id) => Ok(Stored::Duplicate(id)),
         // The conflicting row was deleted between the two statements: store it now.
         None => {
@@ -100,64 +100,6 @@ pub async fn store(
             Ok(Stored::New(run.run_id))
         }
     }
-}
-
-async fn existing(
-    exec: &dyn Executor,
-    dialect: Dialect,
-    run: &CombatRun,
-) -> Result<Option<Uuid>, AppError> {
-    let rows = exec
-        .query(
-            "SELECT run_id FROM combat_runs WHERE player_id = ? AND addon_run_id = ?",
-            vec![
-                run.player_id.to_value(dialect),
-                run.addon_run_id.to_value(dialect),
-            ],
-        )
-        .await?;
-    let Value::Array(rows) = rows else {
-        return Ok(None);
-    };
-    rows.into_iter()
-        .next()
-        .map(|row| match row {
-            Value::Map(m) => Uuid::from_value(m.get(&Value::String("run_id".into())).clone())
-                .map_err(|e| {
-                    AppError::Internal(anyhow::anyhow!("decoding combat_runs.run_id: {e}"))
-                }),
-            other => Uuid::from_value(other).map_err(|e| {
-                AppError::Internal(anyhow::anyhow!("decoding combat_runs.run_id: {e}"))
-            }),
-        })
-        .transpose()
-}
-
-/// The addon run ids of `player` already stored, among `ids`.
-async fn stored_ids(
-    db: &Db,
-    player: Uuid,
-    ids: &[&str],
-) -> Result<std::collections::HashSet<String>, AppError> {
-    let mut found = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let marks = vec!["?"; chunk.len()].join(", ");
-        let mut args = vec![player.to_value(db.dialect)];
-        args.extend(chunk.iter().map(|id| Value::String((*id).to_owned())));
-        let rows: Vec<Json> = db
-            .fetch_all(
-                &format!(
-                    "SELECT addon_run_id AS id FROM combat_runs WHERE player_id = ? AND addon_run_id IN ({marks})"
-                ),
-                args,
-            )
-            .await?;
-        found.extend(
-            rows.iter()
-                .filter_map(|r| r["id"].as_str().map(str::to_owned)),
-        );
-    }
-    Ok(found)
 }
 
 /// Imports `runs` (addon runs, as [`super::saved_variables::runs`] reads them) for `player`.
@@ -179,7 +121,7 @@ pub async fn import(
     let received = Utc::now();
     let already = if dry_run {
         let ids: Vec<&str> = runs.iter().filter_map(addon::run_id_of).collect();
-        stored_ids(db, player, &ids).await?
+        super::store::stored_addon_ids(db, player, &ids).await?
     } else {
         Default::default()
     };

@@ -10,9 +10,10 @@ pub mod hooks;
 pub mod import;
 pub mod import_cli;
 pub mod insights;
-pub mod queries;
 pub mod read_cache;
 pub mod saved_variables;
+pub mod service;
+pub mod store;
 pub mod upload;
 
 use chrono::{DateTime, Utc};
