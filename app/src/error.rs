@@ -284,6 +284,9 @@ pub enum AppError {
     /// Invalid input (422).
     #[error("validation failed")]
     Validation(Vec<FieldError>),
+    /// A request that names something unknown (400), with a message safe to show.
+    #[error("{0}")]
+    BadRequest(String),
     /// Not allowed (403), with a message safe to show.
     #[error("{0}")]
     Forbidden(String),
@@ -371,6 +374,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound(what) => Self::not_found(format!("{what} not found")),
             AppError::Conflict(msg) => Self::new(StatusCode::CONFLICT, msg),
             AppError::Validation(errors) => Self::validation(errors),
+            AppError::BadRequest(msg) => Self::new(StatusCode::BAD_REQUEST, msg),
             AppError::Forbidden(msg) => Self::new(StatusCode::FORBIDDEN, msg),
             AppError::Db(e) => {
                 let msg = e.to_string();

@@ -3,20 +3,21 @@
 
 use poem::{http::StatusCode, web::Data};
 use poem_openapi::{
-    ApiResponse, OpenApi,
+    OpenApi,
     param::{Header, Path, Query},
 };
 
 use super::{
-    dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesResponse},
+    cache,
+    dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesAnswer},
     models::{Feature, FeatureView, GearSet, GearSetView},
-    queries,
+    service,
 };
 use crate::{
     auth::{Auth, Scope},
     error::ApiError,
     http::{ApiTags, json::JsonBytes},
-    model::{ColumnType, Filter, ListQuery, crud},
+    model::{ColumnType, crud},
     state::AppState,
 };
 
@@ -30,30 +31,6 @@ fn default_search_limit() -> u32 {
 
 fn default_true() -> bool {
     true
-}
-
-fn key(parts: &[(&str, Option<&str>)]) -> String {
-    let mut k = String::new();
-    for (name, v) in parts {
-        if let Some(v) = v {
-            k.push_str(name);
-            k.push('=');
-            k.push_str(&v.to_lowercase());
-            k.push('&');
-        }
-    }
-    k
-}
-
-/// `GET /features/updates` answer.
-#[derive(Debug, ApiResponse)]
-pub enum UpdatesAnswer {
-    /// The changes, with an `ETag` for conditional requests.
-    #[oai(status = 200)]
-    Ok(JsonBytes<UpdatesResponse>, #[oai(header = "ETag")] String),
-    /// Nothing changed since the `If-None-Match` ETag.
-    #[oai(status = 304)]
-    NotModified(#[oai(header = "ETag")] String),
 }
 
 /// Feature database endpoints.
@@ -95,7 +72,7 @@ impl FeaturesApi {
     ) -> Result<JsonBytes<FeaturePage>, ApiError> {
         let cache_key = format!(
             "features?{}limit={}&offset={}",
-            key(&[
+            cache::list_key(&[
                 ("system", system.as_deref()),
                 ("category", category.as_deref()),
                 ("feature_type", feature_type.as_deref()),
@@ -105,42 +82,24 @@ impl FeaturesApi {
             limit.0,
             offset.0
         );
-        let d = state.db.dialect;
+        let filters = service::FeatureFilters {
+            system: system.as_deref(),
+            category: category.as_deref(),
+            feature_type: feature_type.as_deref(),
+            class_restriction: class_restriction.as_deref(),
+            search: search.as_deref(),
+        };
         let answer = state
             .features
             .lists
             .get_or_load(cache_key, async {
-                let mut filters = Vec::new();
-                for (col, v) in [
-                    ("system", &system.0),
-                    ("category", &category.0),
-                    ("feature_type", &feature_type.0),
-                    ("class_restriction", &class_restriction.0),
-                ] {
-                    if let Some(v) = v {
-                        filters.push(Filter::Eq(col, v.to_value(d)));
-                    }
-                }
-                if let Some(s) = search.0.clone() {
-                    filters.push(Filter::AnyContains(&["name", "base_effect", "tags"], s));
-                }
-                let q = ListQuery {
-                    filters,
-                    sort: Some("feature_id".into()),
-                    limit: limit.0,
-                    offset: offset.0,
-                };
-                let page =
-                    crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(feature_page(page))
+                let page = service::features(&state.db, filters, limit.0, offset.0).await?;
+                Ok(ListAnswer::Features(JsonBytes::new(&page)))
             })
             .await?;
         match answer {
             ListAnswer::Features(p) => Ok(p),
-            _ => Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "cache entry of another kind",
-            )),
+            _ => Err(other_kind()),
         }
     }
 
@@ -177,7 +136,7 @@ impl FeaturesApi {
     ) -> Result<JsonBytes<SetPage>, ApiError> {
         let cache_key = format!(
             "sets?{}limit={}&offset={}",
-            key(&[
+            cache::list_key(&[
                 ("set_type", set_type.as_deref()),
                 ("weight", weight.as_deref()),
                 ("pve_tier", pve_tier.as_deref()),
@@ -186,46 +145,23 @@ impl FeaturesApi {
             limit.0,
             offset.0
         );
-        let d = state.db.dialect;
+        let filters = service::SetFilters {
+            set_type: set_type.as_deref(),
+            weight: weight.as_deref(),
+            pve_tier: pve_tier.as_deref(),
+            search: search.as_deref(),
+        };
         let answer = state
             .features
             .lists
             .get_or_load(cache_key, async {
-                let mut filters = Vec::new();
-                if let Some(v) = &set_type.0 {
-                    filters.push(Filter::Eq("set_type", v.to_value(d)));
-                }
-                if let Some(v) = &pve_tier.0 {
-                    filters.push(Filter::Eq("pve_tier", v.to_value(d)));
-                }
-                if let Some(v) = &weight.0 {
-                    filters.push(Filter::Contains("weight", v.clone()));
-                }
-                if let Some(s) = search.0.clone() {
-                    filters.push(Filter::AnyContains(&["name", "location", "tags"], s));
-                }
-                let q = ListQuery {
-                    filters,
-                    sort: Some("set_id".into()),
-                    limit: limit.0,
-                    offset: offset.0,
-                };
-                let page =
-                    crud::list::<GearSet>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(ListAnswer::Sets(JsonBytes::new(&SetPage {
-                    sets: page.items.into_iter().map(GearSetView::from).collect(),
-                    total: page.total,
-                    limit: page.limit,
-                    offset: page.offset,
-                })))
+                let page = service::sets(&state.db, filters, limit.0, offset.0).await?;
+                Ok(ListAnswer::Sets(JsonBytes::new(&page)))
             })
             .await?;
         match answer {
             ListAnswer::Sets(p) => Ok(p),
-            _ => Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "cache entry of another kind",
-            )),
+            _ => Err(other_kind()),
         }
     }
 
@@ -285,16 +221,13 @@ impl FeaturesApi {
             .lists
             .get_or_load(cache_key, async {
                 Ok(ListAnswer::Search(JsonBytes::new(
-                    &queries::search(&state.db, &q.0, limit.0).await?,
+                    &service::search(&state.db, &q.0, limit.0).await?,
                 )))
             })
             .await?;
         match answer {
             ListAnswer::Search(p) => Ok(p),
-            _ => Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "cache entry of another kind",
-            )),
+            _ => Err(other_kind()),
         }
     }
 
@@ -331,34 +264,24 @@ impl FeaturesApi {
             limit.0,
             offset.0
         );
-        let d = state.db.dialect;
         let answer = state
             .features
             .lists
             .get_or_load(cache_key, async {
-                let value = class_name.0.to_value(d);
-                let filter = if include_universal.0 {
-                    Filter::EqOrNull("class_restriction", value)
-                } else {
-                    Filter::Eq("class_restriction", value)
-                };
-                let q = ListQuery {
-                    filters: vec![filter],
-                    sort: Some("feature_id".into()),
-                    limit: limit.0,
-                    offset: offset.0,
-                };
-                let page =
-                    crud::list::<Feature>(&state.db, &crate::model::policy::Scope::All, &q).await?;
-                Ok(feature_page(page))
+                let page = service::class_features(
+                    &state.db,
+                    &class_name.0,
+                    include_universal.0,
+                    limit.0,
+                    offset.0,
+                )
+                .await?;
+                Ok(ListAnswer::Features(JsonBytes::new(&page)))
             })
             .await?;
         match answer {
             ListAnswer::Features(p) => Ok(p),
-            _ => Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "cache entry of another kind",
-            )),
+            _ => Err(other_kind()),
         }
     }
 
@@ -411,16 +334,13 @@ impl FeaturesApi {
             .lists
             .get_or_load(cache_key, async {
                 let (body, etag) =
-                    queries::updates(&state.db, patches, since.as_deref(), limit.0, offset.0)
+                    service::updates(&state.db, patches, since.as_deref(), limit.0, offset.0)
                         .await?;
                 Ok(ListAnswer::Updates(JsonBytes::new(&body), etag.into()))
             })
             .await?;
         let ListAnswer::Updates(body, etag) = answer else {
-            return Err(ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "cache entry of another kind",
-            ));
+            return Err(other_kind());
         };
         let matches = if_none_match
             .0
@@ -462,12 +382,10 @@ impl FeaturesApi {
     }
 }
 
-/// A page of features, serialised once for the cache.
-fn feature_page(page: crate::model::Page<Feature>) -> ListAnswer {
-    ListAnswer::Features(JsonBytes::new(&FeaturePage {
-        features: page.items.into_iter().map(FeatureView::from).collect(),
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-    }))
+/// A list cache entry of another kind than its key's: a bug, answered as a 500.
+fn other_kind() -> ApiError {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "cache entry of another kind",
+    )
 }

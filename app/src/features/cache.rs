@@ -148,3 +148,18 @@ impl std::fmt::Debug for FeatureCache {
         f.debug_list().entries(self.stats()).finish()
     }
 }
+
+/// The part of a list's cache key made of its given filters, `name=value&` each, values
+/// lower-cased (the filters match case-insensitively).
+pub fn list_key(parts: &[(&str, Option<&str>)]) -> String {
+    let mut k = String::new();
+    for (name, v) in parts {
+        if let Some(v) = v {
+            k.push_str(name);
+            k.push('=');
+            k.push_str(&v.to_lowercase());
+            k.push('&');
+        }
+    }
+    k
+}

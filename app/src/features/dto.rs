@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use poem_openapi::{Object, types::Example};
+use poem_openapi::{ApiResponse, Object, types::Example};
 
 use crate::http::json::JsonBytes;
 
@@ -198,4 +198,15 @@ impl From<GearSet> for FeatureView {
             updated_at: s.updated_at,
         }
     }
+}
+
+/// `GET /features/updates` answer.
+#[derive(Debug, ApiResponse)]
+pub enum UpdatesAnswer {
+    /// The changes, with an `ETag` for conditional requests.
+    #[oai(status = 200)]
+    Ok(JsonBytes<UpdatesResponse>, #[oai(header = "ETag")] String),
+    /// Nothing changed since the `If-None-Match` ETag.
+    #[oai(status = 304)]
+    NotModified(#[oai(header = "ETag")] String),
 }

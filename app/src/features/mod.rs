@@ -8,5 +8,6 @@ pub mod hooks;
 pub mod import;
 pub mod models;
 pub mod normalize;
-pub mod queries;
 pub mod sample;
+pub mod service;
+pub mod store;

@@ -25,10 +25,7 @@ pub async fn load_if_empty(db: &Db, settings: &Settings) -> Result<usize, AppErr
     if !settings.features.load_sample || settings.environment != Environment::Development {
         return Ok(0);
     }
-    let rows: Vec<serde_json::Value> = db
-        .fetch_all("SELECT count(*) AS n FROM features", vec![])
-        .await?;
-    if rows.first().and_then(|r| r["n"].as_u64()).unwrap_or(0) > 0 {
+    if super::store::feature_count(db).await? > 0 {
         return Ok(0);
     }
     let entries: Vec<serde_json::Value> = serde_json::from_str(SAMPLE_JSON)

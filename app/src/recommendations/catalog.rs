@@ -4,12 +4,11 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use crate::{
     db::Db,
     engine::{Category, FeatureLookup, SetInfo, SkillInfo},
     error::AppError,
+    features,
 };
 
 /// Gear sets and skills by lower-cased id and name.
@@ -17,24 +16,6 @@ use crate::{
 pub struct Catalog {
     sets: HashMap<String, SetInfo>,
     skills: HashMap<String, SkillInfo>,
-}
-
-#[derive(Deserialize)]
-struct SetRow {
-    set_id: String,
-    name: String,
-    set_type: String,
-    pve_tier: Option<String>,
-    location: Option<String>,
-    role_affinity: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct SkillRow {
-    feature_id: String,
-    name: String,
-    buff_debuff_granted: Option<String>,
-    tags: Option<String>,
 }
 
 /// `a|b|c` → `[a, b, c]` (the feature database's list spelling), blanks dropped.
@@ -78,18 +59,8 @@ impl Catalog {
     /// # Errors
     /// Database errors.
     pub async fn load(db: &Db) -> Result<Self, AppError> {
-        let sets: Vec<SetRow> = db
-            .fetch_all(
-                "SELECT set_id, name, set_type, pve_tier, location, role_affinity FROM gear_sets ORDER BY set_id",
-                Vec::new(),
-            )
-            .await?;
-        let skills: Vec<SkillRow> = db
-            .fetch_all(
-                "SELECT feature_id, name, buff_debuff_granted, tags FROM features ORDER BY feature_id",
-                Vec::new(),
-            )
-            .await?;
+        let sets = features::store::catalog_sets(db).await?;
+        let skills = features::store::catalog_skills(db).await?;
         let mut out = Self::default();
         for s in sets {
             let info = SetInfo {

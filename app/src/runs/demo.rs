@@ -24,6 +24,7 @@ use crate::{
     db::Db,
     error::AppError,
     eso::{EsoClass, Race},
+    features,
     model::{column::truncate_to_millis, crud},
 };
 
@@ -190,17 +191,8 @@ fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
     mean + sd * (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
 }
 
-async fn names(db: &Db, sql: &str) -> Result<Vec<String>, AppError> {
-    let rows: Vec<serde_json::Value> = db.fetch_all(sql, vec![]).await?;
-    Ok(rows
-        .iter()
-        .filter_map(|r| r["n"].as_str().map(str::to_owned))
-        .collect())
-}
-
-/// One run of `player`, drawn from `rng`.
 /// How many S-tier sets form the demo's "meta".
-const META_SETS: usize = 5;
+const META_SETS: u32 = 5;
 /// Chance that a set slot holds a meta set: each meta set ends up in about a third of builds,
 /// so top performers share sets as real ones do (the engine's build diff needs that).
 const META_SHARE: f64 = 0.6;
@@ -234,6 +226,7 @@ impl Sets {
     }
 }
 
+/// One run of `player`, drawn from `rng`.
 fn run(
     rng: &mut ChaCha8Rng,
     player: Uuid,
@@ -417,12 +410,8 @@ pub async fn seed(
         }
     }
     let sets = Sets {
-        meta: names(
-            db,
-            &format!("SELECT name AS n FROM gear_sets WHERE pve_tier = 'S' ORDER BY set_id LIMIT {META_SETS}"),
-        )
-        .await?,
-        all: names(db, "SELECT name AS n FROM gear_sets ORDER BY set_id").await?,
+        meta: features::store::set_names(db, Some(META_SETS)).await?,
+        all: features::store::set_names(db, None).await?,
     };
     let mut skills_by_class = std::collections::HashMap::new();
     for class in CLASSES {
@@ -430,17 +419,9 @@ pub async fn seed(
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let list: Vec<serde_json::Value> = db
-            .fetch_all(
-                "SELECT name AS n FROM features WHERE class_restriction = ? ORDER BY feature_id",
-                vec![rbs::Value::String(label)],
-            )
-            .await?;
         skills_by_class.insert(
             *class,
-            list.iter()
-                .filter_map(|r| r["n"].as_str().map(str::to_owned))
-                .collect::<Vec<_>>(),
+            features::store::class_skill_names(db, &label).await?,
         );
     }
     let (mut stored, mut inserted) = (0, 0);
