@@ -15,7 +15,7 @@ use std::{
 
 use moka::future::Cache;
 
-use crate::error::ApiError;
+use crate::error::Shared;
 
 /// One named cache with hit/miss counters.
 pub struct Counted<K, V> {
@@ -60,10 +60,11 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
     /// The cached value for `key`, or `load()`'s (stored on success; one load per key at a time).
     ///
     /// # Errors
-    /// `load`'s error (not cached).
-    pub async fn get_or_load<F>(&self, key: K, load: F) -> Result<V, ApiError>
+    /// `load`'s error (not cached; each caller waiting on that load gets a copy).
+    pub async fn get_or_load<E, F>(&self, key: K, load: F) -> Result<V, E>
     where
-        F: Future<Output = Result<V, ApiError>>,
+        E: Shared + Send + Sync + 'static,
+        F: Future<Output = Result<V, E>>,
     {
         if !self.enabled {
             self.misses.fetch_add(1, Ordering::Relaxed);
@@ -77,7 +78,7 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
         self.cache
             .try_get_with(key, load)
             .await
-            .map_err(|e: Arc<ApiError>| e.copy())
+            .map_err(|e: Arc<E>| e.share())
     }
 
     /// Drops `key`.

@@ -298,6 +298,33 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
+/// An error a cache's loader hands to every caller waiting on it, each getting its own copy.
+pub trait Shared {
+    /// A copy for one more caller.
+    fn share(&self) -> Self;
+}
+
+impl Shared for ApiError {
+    fn share(&self) -> Self {
+        self.copy()
+    }
+}
+
+impl Shared for AppError {
+    /// The same error; an internal one keeps its whole message (its cause chain, as text).
+    fn share(&self) -> Self {
+        match self {
+            Self::NotFound(what) => Self::NotFound(what),
+            Self::Conflict(m) => Self::Conflict(m.clone()),
+            Self::Validation(errors) => Self::Validation(errors.clone()),
+            Self::BadRequest(m) => Self::BadRequest(m.clone()),
+            Self::Forbidden(m) => Self::Forbidden(m.clone()),
+            Self::Db(e) => Self::Db(e.clone()),
+            Self::Internal(e) => Self::Internal(anyhow::anyhow!("{e:#}")),
+        }
+    }
+}
+
 /// What a database error means for the caller.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DbErrorKind {

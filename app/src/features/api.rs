@@ -15,7 +15,7 @@ use super::{
 };
 use crate::{
     auth::{Auth, Scope},
-    error::ApiError,
+    error::{ApiError, AppError},
     http::{ApiTags, json::JsonBytes},
     model::{ColumnType, crud},
     state::AppState,
@@ -92,7 +92,7 @@ impl FeaturesApi {
         let answer = state
             .features
             .lists
-            .get_or_load(cache_key, async {
+            .get_or_load::<AppError, _>(cache_key, async {
                 let page = service::features(&state.db, filters, limit.0, offset.0).await?;
                 Ok(ListAnswer::Features(JsonBytes::new(&page)))
             })
@@ -154,7 +154,7 @@ impl FeaturesApi {
         let answer = state
             .features
             .lists
-            .get_or_load(cache_key, async {
+            .get_or_load::<AppError, _>(cache_key, async {
                 let page = service::sets(&state.db, filters, limit.0, offset.0).await?;
                 Ok(ListAnswer::Sets(JsonBytes::new(&page)))
             })
@@ -185,7 +185,7 @@ impl FeaturesApi {
         state
             .features
             .sets
-            .get_or_load(set_id.0.clone(), async move {
+            .get_or_load::<AppError, _>(set_id.0.clone(), async move {
                 let row = crud::find::<GearSet>(&db, id.to_value(db.dialect)).await?;
                 Ok(row.map(|r| JsonBytes::new(&GearSetView::from(r))))
             })
@@ -219,7 +219,7 @@ impl FeaturesApi {
         let answer = state
             .features
             .lists
-            .get_or_load(cache_key, async {
+            .get_or_load::<AppError, _>(cache_key, async {
                 Ok(ListAnswer::Search(JsonBytes::new(
                     &service::search(&state.db, &q.0, limit.0).await?,
                 )))
@@ -267,7 +267,7 @@ impl FeaturesApi {
         let answer = state
             .features
             .lists
-            .get_or_load(cache_key, async {
+            .get_or_load::<AppError, _>(cache_key, async {
                 let page = service::class_features(
                     &state.db,
                     &class_name.0,
@@ -332,7 +332,7 @@ impl FeaturesApi {
         let answer = state
             .features
             .lists
-            .get_or_load(cache_key, async {
+            .get_or_load::<AppError, _>(cache_key, async {
                 let (body, etag) =
                     service::updates(&state.db, patches, since.as_deref(), limit.0, offset.0)
                         .await?;
@@ -373,7 +373,7 @@ impl FeaturesApi {
         state
             .features
             .features
-            .get_or_load(feature_id.0.clone(), async move {
+            .get_or_load::<AppError, _>(feature_id.0.clone(), async move {
                 let row = crud::find::<Feature>(&db, id.to_value(db.dialect)).await?;
                 Ok(row.map(|r| JsonBytes::new(&FeatureView::from(r))))
             })

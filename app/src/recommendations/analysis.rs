@@ -18,7 +18,7 @@ use crate::{
         self, Advice, Analysis, ContributionScores, PeerRun, Percentiles, PlayerRun,
         RecommendationKind, constants::MAX_SIMILAR_RUNS,
     },
-    error::{ApiError, AppError},
+    error::AppError,
     runs::{self, CombatRun, dto},
     state::AppState,
 };
@@ -95,7 +95,7 @@ pub async fn similar_scores(
     state: &AppState,
     run: &CombatRun,
     fresh: bool,
-) -> Result<Vec<ContributionScores>, ApiError> {
+) -> Result<Vec<ContributionScores>, AppError> {
     let pool = state.similar_pools.get(&state.db, run, fresh).await?;
     Ok(pool
         .iter()
@@ -156,7 +156,7 @@ impl SimilarPools {
         db: &Db,
         run: &CombatRun,
         fresh: bool,
-    ) -> Result<Arc<Vec<(Uuid, ContributionScores)>>, ApiError> {
+    ) -> Result<Arc<Vec<(Uuid, ContributionScores)>>, AppError> {
         let key = (
             run.content_name.clone(),
             run.difficulty,
@@ -168,10 +168,7 @@ impl SimilarPools {
         }
         self.cache
             .get_or_load(key, async {
-                runs::store::similar_scores(db, run)
-                    .await
-                    .map(Arc::new)
-                    .map_err(ApiError::from)
+                runs::store::similar_scores(db, run).await.map(Arc::new)
             })
             .await
     }
@@ -198,7 +195,7 @@ pub async fn top_candidates(db: &Db, run: &CombatRun) -> Result<Vec<PeerRun>, Ap
 ///
 /// # Errors
 /// Database errors while loading it.
-pub async fn catalog(state: &AppState) -> Result<Arc<Catalog>, ApiError> {
+pub async fn catalog(state: &AppState) -> Result<Arc<Catalog>, AppError> {
     let db = state.db.clone();
     state
         .features
@@ -222,7 +219,7 @@ pub async fn compute(
     run: &PlayerRun,
     similar: Vec<ContributionScores>,
     row: &CombatRun,
-) -> Result<Analysis, ApiError> {
+) -> Result<Analysis, AppError> {
     let top = top_candidates(&state.db, row).await?;
     let catalog = catalog(state).await?;
     if similar.len() + top.len() <= BLOCKING_THRESHOLD {
@@ -231,7 +228,7 @@ pub async fn compute(
     let run = run.clone();
     tokio::task::spawn_blocking(move || engine::analyse(&run, &similar, &top, catalog.as_ref()))
         .await
-        .map_err(|e| ApiError::from(AppError::Internal(anyhow::anyhow!("analysis task: {e}"))))
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("analysis task: {e}")))
 }
 
 fn category(kind: RecommendationKind) -> RecommendationCategory {
