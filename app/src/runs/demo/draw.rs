@@ -1,35 +1,20 @@
-//! `ebo seed demo --users N --runs M [--seed S]`: realistic, deterministic demo data for demos,
-//! analytics and benchmarks. Users `demo0001@example.com` … share the password
-//! [`DEMO_PASSWORD`] (one bcrypt hash, computed once). Runs use real trial, dungeon and arena
-//! names, the seven classes, and sets and skills from the feature database (the built-in
-//! sample or the imported data), with DPS and HPS drawn per role. The same seed gives the same
-//! data (ChaCha8, portable across platforms). Run ids are UUID v4 (the contract's ids) drawn
-//! from the same generator. About one run in [`ADDON_SHARE`] is built in the game addon's own
-//! shape (game race names such as `Dark Elf`, difficulty and group size unknown, a localized
-//! timestamp) and stored through the same mapping as a real upload, so the dashboard and the
-//! engine show what real players will see.
+//! Drawing demo data: content, classes, races, buffs, sets and skills, one run at a time from a
+//! seeded generator, and a share of runs in the game addon's own shape.
 
 use chrono::{Duration, Utc};
-use rand::{Rng, SeedableRng, seq::IndexedRandom};
+use rand::{Rng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
 use uuid::Uuid;
 
-use super::{
+use crate::runs::{
     CombatRun,
     dto::{BuildSnapshot, CombatMetrics, ContentType, Difficulty, Uptime},
     scores_of,
 };
 use crate::{
-    auth::{Role, models::User, sessions::AuthState},
-    db::Db,
-    error::AppError,
     eso::{EsoClass, Race},
-    features,
-    model::{column::truncate_to_millis, crud},
+    model::column::truncate_to_millis,
 };
-
-/// The password of every demo account.
-pub const DEMO_PASSWORD: &str = "Demo-Passw0rd";
 
 const CONTENT: &[(ContentType, &str)] = &[
     (ContentType::Trial, "Lucent Citadel"),
@@ -45,7 +30,7 @@ const CONTENT: &[(ContentType, &str)] = &[
     (ContentType::Arena, "Vateshran Hollows"),
     (ContentType::Arena, "Blackrose Prison"),
 ];
-const CLASSES: &[EsoClass] = &[
+pub(super) const CLASSES: &[EsoClass] = &[
     EsoClass::Dragonknight,
     EsoClass::Nightblade,
     EsoClass::Sorcerer,
@@ -78,12 +63,9 @@ const DEBUFFS: &[&str] = &[
     "Minor Brittle",
 ];
 
-/// One run in this many is recorded as by the game addon.
-pub const ADDON_SHARE: u32 = 6;
-
 /// The game client's display name of a race (`../shared/data/addon/README.md`), as the addon
 /// records it.
-fn game_race_name(race: Race) -> &'static str {
+pub(super) fn game_race_name(race: Race) -> &'static str {
     match race {
         Race::Altmer => "High Elf",
         Race::Bosmer => "Wood Elf",
@@ -93,13 +75,13 @@ fn game_race_name(race: Race) -> &'static str {
 }
 
 /// A UUID v4 from `rng`.
-fn uuid_v4(rng: &mut ChaCha8Rng) -> Uuid {
+pub(super) fn uuid_v4(rng: &mut ChaCha8Rng) -> Uuid {
     uuid::Builder::from_random_bytes(rng.random()).into_uuid()
 }
 
 /// `run` as the game addon would have recorded it: the addon's JSON shape, mapped back
 /// through [`super::addon::map`] exactly as an upload is. `serial` keeps addon run ids unique.
-fn as_addon_run(rng: &mut ChaCha8Rng, run: CombatRun, serial: usize) -> CombatRun {
+pub(super) fn as_addon_run(rng: &mut ChaCha8Rng, run: CombatRun, serial: usize) -> CombatRun {
     let b = &run.build_snapshot;
     let m = &run.metrics;
     let slots = |skills: &[String]| -> serde_json::Map<String, serde_json::Value> {
@@ -164,7 +146,7 @@ fn as_addon_run(rng: &mut ChaCha8Rng, run: CombatRun, serial: usize) -> CombatRu
             "debuff_uptime": uptimes(&m.debuff_uptime),
         },
     });
-    match super::addon::map(&original, run.player_id, run.timestamp) {
+    match crate::runs::addon::map(&original, run.player_id, run.timestamp) {
         Ok(mut mapped) => {
             mapped.run_id = run.run_id;
             mapped
@@ -174,17 +156,6 @@ fn as_addon_run(rng: &mut ChaCha8Rng, run: CombatRun, serial: usize) -> CombatRu
     }
 }
 
-/// What `seed` stored.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct DemoReport {
-    /// Accounts created.
-    pub users: usize,
-    /// Runs stored.
-    pub runs: usize,
-    /// Runs of the same seed that were already there (a re-run), left unchanged.
-    pub existing_runs: usize,
-}
-
 fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
     // Box–Muller; enough for demo data.
     let (u1, u2): (f64, f64) = (rng.random_range(1e-9..1.0), rng.random());
@@ -192,20 +163,20 @@ fn normal(rng: &mut ChaCha8Rng, mean: f64, sd: f64) -> f64 {
 }
 
 /// How many S-tier sets form the demo's "meta".
-const META_SETS: u32 = 5;
+pub(super) const META_SETS: u32 = 5;
 /// Chance that a set slot holds a meta set: each meta set ends up in about a third of builds,
 /// so top performers share sets as real ones do (the engine's build diff needs that).
 const META_SHARE: f64 = 0.6;
 
 /// The sets builds draw from.
-struct Sets {
-    meta: Vec<String>,
-    all: Vec<String>,
+pub(super) struct Sets {
+    pub(super) meta: Vec<String>,
+    pub(super) all: Vec<String>,
 }
 
 impl Sets {
     /// Three distinct sets, each slot a meta set with [`META_SHARE`] chance.
-    fn build(&self, rng: &mut ChaCha8Rng) -> Vec<String> {
+    pub(super) fn build(&self, rng: &mut ChaCha8Rng) -> Vec<String> {
         let mut out: Vec<String> = Vec::with_capacity(3);
         for _ in 0..12 {
             if out.len() == 3 {
@@ -227,7 +198,7 @@ impl Sets {
 }
 
 /// One run of `player`, drawn from `rng`.
-fn run(
+pub(super) fn run(
     rng: &mut ChaCha8Rng,
     player: Uuid,
     character: &str,
@@ -353,107 +324,9 @@ fn run(
         timestamp: truncate_to_millis(
             Utc::now() - Duration::days(days_ago) - Duration::seconds(rng.random_range(0..86_400)),
         ),
-        source: super::dto::RunSource::Api,
+        source: crate::runs::dto::RunSource::Api,
         addon_run_id: None,
         addon_original: None,
         analysed_at: None,
     }
-}
-
-/// Creates `users` demo accounts (reusing existing ones) and `runs` runs spread over them,
-/// in transactions of 1,000 rows; `progress` is told after each transaction. Re-runnable: the
-/// same seed draws the same ids, and rows already there are left unchanged.
-///
-/// # Errors
-/// Database or hashing errors.
-pub async fn seed(
-    db: &Db,
-    auth: &AuthState,
-    users: usize,
-    runs: usize,
-    seed: u64,
-    progress: impl Fn(usize),
-) -> Result<DemoReport, AppError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let hash = auth
-        .hasher
-        .hash(DEMO_PASSWORD)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!(e)))?;
-    let mut players = Vec::with_capacity(users);
-    let mut created = 0;
-    for i in 1..=users.max(1) {
-        let email = format!("demo{i:04}@example.com");
-        // Drawn whether or not the account exists, so a run with the same seed draws the same
-        // run ids afterwards and stores nothing twice.
-        let id = uuid_v4(&mut rng);
-        match crate::auth::store::user_by_login(db, &email).await? {
-            Some(u) => players.push(u.id),
-            None => {
-                let now = truncate_to_millis(Utc::now());
-                let user = User {
-                    id,
-                    email,
-                    username: format!("demo{i:04}"),
-                    password_hash: hash.clone(),
-                    role: Role::User,
-                    is_active: true,
-                    is_verified: true,
-                    token_version: 0,
-                    created_at: now,
-                    updated_at: now,
-                };
-                crud::insert(db, &user).await?;
-                players.push(user.id);
-                created += 1;
-            }
-        }
-    }
-    let sets = Sets {
-        meta: features::store::set_names(db, Some(META_SETS)).await?,
-        all: features::store::set_names(db, None).await?,
-    };
-    let mut skills_by_class = std::collections::HashMap::new();
-    for class in CLASSES {
-        let label = serde_json::to_value(class)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        skills_by_class.insert(
-            *class,
-            features::store::class_skill_names(db, &label).await?,
-        );
-    }
-    let (mut stored, mut inserted) = (0, 0);
-    while stored < runs {
-        let batch = (runs - stored).min(1_000);
-        let tx = db.rb.acquire_begin().await?;
-        for i in 0..batch {
-            let p = rng.random_range(0..players.len());
-            let class = CLASSES[p % CLASSES.len()];
-            let character = format!("Demo {} {}", p + 1, ["Ash", "Ember", "Frost"][p % 3]);
-            let skills = skills_by_class.get(&class).cloned().unwrap_or_default();
-            let mut r = run(&mut rng, players[p], &character, class, &sets, &skills);
-            if rng.random_ratio(1, ADDON_SHARE) {
-                r = as_addon_run(&mut rng, r, stored + i);
-            }
-            // A run this seed already stored (the same run id) is left as it is.
-            match crud::insert_unless_exists_with(&tx, db.dialect, &r, &[]).await {
-                Ok(true) => inserted += 1,
-                Ok(false) => {}
-                Err(e) => {
-                    let _ = tx.rollback().await;
-                    return Err(e);
-                }
-            }
-        }
-        tx.commit().await?;
-        stored += batch;
-        progress(stored);
-    }
-    Ok(DemoReport {
-        users: created,
-        runs: inserted,
-        existing_runs: stored - inserted,
-    })
 }
