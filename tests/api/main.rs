@@ -15,6 +15,7 @@ mod contract;
 mod faults;
 mod features;
 mod frozen_database;
+mod guide_example;
 mod health;
 mod http_errors;
 mod http_headers;

@@ -169,9 +169,13 @@ async fn main() {
     );
 
     let api = OpenApiService::new((SavedBuildApi, hand::HandBuildsApi), "bench", "1");
+    // The scope each operation declares, which the security scheme enforces (as `routes`): a
+    // missing table fails closed with 500.
+    let scopes = <(SavedBuildApi, hand::HandBuildsApi) as poem_openapi::OpenApi>::meta();
+    let scopes = Arc::new(app::auth::scope::RequiredScopes::new("/api/v1", scopes));
     let ep: Ep = Arc::new(
         Route::new()
-            .nest("/api/v1", api)
+            .nest("/api/v1", api.data(scopes))
             .data(state)
             .map_to_response()
             .boxed(),
