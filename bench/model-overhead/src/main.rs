@@ -199,7 +199,7 @@ async fn main() {
     );
     println!();
     println!(
-        "| endpoint | generated p50 µs | hand p50 µs | generated p99 µs | hand p99 µs | generated/hand mean |"
+        "| endpoint | generated p50 µs | hand p50 µs | generated p99 µs | hand p99 µs | generated/hand p50 |"
     );
     println!("|---|---|---|---|---|---|");
     for (name, generated, handwritten) in cases {
