@@ -2,6 +2,7 @@
 //! the client's item id and checksum, one bad item failing alone, and conflict resolution.
 
 pub mod api;
+pub mod dto;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;

@@ -2,7 +2,10 @@ use chrono::TimeZone;
 use serde_json::json;
 
 use super::*;
-use crate::runs::saved_variables;
+use crate::{
+    eso::{EsoClass, Race},
+    runs::saved_variables,
+};
 
 fn sample_runs() -> Vec<Value> {
     let path = concat!(

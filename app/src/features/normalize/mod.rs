@@ -2,6 +2,7 @@
 //! variants of the source (its README, "It is messy") are normalised, every key without a
 //! column goes to `attributes`, and the original spelling of each normalised value is kept in
 //! `attributes.source_values`. Pure functions; the importer and the sample loader share them.
+//! The single-value normal forms below live in `forms`; this module holds the entry mapping.
 //!
 //! Normal forms:
 //! - `feature_type`: upper-case with `_` (`Active`/`ACTIVE`/`Active Skill` → `ACTIVE`,
@@ -18,6 +19,10 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::models::{Feature, GearSet, JsonObject};
+
+mod forms;
+
+pub use forms::{category, class_restriction, feature_type, resource_type, tags, weight};
 
 /// Why a raw entry was refused. Its text is what the import report lists and what a write to
 /// `/features` answers in its 422.
@@ -191,132 +196,6 @@ fn keep_original(
     {
         sources.insert(key.to_owned(), original.clone());
     }
-}
-
-/// `feature_type` normal form.
-pub fn feature_type(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("none") {
-        return None;
-    }
-    let upper = t.to_ascii_uppercase().replace([' ', '-'], "_");
-    Some(match upper.as_str() {
-        "ACTIVE_SKILL" | "ACTIVE_ABILITY" => "ACTIVE".to_owned(),
-        "PASSIVE_SKILL" | "PASSIVE_ABILITY" => "PASSIVE".to_owned(),
-        "ULTIMATE_SKILL" | "ULTIMATE_ABILITY" => "ULTIMATE".to_owned(),
-        _ => upper,
-    })
-}
-
-/// `category` normal form.
-pub fn category(raw: &str) -> String {
-    match raw.trim() {
-        "Champion" | "Champion Points" | "CP" => "ChampionPoints".to_owned(),
-        "Alliance" | "Alliance War" | "AvA" => "AllianceWar".to_owned(),
-        "Craft" | "Crafting Skills" => "Crafting".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
-/// `class_restriction` normal form (`None` = universal).
-pub fn class_restriction(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty()
-        || ["any", "none", "all", "universal", "n/a"].contains(&t.to_ascii_lowercase().as_str())
-    {
-        None
-    } else {
-        Some(t.to_owned())
-    }
-}
-
-fn ordered_join(
-    field: &'static str,
-    raw: &str,
-    order: &[&str],
-) -> Result<Option<String>, Rejected> {
-    let parts: Vec<String> = raw
-        .split(['|', '/', ','])
-        .map(|p| p.trim_matches(BLANK))
-        .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("none"))
-        .map(str::to_owned)
-        .collect();
-    if parts.is_empty() {
-        return Ok(None);
-    }
-    let mut known: Vec<&str> = Vec::new();
-    for p in &parts {
-        match order.iter().find(|o| o.eq_ignore_ascii_case(p)) {
-            Some(o) if !known.contains(o) => known.push(o),
-            Some(_) => {}
-            None => {
-                return Err(Rejected::UnknownValue {
-                    field,
-                    value: p.clone(),
-                    expected: order.join(", "),
-                });
-            }
-        }
-    }
-    known.sort_by_key(|k| order.iter().position(|o| o == k));
-    Ok(Some(known.join("|")))
-}
-
-/// `resource_type` normal form.
-///
-/// # Errors
-/// An unknown resource name.
-pub fn resource_type(raw: &str) -> Result<Option<String>, Rejected> {
-    ordered_join(
-        "resource_type",
-        raw,
-        &["Magicka", "Stamina", "Health", "Ultimate"],
-    )
-}
-
-/// `weight` normal form.
-///
-/// # Errors
-/// An unknown weight or slot.
-pub fn weight(raw: &str) -> Result<Option<String>, Rejected> {
-    ordered_join(
-        "weight",
-        raw,
-        &["Light", "Medium", "Heavy", "Jewelry", "Weapon"],
-    )
-}
-
-/// `tags` normal form.
-///
-/// # Errors
-/// Tags that are neither text nor a list of text.
-pub fn tags(raw: Option<&Value>) -> Result<Option<String>, Rejected> {
-    let parts: Vec<String> = match raw {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(s)) => s
-            .split('|')
-            .map(str::trim)
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                v.as_str()
-                    .map(|s| s.trim().to_owned())
-                    .ok_or_else(|| wrong_type("tags[]", "text", v))
-            })
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .filter(|p| !p.is_empty())
-            .collect(),
-        Some(other) => return Err(wrong_type("tags", "text or a list of text", other)),
-    };
-    Ok(if parts.is_empty() {
-        None
-    } else {
-        Some(parts.join("|"))
-    })
 }
 
 fn valid_id(id: &str) -> bool {

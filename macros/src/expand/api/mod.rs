@@ -1,125 +1,16 @@
 //! `<M>Api`: the poem-openapi CRUD endpoints the model asked for. Each handler extracts,
 //! authorizes through `app::model::crud` (policy in SQL), and maps to the view type.
 
+mod page;
+mod params;
+
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::{bind_inner, snake, suffixed};
-use crate::ir::{Api, FilterKind, Model, Role, Term};
+use crate::ir::{Api, Model, Role};
 
-fn is_public(terms: &[Term]) -> bool {
-    terms.contains(&Term::Public)
-}
-
-/// What an operation does, for the OAuth2 scope it declares.
-#[derive(Clone, Copy)]
-enum Access {
-    Read,
-    Write,
-}
-
-/// (auth parameter, principal expression) for an operation under `terms`. The parameter
-/// declares the operation's OAuth2 scope, which the security scheme enforces: `admin` when
-/// only administrators pass the policy, otherwise `read` or `write` by what it does.
-fn auth(terms: &[Term], access: Access) -> (TokenStream, TokenStream) {
-    if is_public(terms) {
-        return (quote! {}, quote! { ::std::option::Option::None });
-    }
-    let scope = match (terms, access) {
-        ([Term::Admin], _) => "::app::auth::Scope::Admin",
-        (_, Access::Read) => "::app::auth::Scope::Read",
-        (_, Access::Write) => "::app::auth::Scope::Write",
-    };
-    (
-        quote! { #[oai(scope = #scope)] auth: ::app::auth::Auth, },
-        quote! { ::std::option::Option::Some(auth.principal().caller()) },
-    )
-}
-
-fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut params = Vec::new();
-    let mut pushes = Vec::new();
-    for f in &m.fields {
-        let col = f.ident.to_string();
-        let inner = f.inner_ty();
-        for kind in &f.filters {
-            match kind {
-                FilterKind::Eq => {
-                    let p = format_ident!("{}", col);
-                    let name = a.param_name(&col);
-                    let doc = format!("Only rows whose `{col}` equals this.");
-                    params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
-                    let bind = bind_inner(f, quote! { &v });
-                    pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Eq(#col, #bind)); } });
-                }
-                FilterKind::Contains => {
-                    let p = format_ident!("{}", col);
-                    let doc = format!(
-                        "Only rows whose `{col}` contains this text (case-insensitive; `%` and `_` match literally)."
-                    );
-                    let name = a.param_name(&col);
-                    params.push(quote! { #[doc = #doc] #[oai(name = #name, validator(min_length = 1, max_length = 200))] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
-                    pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Contains(#col, v)); } });
-                }
-                FilterKind::Range => {
-                    for (prefix, variant, word) in [
-                        ("min", quote! { Min }, "at least"),
-                        ("max", quote! { Max }, "at most"),
-                    ] {
-                        let generated = format!("{prefix}_{col}");
-                        let p = format_ident!("{}", generated);
-                        let name = a.param_name(&generated);
-                        let doc = format!("Only rows whose `{col}` is {word} this.");
-                        params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
-                        let bind = bind_inner(f, quote! { &v });
-                        pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::#variant(#col, #bind)); } });
-                    }
-                }
-                FilterKind::In => {
-                    let p = format_ident!("{}_in", col);
-                    let doc =
-                        format!("Only rows whose `{col}` is one of these comma-separated values.");
-                    let name = a.param_name(&format!("{col}_in"));
-                    params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
-                    let bind = bind_inner(f, quote! { &v });
-                    pushes.push(quote! {
-                        if let ::std::option::Option::Some(list) = #p.0 {
-                            let mut values = ::std::vec::Vec::new();
-                            for part in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                                match <#inner as ::poem_openapi::types::ParseFromParameter>::parse_from_parameter(part) {
-                                    ::std::result::Result::Ok(v) => values.push(#bind),
-                                    ::std::result::Result::Err(_) => return ::std::result::Result::Err(
-                                        ::app::model::query::invalid_param(#name, ::std::format!("{part:?} is not a valid value"))),
-                                }
-                            }
-                            filters.push(::app::model::Filter::In(#col, values));
-                        }
-                    });
-                }
-            }
-        }
-    }
-    (params, pushes)
-}
-
-/// The English plural of a (lower-case) name's last word: `entry` → `entries`, `class` →
-/// `classes`, `build` → `builds`; for list summaries and `list_…` operation ids.
-fn plural_of(name: &str) -> String {
-    let consonant_y = name.ends_with('y')
-        && !name
-            .chars()
-            .rev()
-            .nth(1)
-            .is_some_and(|c| "aeiou".contains(c));
-    if consonant_y {
-        format!("{}ies", &name[..name.len() - 1])
-    } else if ["s", "x", "ch", "sh"].iter().any(|e| name.ends_with(e)) {
-        format!("{name}es")
-    } else {
-        format!("{name}s")
-    }
-}
-
+use params::{Access, auth, filters, plural_of};
 pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let ident = &m.ident;
     let vis = &m.vis;
@@ -171,8 +62,6 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let snake = snake(m);
     let plural = plural_of(&m.display.to_lowercase());
     let single = m.display.to_lowercase();
-    let list_key = &a.list_key;
-    let page_name = format!("{ident}Page");
     let page_default = a.page_default;
     let page_max = a.page_max;
     let page_max_str = page_max.to_string();
@@ -410,56 +299,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     }
 
     let view_name = ident.to_string();
-    let (page_example_flag, page_example) = if m.example.is_some() {
-        (
-            quote! { , example },
-            quote! {
-                #[automatically_derived]
-                impl ::poem_openapi::types::Example for #page {
-                    fn example() -> Self {
-                        let item = <#view as ::poem_openapi::types::Example>::example();
-                        Self { #list_key: ::std::vec![item], total: 1, limit: #page_default, offset: 0, has_more: false }
-                    }
-                }
-            },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
-    let (page_items, page_from) = if a.ops.list {
-        (
-            quote! {
-            #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
-            #[derive(Debug, Clone, ::poem_openapi::Object)]
-            #[oai(rename = #page_name #page_example_flag)]
-            #vis struct #page {
-                /// The rows of this page.
-                pub #list_key: ::std::vec::Vec<#view>,
-                /// Rows matching the filters, over all pages.
-                pub total: u64,
-                /// Page size used.
-                pub limit: u32,
-                /// Rows skipped.
-                pub offset: u64,
-                /// Whether another page follows.
-                pub has_more: bool,
-            }
-
-                },
-            quote! {
-            #[automatically_derived]
-            impl ::std::convert::From<::app::model::Page<#ident>> for #page {
-                fn from(p: ::app::model::Page<#ident>) -> Self {
-                    let has_more = p.has_more();
-                    Self { #list_key: p.items.into_iter().map(#view::from).collect(), total: p.total, limit: p.limit, offset: p.offset, has_more }
-                }
-            }
-            #page_example
-                },
-        )
-    } else {
-        (quote! {}, quote! {})
-    };
+    let (page_items, page_from) = page::page(m, a, &page, &view);
     let api_doc = format!(
         "Generated CRUD API for `{view_name}` (`#[derive(Model)]`); add it to the `OpenApiService` tuple."
     );
@@ -503,20 +343,4 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         #page_from
     };
     (items, impls)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn plurals() {
-        for (one, many) in [
-            ("audit_entry", "audit_entries"),
-            ("saved build", "saved builds"),
-            ("day", "days"),
-            ("gear set", "gear sets"),
-            ("class", "classes"),
-        ] {
-            assert_eq!(super::plural_of(one), many);
-        }
-    }
 }
