@@ -52,7 +52,7 @@ async fn tidy(_: &WriteContext<'_, AppState>, note: &mut TrialNote) -> HookResul
 
 /// The example's API over `app`'s state, with its table created on `app`'s database.
 async fn serve(app: &TestApp) -> impl Endpoint<Output = poem::Response> {
-    let sql = app::model::ddl::create_table(&TrialNote::META, app.db.dialect);
+    let sql = app::model::ddl::create_table(TrialNote::META, app.db.dialect);
     for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
         app.db.rb.exec(statement, vec![]).await.unwrap();
     }
