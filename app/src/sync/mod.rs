@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod dto;
+pub mod service;
+pub mod store;
 
 use chrono::{DateTime, Utc};
 use ebo_macros::Model;
@@ -36,4 +38,23 @@ pub struct SyncItem {
     /// Last change (UTC).
     #[model(updated_at)]
     pub updated_at: DateTime<Utc>,
+}
+
+/// What a sync item is, as `sync_items.item_type` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemType {
+    /// A combat run (`POST /sync/combat_runs/batch`), stored in `combat_runs`.
+    Run,
+    /// A build snapshot (`POST /sync/build_snapshots/batch`), stored as a saved build.
+    Build,
+}
+
+impl ItemType {
+    /// The stored name: `combat_run` or `build_snapshot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Run => "combat_run",
+            Self::Build => "build_snapshot",
+        }
+    }
 }
