@@ -37,6 +37,11 @@ fn analytics_scope<'a>(
     }
 }
 
+/// The player-read cache key of the analytics `name` over `time_range` and `character`.
+fn analytics_key(name: &str, time_range: Option<TimeRange>, character: Option<&str>) -> String {
+    format!("{name} {:?}", (time_range.unwrap_or_default(), character))
+}
+
 /// Stats, comparison, characters and analytics.
 #[derive(Debug, Default)]
 pub struct InsightsApi;
@@ -183,10 +188,7 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<DpsPoint>>, ApiError> {
-        let key = format!(
-            "dps_trend {:?}",
-            (time_range.0.unwrap_or_default(), &character_name.0)
-        );
+        let key = analytics_key("dps_trend", time_range.0, character_name.as_deref());
         let load = async {
             let scope = analytics_scope(&auth, time_range.0, character_name.as_deref());
             Ok(service::dps_trend(&state.db, scope).await?)
@@ -222,10 +224,7 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<PercentilePoint>>, ApiError> {
-        let key = format!(
-            "percentile_trend {:?}",
-            (time_range.0.unwrap_or_default(), &character_name.0)
-        );
+        let key = analytics_key("percentile_trend", time_range.0, character_name.as_deref());
         let load = async {
             let scope = analytics_scope(&auth, time_range.0, character_name.as_deref());
             let points =
@@ -261,10 +260,7 @@ impl InsightsApi {
         #[oai(name = "Cache-Control")]
         cache_control: Header<Option<String>>,
     ) -> Result<JsonBytes<Vec<BuffStat>>, ApiError> {
-        let key = format!(
-            "buff_analysis {:?}",
-            (time_range.0.unwrap_or_default(), &character_name.0)
-        );
+        let key = analytics_key("buff_analysis", time_range.0, character_name.as_deref());
         let load = async {
             let scope = analytics_scope(&auth, time_range.0, character_name.as_deref());
             Ok(service::buff_analysis(&state.db, scope).await?)
