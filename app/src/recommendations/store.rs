@@ -7,10 +7,7 @@ use uuid::Uuid;
 
 use super::Recommendation;
 use crate::{
-    db::{
-        Db,
-        rows::{columns, count_of},
-    },
+    db::{Db, rows::undecodable},
     error::AppError,
     model::{ColumnType, Filter, ListQuery, crud, policy::Scope},
     runs::{self, CombatRun},
@@ -56,20 +53,16 @@ pub async fn store(
     let written = async {
         runs::store::mark_analysed(&tx, d, run.run_id).await?;
         if !replace {
-            let mut stored = 0;
             let existing = tx
                 .query(
-                    "SELECT count(*) AS n FROM recommendations WHERE run_id = ?",
+                    "SELECT 1 AS found FROM recommendations WHERE run_id = ? LIMIT 1",
                     vec![run.run_id.to_value(d)],
                 )
                 .await?;
-            if let Value::Array(found) = existing {
-                for row in found {
-                    let [n] = columns(positional(row))?;
-                    stored = count_of(n, "n")?;
-                }
-            }
-            if stored > 0 {
+            let Value::Array(found) = existing else {
+                return Err(undecodable("found", "the answer is not a list of rows"));
+            };
+            if !found.is_empty() {
                 return Ok::<_, AppError>(false);
             }
         }
@@ -97,14 +90,5 @@ pub async fn store(
             let _ = tx.rollback().await;
             Err(e)
         }
-    }
-}
-
-/// A row as the driver's map or array hands it, as its values in `SELECT` order.
-fn positional(row: Value) -> Vec<Value> {
-    match row {
-        Value::Map(m) => m.into_iter().map(|(_, v)| v).collect(),
-        Value::Array(values) => values,
-        other => vec![other],
     }
 }
