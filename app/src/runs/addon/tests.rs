@@ -1,3 +1,5 @@
+//! The addon-run mapping: every field the addon records, its units and its refusals.
+
 use chrono::TimeZone;
 use serde_json::json;
 

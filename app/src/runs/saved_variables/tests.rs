@@ -1,3 +1,5 @@
+//! Reading SavedVariables: the Lua table, the sample file, and every malformed shape.
+
 use serde_json::json;
 
 use super::*;
