@@ -126,6 +126,8 @@ pub struct Api {
     pub params: std::collections::BTreeMap<String, String>,
     /// The response type, when not `<M>View` (`api(view = "...")`).
     pub view: Option<syn::Path>,
+    /// `api(cache = "...")`: the function giving the cache `get` answers through.
+    pub cache: Option<syn::Path>,
 }
 
 impl Api {

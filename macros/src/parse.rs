@@ -85,6 +85,10 @@ pub struct ApiOpts {
     /// a resource whose wire shape is not its row's (a projection).
     #[darling(default)]
     pub view: Option<syn::Path>,
+    /// `cache = "path::to::fn"`: `get` answers through the cache that
+    /// `fn(&AppState) -> &Counted<Id, Option<JsonBytes<View>>>` returns.
+    #[darling(default)]
+    pub cache: Option<syn::Path>,
     /// `params(min_created_at = "since")`: public names for generated list parameters.
     #[darling(default)]
     pub params: Option<SpannedValue<std::collections::HashMap<String, String>>>,

@@ -294,7 +294,9 @@ pub fn read_scope<M: Model>(db: &Db, principal: Option<Caller>) -> Scope {
     M::META.read.scope(principal, M::META.owner, db.dialect)
 }
 
-fn not_found<M: Model>() -> ApiError {
+/// The 404 of a row of `M` that does not exist or that the caller may not read:
+/// `"<display> not found"`.
+pub fn not_found<M: Model>() -> ApiError {
     ApiError::not_found(format!("{} not found", M::META.display))
 }
 

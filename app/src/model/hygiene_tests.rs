@@ -138,10 +138,32 @@ mod hooks {
     read = "public",
     write = "admin",
     create = "admin",
-    api(path = "/hygiene-codes", ops(create, replace))
+    api(
+        path = "/hygiene-codes",
+        ops(get, create, replace),
+        cache = "code_cache"
+    )
 )]
 pub struct HygieneCode {
     /// Code.
     #[model(id, provided, validate(length(min = 2, max = 10)))]
     pub code: ::std::string::String,
+}
+
+/// The cache `get` of `HygieneCode` answers through (`api(cache = ...)`).
+fn code_cache(
+    _: &crate::state::AppState,
+) -> &'static crate::cache::Counted<
+    ::std::string::String,
+    ::std::option::Option<crate::http::json::JsonBytes<HygieneCodeView>>,
+> {
+    static CACHE: ::std::sync::OnceLock<
+        crate::cache::Counted<
+            ::std::string::String,
+            ::std::option::Option<crate::http::json::JsonBytes<HygieneCodeView>>,
+        >,
+    > = ::std::sync::OnceLock::new();
+    CACHE.get_or_init(|| {
+        crate::cache::Counted::sized("hygiene_codes", 10, ::std::time::Duration::from_secs(1))
+    })
 }

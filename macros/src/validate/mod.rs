@@ -237,7 +237,18 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 );
             }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view }
+        // One cached answer serves every caller, so who asks must not matter.
+        if let Some(cache) = &a.cache
+            && (!ops.get || !read.iter().all(|t| matches!(t, Term::Public | Term::Authenticated)))
+        {
+            errors.push(
+                Error::custom(
+                    "`cache` serves `get` from one answer shared by every caller: it needs the `get` operation and a read policy that does not depend on who asks (`public` or `authenticated`)",
+                )
+                .with_span(cache),
+            );
+        }
+        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view, cache: a.cache }
     });
 
     let mut docs = opts.attrs;

@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{bind_inner, snake, suffixed};
-use crate::ir::{Api, Model, Role};
+use crate::ir::{Api, Model, Role, Term};
 
 use params::{Access, auth, filters, plural_of};
 pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
@@ -140,25 +140,59 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     if a.ops.get {
         let (auth_param, principal) = auth(&m.read, Access::Read);
         let summary = format!("Get one {single}");
-        let detail =
+        let anyone = m
+            .read
+            .iter()
+            .all(|t| matches!(t, Term::Public | Term::Authenticated));
+        let detail = if anyone {
+            "404 when it does not exist."
+        } else {
             "404 when it does not exist or you may not read it (the two are indistinguishable)."
-                .to_owned();
+        };
         let op_id = format!("get_{snake}");
+        let handler = match &a.cache {
+            // The policy is `public` or `authenticated` (validated), so one answer per id,
+            // encoded once, serves every caller; a missing id is cached as `None` too.
+            Some(cache) => quote! {
+                async fn get(
+                    &self,
+                    state: ::poem::web::Data<&::app::state::AppState>,
+                    #auth_param
+                    #id_ident: ::poem_openapi::param::Path<#id_ty>,
+                ) -> ::std::result::Result<::app::http::json::JsonBytes<#view>, ::app::error::ApiError> {
+                    let db = &state.db;
+                    let dialect = db.dialect;
+                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
+                    let id = #id_bind;
+                    let load = async move {
+                        let row = ::app::model::crud::find_scoped::<#ident>(db, &scope, id).await?;
+                        ::std::result::Result::Ok(row.map(|r| ::app::http::json::JsonBytes::new(&#view::from(r))))
+                    };
+                    #cache(state.0)
+                        .get_or_load::<::app::error::AppError, _>(#id_ident.0.clone(), load)
+                        .await?
+                        .ok_or_else(::app::model::crud::not_found::<#ident>)
+                }
+            },
+            None => quote! {
+                async fn get(
+                    &self,
+                    state: ::poem::web::Data<&::app::state::AppState>,
+                    #auth_param
+                    #id_ident: ::poem_openapi::param::Path<#id_ty>,
+                ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
+                    let dialect = state.db.dialect;
+                    let row = ::app::model::crud::get_for::<#ident>(&state.db, #principal, #id_bind).await?;
+                    ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
+                }
+            },
+        };
         ops.push(quote! {
             #[doc = #summary]
             #[doc = ""]
             #[doc = #detail]
             #[oai(path = #item_path, method = "get", operation_id = #op_id)]
-            async fn get(
-                &self,
-                state: ::poem::web::Data<&::app::state::AppState>,
-                #auth_param
-                #id_ident: ::poem_openapi::param::Path<#id_ty>,
-            ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
-                let dialect = state.db.dialect;
-                let row = ::app::model::crud::get_for::<#ident>(&state.db, #principal, #id_bind).await?;
-                ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
-            }
+            #handler
         });
     }
     if a.ops.create {
