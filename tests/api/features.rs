@@ -517,3 +517,56 @@ async fn concurrent_admin_writes_wait_for_each_other_instead_of_failing() {
     let statuses = futures_util::future::join_all(writes).await;
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
+
+/// The generated, cached `get` (`api(cache = ...)`): a repeated read issues no statement, an
+/// unknown id stays a 404 from the cache, and an admin's create of that id drops the cached 404
+/// at once (the model's `after_commit` hook), as an edit drops a cached answer.
+#[tokio::test]
+async fn a_cached_get_is_answered_without_the_database_until_a_write() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let admin = app.user_with_role(app::auth::Role::Admin).await;
+    let path = "/features/SAMPLE_ARC_FATECARVER";
+    let feature = json_of(&app, &user, path).await;
+    let before = app.db.statement_count();
+    assert_eq!(json_of(&app, &user, path).await, feature);
+    assert_eq!(
+        app.db.statement_count(),
+        before,
+        "a repeated read is answered from the cache"
+    );
+
+    let missing = "/features/GUIDE_CACHED_MISSING";
+    let r = get(&app, &user, missing).await;
+    assert_eq!(r.status(), 404);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["detail"], "Feature not found", "{body}");
+    let before = app.db.statement_count();
+    assert_eq!(get(&app, &user, missing).await.status(), 404);
+    assert_eq!(
+        app.db.statement_count(),
+        before,
+        "a known-missing id is cached too"
+    );
+
+    let mut created = feature.clone();
+    created["feature_id"] = json!("GUIDE_CACHED_MISSING");
+    created.as_object_mut().unwrap().remove("updated_at");
+    let r = app
+        .as_user(&admin, Method::POST, "/features")
+        .json(&created)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+    assert_eq!(
+        json_of(&app, &user, missing).await["feature_id"],
+        "GUIDE_CACHED_MISSING",
+        "the create dropped the cached 404"
+    );
+    let set = "/features/sets/SAMPLE_SET_PILLAR";
+    let answer = json_of(&app, &user, set).await;
+    let before = app.db.statement_count();
+    assert_eq!(json_of(&app, &user, set).await, answer);
+    assert_eq!(app.db.statement_count(), before, "gear sets too");
+}

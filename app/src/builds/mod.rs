@@ -125,6 +125,13 @@ mod tests {
             guide.contains(attrs),
             "docs/adding-a-model.md must quote the User model's api and hooks verbatim"
         );
+        // The cached `get` it describes is the feature model's own.
+        let cached = "cache = \"super::cache::features_by_id\"";
+        assert!(
+            guide.contains(&format!("`{cached}`"))
+                && include_str!("../features/models.rs").contains(cached),
+            "docs/adding-a-model.md must name the feature model's real `cache` attribute"
+        );
         for sql in [
             include_str!("../../../migrations/postgres/0002_saved_builds.sql"),
             include_str!("../../../migrations/sqlite/0002_saved_builds.sql"),

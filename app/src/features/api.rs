@@ -10,14 +10,12 @@ use poem_openapi::{
 use super::{
     cache,
     dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesAnswer},
-    models::{Feature, FeatureView, GearSet, GearSetView},
     service,
 };
 use crate::{
     auth::{Auth, Scope},
     error::{ApiError, AppError},
     http::{ApiTags, json::JsonBytes},
-    model::{ColumnType, crud},
     state::AppState,
 };
 
@@ -163,34 +161,6 @@ impl FeaturesApi {
             ListAnswer::Sets(p) => Ok(p),
             _ => Err(other_kind()),
         }
-    }
-
-    /// Get one gear set
-    ///
-    /// A gear set by its stable id (for example `SET_TRIAL_RELEQUEN`), with its bonuses by piece
-    /// count. 404 when no set has that id.
-    #[oai(
-        path = "/features/sets/:set_id",
-        method = "get",
-        operation_id = "get_gear_set"
-    )]
-    async fn get_set(
-        &self,
-        state: Data<&AppState>,
-        #[oai(scope = "Scope::Read")] _auth: Auth,
-        set_id: Path<String>,
-    ) -> Result<JsonBytes<GearSetView>, ApiError> {
-        let db = state.db.clone();
-        let id = set_id.0.clone();
-        state
-            .features
-            .sets
-            .get_or_load::<AppError, _>(set_id.0.clone(), async move {
-                let row = crud::find::<GearSet>(&db, id.to_value(db.dialect)).await?;
-                Ok(row.map(|r| JsonBytes::new(&GearSetView::from(r))))
-            })
-            .await?
-            .ok_or_else(|| ApiError::not_found("Gear set not found"))
     }
 
     /// Search features and sets
@@ -351,34 +321,6 @@ impl FeaturesApi {
         } else {
             UpdatesAnswer::Ok(body, etag.to_string())
         })
-    }
-
-    /// Get one feature
-    ///
-    /// A skill, morph, passive or other feature by its stable id, with its cost, ranks and
-    /// effects. 404 when no feature has that id.
-    #[oai(
-        path = "/features/:feature_id",
-        method = "get",
-        operation_id = "get_feature"
-    )]
-    async fn get_feature(
-        &self,
-        state: Data<&AppState>,
-        #[oai(scope = "Scope::Read")] _auth: Auth,
-        feature_id: Path<String>,
-    ) -> Result<JsonBytes<FeatureView>, ApiError> {
-        let db = state.db.clone();
-        let id = feature_id.0.clone();
-        state
-            .features
-            .features
-            .get_or_load::<AppError, _>(feature_id.0.clone(), async move {
-                let row = crud::find::<Feature>(&db, id.to_value(db.dialect)).await?;
-                Ok(row.map(|r| JsonBytes::new(&FeatureView::from(r))))
-            })
-            .await?
-            .ok_or_else(|| ApiError::not_found("Feature not found"))
     }
 }
 

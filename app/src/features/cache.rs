@@ -14,7 +14,10 @@ use crate::{
         bus::{self, Invalidate, Invalidation},
     },
     config::FeatureSettings,
+    http::json::JsonBytes,
 };
+
+use super::models::{FeatureView, GearSetView};
 
 /// A cache named `name` sized and timed by `[features]`.
 fn counted<K, V>(name: &'static str, s: &FeatureSettings) -> Counted<K, V>
@@ -29,12 +32,26 @@ where
     )
 }
 
+/// The features by id that the generated `GET /features/{feature_id}` answers through.
+pub fn features_by_id(
+    state: &crate::state::AppState,
+) -> &Counted<String, Option<JsonBytes<FeatureView>>> {
+    &state.features.features
+}
+
+/// The gear sets by id that the generated `GET /features/sets/{set_id}` answers through.
+pub fn sets_by_id(
+    state: &crate::state::AppState,
+) -> &Counted<String, Option<JsonBytes<GearSetView>>> {
+    &state.features.sets
+}
+
 /// The three caches.
 pub struct FeatureCache {
     /// Feature by id (`None` = known missing).
-    pub features: Counted<String, Option<crate::http::json::JsonBytes<super::models::FeatureView>>>,
+    pub features: Counted<String, Option<JsonBytes<FeatureView>>>,
     /// Gear set by id.
-    pub sets: Counted<String, Option<crate::http::json::JsonBytes<super::models::GearSetView>>>,
+    pub sets: Counted<String, Option<JsonBytes<GearSetView>>>,
     /// List, search and updates answers by normalised query.
     pub lists: Counted<String, super::dto::ListAnswer>,
     /// Every set and skill by id and name, for the recommendation engine (one key: `()`).

@@ -28,7 +28,8 @@ pub use crate::model::JsonObject;
     api(
         path = "/features",
         tag = "crate::http::ApiTags::Features",
-        ops(create, replace, delete)
+        ops(get, create, replace, delete),
+        cache = "super::cache::features_by_id"
     ),
     hooks(
         before_create = "super::hooks::normalize_feature",
@@ -143,7 +144,8 @@ pub struct Feature {
     api(
         path = "/features/sets",
         tag = "crate::http::ApiTags::Features",
-        ops(create, replace, delete)
+        ops(get, create, replace, delete),
+        cache = "super::cache::sets_by_id"
     ),
     hooks(
         before_create = "super::hooks::normalize_set",
