@@ -128,6 +128,8 @@ pub struct Api {
     pub view: Option<syn::Path>,
     /// `api(cache = "...")`: the function giving the cache `get` answers through.
     pub cache: Option<syn::Path>,
+    /// `api(list_cache = "...")`: the function giving the cache `list` answers through.
+    pub list_cache: Option<syn::Path>,
 }
 
 impl Api {

@@ -89,6 +89,10 @@ pub struct ApiOpts {
     /// `fn(&AppState) -> &Counted<Id, Option<JsonBytes<View>>>` returns.
     #[darling(default)]
     pub cache: Option<syn::Path>,
+    /// `list_cache = "path::to::fn"`: `list` answers through the cache that
+    /// `fn(&AppState) -> &Counted<String, JsonBytes<<M>Page>>` returns, keyed by the query.
+    #[darling(default)]
+    pub list_cache: Option<syn::Path>,
     /// `params(min_created_at = "since")`: public names for generated list parameters.
     #[darling(default)]
     pub params: Option<SpannedValue<std::collections::HashMap<String, String>>>,

@@ -518,7 +518,8 @@ async fn concurrent_admin_writes_wait_for_each_other_instead_of_failing() {
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
 }
 
-/// The generated, cached `get` (`api(cache = ...)`): a repeated read issues no statement, an
+/// The generated, cached `get` and `list` (`api(cache = ..., list_cache = ...)`): a repeated
+/// read issues no statement, an
 /// unknown id stays a 404 from the cache, and an admin's create of that id drops the cached 404
 /// at once (the model's `after_commit` hook), as an edit drops a cached answer.
 #[tokio::test]
@@ -564,9 +565,42 @@ async fn a_cached_get_is_answered_without_the_database_until_a_write() {
         "GUIDE_CACHED_MISSING",
         "the create dropped the cached 404"
     );
-    let set = "/features/sets/SAMPLE_SET_PILLAR";
-    let answer = json_of(&app, &user, set).await;
-    let before = app.db.statement_count();
-    assert_eq!(json_of(&app, &user, set).await, answer);
-    assert_eq!(app.db.statement_count(), before, "gear sets too");
+    for cached in [
+        "/features/sets/SAMPLE_SET_PILLAR",
+        "/features?category=Class&limit=5",
+        "/features/sets?set_type=Trial",
+    ] {
+        let answer = json_of(&app, &user, cached).await;
+        let before = app.db.statement_count();
+        assert_eq!(json_of(&app, &user, cached).await, answer);
+        assert_eq!(app.db.statement_count(), before, "{cached} is cached too");
+    }
+}
+
+/// Cached pages are keyed by the query exactly as it is matched: `category` and the class name
+/// match case-sensitively, so a differently cased query is not answered with another's cached
+/// page (as it was when the keys were lower-cased).
+#[tokio::test]
+async fn a_differently_cased_filter_is_not_answered_from_another_querys_page() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    for (exact, cased) in [
+        ("/features?category=Class", "/features?category=class"),
+        (
+            "/features/class/Arcanist?include_universal=false",
+            "/features/class/arcanist?include_universal=false",
+        ),
+        (
+            "/features/sets?set_type=Trial",
+            "/features/sets?set_type=trial",
+        ),
+    ] {
+        let first = json_of(&app, &user, exact).await;
+        assert!(first["total"].as_u64().unwrap() > 0, "{exact}: {first}");
+        let second = json_of(&app, &user, cased).await;
+        assert_eq!(
+            second["total"], 0,
+            "{cased} matches case-sensitively: {second}"
+        );
+    }
 }

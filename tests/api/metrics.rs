@@ -116,7 +116,7 @@ async fn requests_are_counted_by_route_template_and_status() {
             && build.ends_with(" 1"),
         "{build}"
     );
-    for cache in ["features", "sets", "lists"] {
+    for cache in ["features", "sets", "feature_pages", "set_pages", "lists"] {
         for family in [
             "ebo_cache_hits_total",
             "ebo_cache_misses_total",

@@ -8,8 +8,8 @@ use poem_openapi::{
 };
 
 use super::{
-    cache,
-    dto::{FeaturePage, ListAnswer, SearchResult, SetPage, UpdatesAnswer},
+    dto::{ListAnswer, SearchResult, UpdatesAnswer},
+    models::FeaturePage,
     service,
 };
 use crate::{
@@ -38,131 +38,6 @@ pub struct FeaturesApi;
 #[allow(clippy::too_many_arguments)] // one parameter per documented query parameter
 #[OpenApi(tag = "ApiTags::Features")]
 impl FeaturesApi {
-    /// List features
-    ///
-    /// Filters combine with AND; `search` (at least 2 characters) matches name, effect and tags
-    /// case-insensitively, with `%` and `_` matching literally.
-    #[oai(path = "/features", method = "get", operation_id = "list_features")]
-    async fn list_features(
-        &self,
-        state: Data<&AppState>,
-        #[oai(scope = "Scope::Read")] _auth: Auth,
-        /// Page size, 1–500 (default 100).
-        #[oai(
-            default = "default_limit",
-            validator(minimum(value = "1"), maximum(value = "500"))
-        )]
-        limit: Query<u32>,
-        /// Rows to skip.
-        #[oai(default)]
-        offset: Query<u64>,
-        /// `PLAYER` or `COMPANION`.
-        system: Query<Option<String>>,
-        /// e.g. `Class`, `Weapon`, `ChampionPoints`.
-        category: Query<Option<String>>,
-        /// e.g. `ACTIVE`, `PASSIVE`, `ULTIMATE`, `MORPH_A`.
-        feature_type: Query<Option<String>>,
-        /// A class, companion or race.
-        class_restriction: Query<Option<String>>,
-        /// Text in the name, effect or tags.
-        #[oai(validator(min_length = 2, max_length = 200))]
-        search: Query<Option<String>>,
-    ) -> Result<JsonBytes<FeaturePage>, ApiError> {
-        let cache_key = format!(
-            "features?{}limit={}&offset={}",
-            cache::list_key(&[
-                ("system", system.as_deref()),
-                ("category", category.as_deref()),
-                ("feature_type", feature_type.as_deref()),
-                ("class_restriction", class_restriction.as_deref()),
-                ("search", search.as_deref()),
-            ]),
-            limit.0,
-            offset.0
-        );
-        let filters = service::FeatureFilters {
-            system: system.as_deref(),
-            category: category.as_deref(),
-            feature_type: feature_type.as_deref(),
-            class_restriction: class_restriction.as_deref(),
-            search: search.as_deref(),
-        };
-        let answer = state
-            .features
-            .lists
-            .get_or_load::<AppError, _>(cache_key, async {
-                let page = service::features(&state.db, filters, limit.0, offset.0).await?;
-                Ok(ListAnswer::Features(JsonBytes::new(&page)))
-            })
-            .await?;
-        match answer {
-            ListAnswer::Features(p) => Ok(p),
-            _ => Err(other_kind()),
-        }
-    }
-
-    /// List gear sets
-    ///
-    /// `weight` matches sets that include it (`Heavy` matches `Light|Medium|Heavy`).
-    #[oai(
-        path = "/features/sets",
-        method = "get",
-        operation_id = "list_gear_sets"
-    )]
-    async fn list_sets(
-        &self,
-        state: Data<&AppState>,
-        #[oai(scope = "Scope::Read")] _auth: Auth,
-        /// Page size, 1–500 (default 100).
-        #[oai(
-            default = "default_limit",
-            validator(minimum(value = "1"), maximum(value = "500"))
-        )]
-        limit: Query<u32>,
-        /// Rows to skip.
-        #[oai(default)]
-        offset: Query<u64>,
-        /// e.g. `Trial`, `Dungeon`, `Monster`.
-        set_type: Query<Option<String>>,
-        /// `Light`, `Medium`, `Heavy`, `Jewelry` or `Weapon`.
-        weight: Query<Option<String>>,
-        /// e.g. `S`, `A`.
-        pve_tier: Query<Option<String>>,
-        /// Text in the name, location or tags.
-        #[oai(validator(min_length = 2, max_length = 200))]
-        search: Query<Option<String>>,
-    ) -> Result<JsonBytes<SetPage>, ApiError> {
-        let cache_key = format!(
-            "sets?{}limit={}&offset={}",
-            cache::list_key(&[
-                ("set_type", set_type.as_deref()),
-                ("weight", weight.as_deref()),
-                ("pve_tier", pve_tier.as_deref()),
-                ("search", search.as_deref())
-            ]),
-            limit.0,
-            offset.0
-        );
-        let filters = service::SetFilters {
-            set_type: set_type.as_deref(),
-            weight: weight.as_deref(),
-            pve_tier: pve_tier.as_deref(),
-            search: search.as_deref(),
-        };
-        let answer = state
-            .features
-            .lists
-            .get_or_load::<AppError, _>(cache_key, async {
-                let page = service::sets(&state.db, filters, limit.0, offset.0).await?;
-                Ok(ListAnswer::Sets(JsonBytes::new(&page)))
-            })
-            .await?;
-        match answer {
-            ListAnswer::Sets(p) => Ok(p),
-            _ => Err(other_kind()),
-        }
-    }
-
     /// Search features and sets
     ///
     /// Features and sets together; sets are shaped as features with `category: "Set"`.
@@ -229,10 +104,7 @@ impl FeaturesApi {
     ) -> Result<JsonBytes<FeaturePage>, ApiError> {
         let cache_key = format!(
             "class/{}?u={}&limit={}&offset={}",
-            class_name.0.to_lowercase(),
-            include_universal.0,
-            limit.0,
-            offset.0
+            class_name.0, include_universal.0, limit.0, offset.0
         );
         let answer = state
             .features

@@ -17,7 +17,7 @@ use crate::{
     http::json::JsonBytes,
 };
 
-use super::models::{FeatureView, GearSetView};
+use super::models::{FeaturePage, FeatureView, GearSetPage, GearSetView};
 
 /// A cache named `name` sized and timed by `[features]`.
 fn counted<K, V>(name: &'static str, s: &FeatureSettings) -> Counted<K, V>
@@ -46,13 +46,27 @@ pub fn sets_by_id(
     &state.features.sets
 }
 
-/// The three caches.
+/// The feature pages by query that the generated `GET /features` answers through.
+pub fn feature_pages(state: &crate::state::AppState) -> &Counted<String, JsonBytes<FeaturePage>> {
+    &state.features.feature_pages
+}
+
+/// The gear set pages by query that the generated `GET /features/sets` answers through.
+pub fn set_pages(state: &crate::state::AppState) -> &Counted<String, JsonBytes<GearSetPage>> {
+    &state.features.set_pages
+}
+
+/// The caches.
 pub struct FeatureCache {
     /// Feature by id (`None` = known missing).
     pub features: Counted<String, Option<JsonBytes<FeatureView>>>,
     /// Gear set by id.
     pub sets: Counted<String, Option<JsonBytes<GearSetView>>>,
-    /// List, search and updates answers by normalised query.
+    /// Feature pages (`GET /features`) by their query.
+    pub feature_pages: Counted<String, JsonBytes<FeaturePage>>,
+    /// Gear set pages (`GET /features/sets`) by their query.
+    pub set_pages: Counted<String, JsonBytes<GearSetPage>>,
+    /// By-class, search and updates answers by normalised query.
     pub lists: Counted<String, super::dto::ListAnswer>,
     /// Every set and skill by id and name, for the recommendation engine (one key: `()`).
     pub catalog: Counted<(), Arc<crate::recommendations::catalog::Catalog>>,
@@ -66,6 +80,8 @@ impl FeatureCache {
         Self {
             features: counted("features", s),
             sets: counted("sets", s),
+            feature_pages: counted("feature_pages", s),
+            set_pages: counted("set_pages", s),
             lists: counted("lists", s),
             catalog: counted("catalog", s),
             cluster: None,
@@ -100,13 +116,19 @@ impl FeatureCache {
     /// Drops feature `id` and every list in this instance only.
     pub async fn drop_feature(&self, id: &str) {
         self.features.invalidate(&id.to_owned()).await;
-        self.lists.invalidate_all();
-        self.catalog.invalidate_all();
+        self.drop_pages();
     }
 
     /// Drops gear set `id` and every list in this instance only.
     pub async fn drop_set(&self, id: &str) {
         self.sets.invalidate(&id.to_owned()).await;
+        self.drop_pages();
+    }
+
+    /// Drops every page, list and the catalog: what any write may change.
+    fn drop_pages(&self) {
+        self.feature_pages.invalidate_all();
+        self.set_pages.invalidate_all();
         self.lists.invalidate_all();
         self.catalog.invalidate_all();
     }
@@ -115,15 +137,16 @@ impl FeatureCache {
     pub fn drop_all(&self) {
         self.features.invalidate_all();
         self.sets.invalidate_all();
-        self.lists.invalidate_all();
-        self.catalog.invalidate_all();
+        self.drop_pages();
     }
 
     /// Figures of every cache.
-    pub fn stats(&self) -> [CacheStats; 4] {
+    pub fn stats(&self) -> [CacheStats; 6] {
         [
             self.features.stats(),
             self.sets.stats(),
+            self.feature_pages.stats(),
+            self.set_pages.stats(),
             self.lists.stats(),
             self.catalog.stats(),
         ]
@@ -164,19 +187,4 @@ impl std::fmt::Debug for FeatureCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.stats()).finish()
     }
-}
-
-/// The part of a list's cache key made of its given filters, `name=value&` each, values
-/// lower-cased (the filters match case-insensitively).
-pub fn list_key(parts: &[(&str, Option<&str>)]) -> String {
-    let mut k = String::new();
-    for (name, v) in parts {
-        if let Some(v) = v {
-            k.push_str(name);
-            k.push('=');
-            k.push_str(&v.to_lowercase());
-            k.push('&');
-        }
-    }
-    k
 }

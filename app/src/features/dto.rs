@@ -6,57 +6,7 @@ use poem_openapi::{ApiResponse, Object, types::Example};
 
 use crate::http::json::JsonBytes;
 
-use super::models::{FeatureView, GearSet, GearSetView, JsonObject};
-
-/// `GET /features`, `/features/class/{class}`.
-#[derive(Debug, Clone, Object)]
-#[oai(example)]
-pub struct FeaturePage {
-    /// The features of this page.
-    pub features: Vec<FeatureView>,
-    /// Matches over all pages.
-    pub total: u64,
-    /// Page size.
-    pub limit: u32,
-    /// Rows skipped.
-    pub offset: u64,
-}
-
-impl Example for FeaturePage {
-    fn example() -> Self {
-        Self {
-            features: vec![FeatureView::example()],
-            total: 1,
-            limit: 100,
-            offset: 0,
-        }
-    }
-}
-
-/// `GET /features/sets`.
-#[derive(Debug, Clone, Object)]
-#[oai(example)]
-pub struct SetPage {
-    /// The sets of this page.
-    pub sets: Vec<GearSetView>,
-    /// Matches over all pages.
-    pub total: u64,
-    /// Page size.
-    pub limit: u32,
-    /// Rows skipped.
-    pub offset: u64,
-}
-
-impl Example for SetPage {
-    fn example() -> Self {
-        Self {
-            sets: vec![GearSetView::example()],
-            total: 1,
-            limit: 100,
-            offset: 0,
-        }
-    }
-}
+use super::models::{FeaturePage, FeatureView, GearSet, JsonObject};
 
 /// `GET /features/search`: features and sets together, sets shaped as features with
 /// `category: "Set"` (their bonuses, weight and tier under `attributes`).
@@ -136,10 +86,8 @@ impl Example for UpdatesResponse {
 /// A cached list answer, serialised once.
 #[derive(Debug, Clone)]
 pub enum ListAnswer {
-    /// Features page.
+    /// A class's features page.
     Features(JsonBytes<FeaturePage>),
-    /// Sets page.
-    Sets(JsonBytes<SetPage>),
     /// Search result.
     Search(JsonBytes<SearchResult>),
     /// Updates page with its ETag.

@@ -28,8 +28,11 @@ pub use crate::model::JsonObject;
     api(
         path = "/features",
         tag = "crate::http::ApiTags::Features",
-        ops(get, create, replace, delete),
-        cache = "super::cache::features_by_id"
+        ops(list, get, create, replace, delete),
+        page(default = 100, max = 500),
+        search = "name, base_effect, tags",
+        cache = "super::cache::features_by_id",
+        list_cache = "super::cache::feature_pages"
     ),
     hooks(
         before_create = "super::hooks::normalize_feature",
@@ -144,8 +147,11 @@ pub struct Feature {
     api(
         path = "/features/sets",
         tag = "crate::http::ApiTags::Features",
-        ops(get, create, replace, delete),
-        cache = "super::cache::sets_by_id"
+        ops(list, get, create, replace, delete),
+        page(default = 100, max = 500),
+        search = "name, location, tags",
+        cache = "super::cache::sets_by_id",
+        list_cache = "super::cache::set_pages"
     ),
     hooks(
         before_create = "super::hooks::normalize_set",

@@ -4,8 +4,8 @@
 use sha2::{Digest, Sha256};
 
 use super::{
-    dto::{FeaturePage, SearchResult, SetPage, UpdateItem, UpdatesResponse},
-    models::{Feature, FeatureView, GearSet, GearSetView},
+    dto::{SearchResult, UpdateItem, UpdatesResponse},
+    models::{Feature, FeaturePage, FeatureView, GearSet},
     store::{self, InPatches},
 };
 use crate::{
@@ -13,53 +13,6 @@ use crate::{
     error::AppError,
     model::{ColumnType, Filter, ListQuery, crud, policy::Scope},
 };
-
-/// `GET /features` filters; each given one must match (`search`: name, effect or tags contain
-/// it, case-insensitively).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct FeatureFilters<'a> {
-    /// `PLAYER` or `COMPANION`.
-    pub system: Option<&'a str>,
-    /// e.g. `Class`.
-    pub category: Option<&'a str>,
-    /// e.g. `ACTIVE`.
-    pub feature_type: Option<&'a str>,
-    /// A class, companion or race.
-    pub class_restriction: Option<&'a str>,
-    /// Text in the name, effect or tags.
-    pub search: Option<&'a str>,
-}
-
-/// One page of features by id.
-///
-/// # Errors
-/// Database or decoding errors.
-pub async fn features(
-    db: &Db,
-    f: FeatureFilters<'_>,
-    limit: u32,
-    offset: u64,
-) -> Result<FeaturePage, AppError> {
-    let d = db.dialect;
-    let mut filters = Vec::new();
-    for (col, v) in [
-        ("system", f.system),
-        ("category", f.category),
-        ("feature_type", f.feature_type),
-        ("class_restriction", f.class_restriction),
-    ] {
-        if let Some(v) = v {
-            filters.push(Filter::Eq(col, v.to_owned().to_value(d)));
-        }
-    }
-    if let Some(s) = f.search {
-        filters.push(Filter::AnyContains(
-            &["name", "base_effect", "tags"],
-            s.to_owned(),
-        ));
-    }
-    feature_page(db, filters, limit, offset).await
-}
 
 /// One page of the features of `class`, with those of no class when `include_universal`.
 ///
@@ -78,83 +31,14 @@ pub async fn class_features(
     } else {
         Filter::Eq("class_restriction", value)
     };
-    feature_page(db, vec![filter], limit, offset).await
-}
-
-async fn feature_page(
-    db: &Db,
-    filters: Vec<Filter>,
-    limit: u32,
-    offset: u64,
-) -> Result<FeaturePage, AppError> {
     let q = ListQuery {
-        filters,
+        filters: vec![filter],
         sort: Some("feature_id".into()),
         limit,
         offset,
     };
     let page = crud::list::<Feature>(db, &Scope::All, &q).await?;
-    Ok(FeaturePage {
-        features: page.items.into_iter().map(FeatureView::from).collect(),
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-    })
-}
-
-/// `GET /features/sets` filters; each given one must match.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SetFilters<'a> {
-    /// e.g. `Trial`.
-    pub set_type: Option<&'a str>,
-    /// A weight the set includes (`Heavy` matches `Light|Medium|Heavy`).
-    pub weight: Option<&'a str>,
-    /// e.g. `S`.
-    pub pve_tier: Option<&'a str>,
-    /// Text in the name, location or tags.
-    pub search: Option<&'a str>,
-}
-
-/// One page of gear sets by id.
-///
-/// # Errors
-/// Database or decoding errors.
-pub async fn sets(
-    db: &Db,
-    f: SetFilters<'_>,
-    limit: u32,
-    offset: u64,
-) -> Result<SetPage, AppError> {
-    let d = db.dialect;
-    let mut filters = Vec::new();
-    if let Some(v) = f.set_type {
-        filters.push(Filter::Eq("set_type", v.to_owned().to_value(d)));
-    }
-    if let Some(v) = f.pve_tier {
-        filters.push(Filter::Eq("pve_tier", v.to_owned().to_value(d)));
-    }
-    if let Some(v) = f.weight {
-        filters.push(Filter::Contains("weight", v.to_owned()));
-    }
-    if let Some(s) = f.search {
-        filters.push(Filter::AnyContains(
-            &["name", "location", "tags"],
-            s.to_owned(),
-        ));
-    }
-    let q = ListQuery {
-        filters,
-        sort: Some("set_id".into()),
-        limit,
-        offset,
-    };
-    let page = crud::list::<GearSet>(db, &Scope::All, &q).await?;
-    Ok(SetPage {
-        sets: page.items.into_iter().map(GearSetView::from).collect(),
-        total: page.total,
-        limit: page.limit,
-        offset: page.offset,
-    })
+    Ok(FeaturePage::from(page))
 }
 
 /// Features, then sets, whose name, effect or tags contain `q`.

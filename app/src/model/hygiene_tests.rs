@@ -140,8 +140,9 @@ mod hooks {
     create = "admin",
     api(
         path = "/hygiene-codes",
-        ops(get, create, replace),
-        cache = "code_cache"
+        ops(list, get, create, replace),
+        cache = "code_cache",
+        list_cache = "code_pages"
     )
 )]
 pub struct HygieneCode {
@@ -165,5 +166,20 @@ fn code_cache(
     > = ::std::sync::OnceLock::new();
     CACHE.get_or_init(|| {
         crate::cache::Counted::sized("hygiene_codes", 10, ::std::time::Duration::from_secs(1))
+    })
+}
+
+/// The cache `list` of `HygieneCode` answers through (`api(list_cache = ...)`).
+fn code_pages(
+    _: &crate::state::AppState,
+) -> &'static crate::cache::Counted<
+    ::std::string::String,
+    crate::http::json::JsonBytes<HygieneCodePage>,
+> {
+    static CACHE: ::std::sync::OnceLock<
+        crate::cache::Counted<::std::string::String, crate::http::json::JsonBytes<HygieneCodePage>>,
+    > = ::std::sync::OnceLock::new();
+    CACHE.get_or_init(|| {
+        crate::cache::Counted::sized("hygiene_pages", 10, ::std::time::Duration::from_secs(1))
     })
 }

@@ -238,17 +238,20 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
             }
         }
         // One cached answer serves every caller, so who asks must not matter.
-        if let Some(cache) = &a.cache
-            && (!ops.get || !read.iter().all(|t| matches!(t, Term::Public | Term::Authenticated)))
-        {
-            errors.push(
-                Error::custom(
-                    "`cache` serves `get` from one answer shared by every caller: it needs the `get` operation and a read policy that does not depend on who asks (`public` or `authenticated`)",
-                )
-                .with_span(cache),
-            );
+        let shared = read.iter().all(|t| matches!(t, Term::Public | Term::Authenticated));
+        for (attr, op, declared, path) in [("cache", "get", ops.get, &a.cache), ("list_cache", "list", ops.list, &a.list_cache)] {
+            if let Some(path) = path
+                && (!declared || !shared)
+            {
+                errors.push(
+                    Error::custom(format!(
+                        "`{attr}` serves `{op}` from one answer shared by every caller: it needs the `{op}` operation and a read policy that does not depend on who asks (`public` or `authenticated`)",
+                    ))
+                    .with_span(path),
+                );
+            }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view, cache: a.cache }
+        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view, cache: a.cache, list_cache: a.list_cache }
     });
 
     let mut docs = opts.attrs;

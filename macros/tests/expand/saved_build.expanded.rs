@@ -137,24 +137,24 @@ impl SavedBuildApi {
         ///Sort key: one of updated_at, name; a leading `-` sorts descending.
         #[oai(validator(pattern = "^-?(?:updated_at|name)$"))]
         sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
-        ///Only rows whose `name` contains this text (case-insensitive; `%` and `_` match literally).
+        ///Only rows whose `name` contains this text (case-insensitive; `%` and `_` match literally). `name`: Name, 1–100 characters.
         #[oai(name = "name", validator(min_length = 1, max_length = 200))]
         name: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
-        ///Only rows whose `class` equals this.
+        ///Only rows whose `class` equals this. `class`: Class.
         #[oai(name = "class")]
         class: ::poem_openapi::param::Query<::std::option::Option<EsoClass>>,
-        ///Only rows whose `class` is one of these comma-separated values.
+        ///Only rows whose `class` is one of these comma-separated values. `class`: Class.
         #[oai(name = "class_in")]
         class_in: ::poem_openapi::param::Query<
             ::std::option::Option<::std::string::String>,
         >,
-        ///Only rows whose `cp_level` is at least this.
+        ///Only rows whose `cp_level` is at least this. `cp_level`: CP level.
         #[oai(name = "min_cp_level")]
         min_cp_level: ::poem_openapi::param::Query<::std::option::Option<i32>>,
-        ///Only rows whose `cp_level` is at most this.
+        ///Only rows whose `cp_level` is at most this. `cp_level`: CP level.
         #[oai(name = "max_cp_level")]
         max_cp_level: ::poem_openapi::param::Query<::std::option::Option<i32>>,
-        ///Only rows whose `is_public` equals this.
+        ///Only rows whose `is_public` equals this. `is_public`: Public?.
         #[oai(name = "is_public")]
         is_public: ::poem_openapi::param::Query<::std::option::Option<bool>>,
     ) -> ::std::result::Result<

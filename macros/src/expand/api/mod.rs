@@ -107,6 +107,30 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         );
         let op_id = format!("list_{}", plural_of(&snake));
         let limit_doc = format!("Page size, 1–{page_max} (default {page_default}).");
+        let (answer, load) = match &a.list_cache {
+            // The policy is `public` or `authenticated` (validated): one answer per query,
+            // encoded once, serves every caller.
+            Some(cache) => (
+                quote! { ::app::http::json::JsonBytes<#page> },
+                quote! {
+                    let db = &state.db;
+                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
+                    let key = ::std::format!("{query:?}");
+                    let load = async move {
+                        let page = ::app::model::crud::list::<#ident>(db, &scope, &query).await?;
+                        ::std::result::Result::Ok(::app::http::json::JsonBytes::new(&#page::from(page)))
+                    };
+                    ::std::result::Result::Ok(#cache(state.0).get_or_load::<::app::error::AppError, _>(key, load).await?)
+                },
+            ),
+            None => (
+                quote! { ::poem_openapi::payload::Json<#page> },
+                quote! {
+                    let page = ::app::model::crud::list_for::<#ident>(&state.db, #principal, &query).await?;
+                    ::std::result::Result::Ok(::poem_openapi::payload::Json(#page::from(page)))
+                },
+            ),
+        };
         ops.push(quote! {
             #[doc = #summary]
             #[doc = ""]
@@ -126,14 +150,13 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #[oai(validator(pattern = #sort_pattern))]
                 sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
                 #(#filter_params)*
-            ) -> ::std::result::Result<::poem_openapi::payload::Json<#page>, ::app::error::ApiError> {
+            ) -> ::std::result::Result<#answer, ::app::error::ApiError> {
                 let dialect = state.db.dialect;
                 let _ = dialect;
                 let mut filters = ::std::vec::Vec::new();
                 #(#filter_pushes)*
                 let query = ::app::model::ListQuery { filters, sort: sort.0, limit: limit.0, offset: offset.0 };
-                let page = ::app::model::crud::list_for::<#ident>(&state.db, #principal, &query).await?;
-                ::std::result::Result::Ok(::poem_openapi::payload::Json(#page::from(page)))
+                #load
             }
         });
     }

@@ -38,18 +38,46 @@ pub(super) fn auth(terms: &[Term], access: Access) -> (TokenStream, TokenStream)
     )
 }
 
+/// A field's doc comment as one line, for the filter parameters on it: `` `col`: its text.``
+/// after their own sentence, or nothing without docs.
+fn about(col: &str, docs: &[syn::Attribute]) -> String {
+    let lines: Vec<String> = docs
+        .iter()
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }),
+                ..
+            }) if a.path().is_ident("doc") => Some(s.value().trim().to_owned()),
+            _ => None,
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    let text = lines.join(" ");
+    let text = text.trim_end_matches('.');
+    if text.is_empty() {
+        String::new()
+    } else {
+        format!(" `{col}`: {text}.")
+    }
+}
+
 pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut pushes = Vec::new();
     for f in &m.fields {
         let col = f.ident.to_string();
         let inner = f.inner_ty();
+        let about = about(&col, &f.docs);
         for kind in &f.filters {
             match kind {
                 FilterKind::Eq => {
                     let p = format_ident!("{}", col);
                     let name = a.param_name(&col);
-                    let doc = format!("Only rows whose `{col}` equals this.");
+                    let doc = format!("Only rows whose `{col}` equals this.{about}");
                     params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                     let bind = bind_inner(f, quote! { &v });
                     pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Eq(#col, #bind)); } });
@@ -57,7 +85,7 @@ pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>
                 FilterKind::Contains => {
                     let p = format_ident!("{}", col);
                     let doc = format!(
-                        "Only rows whose `{col}` contains this text (case-insensitive; `%` and `_` match literally)."
+                        "Only rows whose `{col}` contains this text (case-insensitive; `%` and `_` match literally).{about}"
                     );
                     let name = a.param_name(&col);
                     params.push(quote! { #[doc = #doc] #[oai(name = #name, validator(min_length = 1, max_length = 200))] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
@@ -71,7 +99,7 @@ pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>
                         let generated = format!("{prefix}_{col}");
                         let p = format_ident!("{}", generated);
                         let name = a.param_name(&generated);
-                        let doc = format!("Only rows whose `{col}` is {word} this.");
+                        let doc = format!("Only rows whose `{col}` is {word} this.{about}");
                         params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                         let bind = bind_inner(f, quote! { &v });
                         pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::#variant(#col, #bind)); } });
@@ -79,8 +107,9 @@ pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>
                 }
                 FilterKind::In => {
                     let p = format_ident!("{}_in", col);
-                    let doc =
-                        format!("Only rows whose `{col}` is one of these comma-separated values.");
+                    let doc = format!(
+                        "Only rows whose `{col}` is one of these comma-separated values.{about}"
+                    );
                     let name = a.param_name(&format!("{col}_in"));
                     params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>, });
                     let bind = bind_inner(f, quote! { &v });
