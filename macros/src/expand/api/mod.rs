@@ -1,6 +1,7 @@
 //! `<M>Api`: the poem-openapi CRUD endpoints the model asked for. Each handler extracts,
 //! authorizes through `app::model::crud` (policy in SQL), and maps to the view type.
 
+mod cached;
 mod page;
 mod params;
 
@@ -107,30 +108,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         );
         let op_id = format!("list_{}", plural_of(&snake));
         let limit_doc = format!("Page size, 1–{page_max} (default {page_default}).");
-        let (answer, load) = match &a.list_cache {
-            // The policy is `public` or `authenticated` (validated): one answer per query,
-            // encoded once, serves every caller.
-            Some(cache) => (
-                quote! { ::app::http::json::JsonBytes<#page> },
-                quote! {
-                    let db = &state.db;
-                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
-                    let key = ::std::format!("{query:?}");
-                    let load = async move {
-                        let page = ::app::model::crud::list::<#ident>(db, &scope, &query).await?;
-                        ::std::result::Result::Ok(::app::http::json::JsonBytes::new(&#page::from(page)))
-                    };
-                    ::std::result::Result::Ok(#cache(state.0).get_or_load::<::app::error::AppError, _>(key, load).await?)
-                },
-            ),
-            None => (
-                quote! { ::poem_openapi::payload::Json<#page> },
-                quote! {
-                    let page = ::app::model::crud::list_for::<#ident>(&state.db, #principal, &query).await?;
-                    ::std::result::Result::Ok(::poem_openapi::payload::Json(#page::from(page)))
-                },
-            ),
-        };
+        let (answer, load) = cached::list_body(ident, &page, &principal, a.list_cache.as_ref());
         ops.push(quote! {
             #[doc = #summary]
             #[doc = ""]
@@ -173,43 +151,13 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             "404 when it does not exist or you may not read it (the two are indistinguishable)."
         };
         let op_id = format!("get_{snake}");
-        let handler = match &a.cache {
-            // The policy is `public` or `authenticated` (validated), so one answer per id,
-            // encoded once, serves every caller; a missing id is cached as `None` too.
-            Some(cache) => quote! {
-                async fn get(
-                    &self,
-                    state: ::poem::web::Data<&::app::state::AppState>,
-                    #auth_param
-                    #id_ident: ::poem_openapi::param::Path<#id_ty>,
-                ) -> ::std::result::Result<::app::http::json::JsonBytes<#view>, ::app::error::ApiError> {
-                    let db = &state.db;
-                    let dialect = db.dialect;
-                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
-                    let id = #id_bind;
-                    let load = async move {
-                        let row = ::app::model::crud::find_scoped::<#ident>(db, &scope, id).await?;
-                        ::std::result::Result::Ok(row.map(|r| ::app::http::json::JsonBytes::new(&#view::from(r))))
-                    };
-                    #cache(state.0)
-                        .get_or_load::<::app::error::AppError, _>(#id_ident.0.clone(), load)
-                        .await?
-                        .ok_or_else(::app::model::crud::not_found::<#ident>)
-                }
-            },
-            None => quote! {
-                async fn get(
-                    &self,
-                    state: ::poem::web::Data<&::app::state::AppState>,
-                    #auth_param
-                    #id_ident: ::poem_openapi::param::Path<#id_ty>,
-                ) -> ::std::result::Result<::poem_openapi::payload::Json<#view>, ::app::error::ApiError> {
-                    let dialect = state.db.dialect;
-                    let row = ::app::model::crud::get_for::<#ident>(&state.db, #principal, #id_bind).await?;
-                    ::std::result::Result::Ok(::poem_openapi::payload::Json(#view::from(row)))
-                }
-            },
-        };
+        let handler = cached::get_handler(
+            ident,
+            &view,
+            (&auth_param, &principal),
+            (id_ident, id_ty, &id_bind),
+            a.cache.as_ref(),
+        );
         ops.push(quote! {
             #[doc = #summary]
             #[doc = ""]
