@@ -1,5 +1,7 @@
-//! `/features`: the feature database (API contract, "Feature database"). Reads need a signed-in
-//! user and go through the TTL caches; writes need an administrator and invalidate them.
+//! `/features`: the feature database's reads beyond generated CRUD (API contract, "Feature
+//! database"): search, by-class and the updates feed. They need a signed-in user and go through
+//! the TTL caches; the list, get and writes of features and gear sets are generated
+//! (`models.rs`).
 
 use poem::{http::StatusCode, web::Data};
 use poem_openapi::{

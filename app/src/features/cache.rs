@@ -1,6 +1,7 @@
-//! The feature database's in-process TTL caches (moka): features by id, gear sets by id,
-//! list/search/updates results by their normalised query, and the recommendation engine's
-//! set and skill catalog. Concurrent misses of one key load once (`try_get_with`); errors are
+//! The feature database's in-process TTL caches (moka): features and gear sets by id and their
+//! pages by query (which the generated `get` and `list` answer through), by-class, search and
+//! updates results by their normalised query, and the recommendation engine's set and skill
+//! catalog. Concurrent misses of one key load once (`try_get_with`); errors are
 //! not cached. Admin writes invalidate what they affect at once in this instance and, with
 //! `[redis]`, on every other instance through [`crate::cluster::bus`]. Hits, misses and entry
 //! counts feed `/metrics`.
