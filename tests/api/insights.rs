@@ -114,6 +114,12 @@ async fn stats_compare_characters_and_analytics() {
     assert_eq!(only[0]["run_count"], 1);
 
     let (_, pct) = get(&app, &a, "/analytics/percentile-trend?time_range=all").await;
+    for p in pct.as_array().unwrap() {
+        // The run's day (UTC), as `YYYY-MM-DD`.
+        let day = p["date"].as_str().unwrap();
+        let parsed = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+        assert_eq!(parsed.format("%Y-%m-%d").to_string(), day);
+    }
     let pct: Vec<(f64, f64)> = pct
         .as_array()
         .unwrap()

@@ -185,7 +185,7 @@ pub async fn percentile_trend(
         .map(|r| {
             let share = pools.get(&r.pool).map_or(0.5, |d| d.percentile(r.dps));
             PercentilePoint {
-                date: r.at.format("%Y-%m-%d").to_string(),
+                date: r.at.date_naive().to_string(),
                 percentile: percent(share),
                 dps: r.dps,
                 content_name: r.pool.0,
