@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     builds::SavedBuild,
-    db::Db,
+    db::{Db, Dialect},
     error::{AppError, DbErrorKind, FieldError, classify_db_error},
     http::json::validate,
     model::{ColumnType, column::truncate_to_millis, crud},
@@ -86,13 +86,12 @@ enum Written {
 /// Writes one new item and its sync record through `tx`.
 async fn write_new(
     tx: &dyn rbatis::executor::Executor,
-    db: &Db,
+    d: Dialect,
     user: Uuid,
     item_type: ItemType,
     data: &serde_json::Value,
     record: &mut SyncItem,
 ) -> Result<Written, AppError> {
-    let d = db.dialect;
     match item_type {
         ItemType::Run if addon::is_addon_run(data) => {
             let run = match addon::map(data, user, record.created_at) {
@@ -169,7 +168,7 @@ async fn sync_one(
     // Every path's first statement is a write, so SQLite takes its write lock there (see
     // `Db::begin_write` for why a read first would need it up front).
     let tx = db.rb.acquire_begin().await?;
-    let written = write_new(&tx, db, user, item_type, &data, &mut record).await;
+    let written = write_new(&tx, db.dialect, user, item_type, &data, &mut record).await;
     let stored_id = record.stored_id;
     match written {
         Ok(Written::Stored { duplicate }) => {
@@ -259,7 +258,15 @@ pub async fn resolve(db: &Db, user: Uuid, b: &ConflictResolution) -> Result<Reso
         };
         let data = serde_json::Value::Object(data.clone().into_iter().collect());
         let tx = db.begin_write().await?;
-        let written = replace(&tx, db, user, &data, b.checksum.as_deref(), &mut item).await;
+        let written = replace(
+            &tx,
+            db.dialect,
+            user,
+            &data,
+            b.checksum.as_deref(),
+            &mut item,
+        )
+        .await;
         match written {
             Ok(()) => tx.commit().await?,
             Err(e) => {
@@ -278,13 +285,12 @@ pub async fn resolve(db: &Db, user: Uuid, b: &ConflictResolution) -> Result<Reso
 /// Replaces what `item` was stored as with `data`, and records `checksum`, through `tx`.
 async fn replace(
     tx: &dyn rbatis::executor::Executor,
-    db: &Db,
+    d: Dialect,
     user: Uuid,
     data: &serde_json::Value,
     checksum: Option<&str>,
     item: &mut SyncItem,
 ) -> Result<(), AppError> {
-    let d = db.dialect;
     if item.item_type == ItemType::Run.name() {
         // `data` in either shape the batch accepts: an addon run keeps its own time.
         let fresh = if addon::is_addon_run(data) {

@@ -19,9 +19,10 @@ pub(super) fn list_body(
             quote! { ::app::http::json::JsonBytes<#page> },
             quote! {
                 let db = &state.db;
-                let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
                 let key = ::std::format!("{query:?}");
+                // A hit needs none of this: the scope is built only when the page is loaded.
                 let load = async move {
+                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
                     let page = ::app::model::crud::list::<#ident>(db, &scope, &query).await?;
                     ::std::result::Result::Ok(::app::http::json::JsonBytes::new(&#page::from(page)))
                 };
@@ -57,15 +58,16 @@ pub(super) fn get_handler(
                 #id_ident: ::poem_openapi::param::Path<#id_ty>,
             ) -> ::std::result::Result<::app::http::json::JsonBytes<#view>, ::app::error::ApiError> {
                 let db = &state.db;
-                let dialect = db.dialect;
-                let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
-                let id = #id_bind;
+                let key = #id_ident.0.clone();
+                // A hit needs none of this: the scope and the bound id are built only on a miss.
                 let load = async move {
-                    let row = ::app::model::crud::find_scoped::<#ident>(db, &scope, id).await?;
+                    let dialect = db.dialect;
+                    let scope = ::app::model::crud::read_scope::<#ident>(db, #principal);
+                    let row = ::app::model::crud::find_scoped::<#ident>(db, &scope, #id_bind).await?;
                     ::std::result::Result::Ok(row.map(|r| ::app::http::json::JsonBytes::new(&#view::from(r))))
                 };
                 #cache(state.0)
-                    .get_or_load::<::app::error::AppError, _>(#id_ident.0.clone(), load)
+                    .get_or_load::<::app::error::AppError, _>(key, load)
                     .await?
                     .ok_or_else(::app::model::crud::not_found::<#ident>)
             }
