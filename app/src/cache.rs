@@ -15,7 +15,11 @@ use std::{
 
 use moka::future::Cache;
 
-use crate::error::Shared;
+use crate::{
+    error::{ApiError, Shared},
+    http::json::JsonBytes,
+    model::Caller,
+};
 
 /// One named cache with hit/miss counters.
 pub struct Counted<K, V> {
@@ -107,4 +111,27 @@ impl<K: Hash + Eq + Send + Sync + Clone + 'static, V: Clone + Send + Sync + 'sta
 pub trait CacheSource: Send + Sync + std::fmt::Debug {
     /// The figures of each cache it holds.
     fn cache_stats(&self) -> Vec<CacheStats>;
+}
+
+/// A cache of encoded answers kept per caller: what a generated list with
+/// `api(caller_cache = "...")` answers through (the runs' `PlayerReads`, say). The answers of
+/// one caller may be dropped when their data changes, without touching anyone else's.
+pub trait CallerCache: Sync {
+    /// The answer to `request` (the operation and its whole query, as text) for `caller`:
+    /// from the cache, or `load`'s (kept on success; errors are never kept). A
+    /// `cache_control` that asks for a fresh answer (`no-cache`, `no-store`, `max-age=0`,
+    /// RFC 9111 §5.2.1) loads, and so may any caller the cache chooses not to serve.
+    ///
+    /// # Errors
+    /// `load`'s error.
+    fn answer_encoded<T, F>(
+        &self,
+        caller: Caller,
+        cache_control: Option<&str>,
+        request: String,
+        load: F,
+    ) -> impl Future<Output = Result<JsonBytes<T>, ApiError>> + Send
+    where
+        T: Send,
+        F: Future<Output = Result<JsonBytes<T>, ApiError>> + Send;
 }

@@ -50,6 +50,7 @@ pub type Apis = (
     // Combat runs and what is made of them.
     (
         runs::api::RunsApi,
+        runs::CombatRunSummaryApi,
         runs::CombatRunApi,
         runs::insights::InsightsApi,
         sync::api::SyncApi,

@@ -130,6 +130,15 @@ pub struct Api {
     pub cache: Option<syn::Path>,
     /// `api(list_cache = "...")`: the function giving the cache `list` answers through.
     pub list_cache: Option<syn::Path>,
+    /// `api(caller_cache = "...")`: the function giving the per-caller cache `list` answers
+    /// through.
+    pub caller_cache: Option<syn::Path>,
+    /// `api(serde)`: reads are written by `serde::Serialize`.
+    pub serde: bool,
+    /// The name in operation ids (`lower_snake`, `api(name = "...")` or the struct's).
+    pub name: String,
+    /// The page schema's name (`RunPage`; default `<M>Page`).
+    pub page_schema: String,
 }
 
 impl Api {

@@ -96,6 +96,20 @@ pub struct ApiOpts {
     /// `params(min_created_at = "since")`: public names for generated list parameters.
     #[darling(default)]
     pub params: Option<SpannedValue<std::collections::HashMap<String, String>>>,
+    /// `name = "run"`: the resource's name in operation ids (`list_runs`, `get_run`) and in the
+    /// page schema (`RunPage`); default: the struct's name (`combat_run_summary`).
+    #[darling(default)]
+    pub name: Option<SpannedValue<String>>,
+    /// `caller_cache = "path::to::fn"`: `list` answers through the per-caller cache that
+    /// `fn(&AppState) -> &C` returns (`C: app::cache::CallerCache`), keyed by the caller and
+    /// the query, and honours the request's `Cache-Control`.
+    #[darling(default)]
+    pub caller_cache: Option<syn::Path>,
+    /// `serde`: the reads (`list` and `get`) are written by `serde::Serialize` straight to
+    /// bytes instead of through poem's `ToJSON` tree; the view must serialise exactly as its
+    /// `ToJSON` does.
+    #[darling(default)]
+    pub serde: Flag,
 }
 
 /// `page(default = 50, max = 100)`.

@@ -78,9 +78,32 @@ async fn submit_get_list_and_delete() {
             2,
         ),
         ("to_date=2000-01-01T00:00:00Z", 0),
+        ("max_dps=50000", 1),
     ] {
         let page: Value = app.get_json(&user, &format!("/runs?{query}")).await;
         assert_eq!(page["total"], total, "{query}: {page}");
+    }
+    for (sort, first) in [
+        ("dps", "Almalexia"),
+        ("-dps", "Vivec"),
+        ("timestamp", "Vivec"),
+    ] {
+        let page: Value = app.get_json(&user, &format!("/runs?sort={sort}")).await;
+        assert_eq!(page["runs"][0]["character_name"], first, "sort={sort}");
+    }
+    for (query, field) in [
+        ("min_dps=-1", "min_dps"),
+        ("sort=group_size", "sort"),
+        ("limit=101", "limit"),
+    ] {
+        let r = app
+            .as_user(&user, Method::GET, &format!("/runs?{query}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{query}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], field, "{query}: {body}");
     }
 
     let r = app

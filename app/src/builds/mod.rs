@@ -132,6 +132,15 @@ mod tests {
                 && include_str!("../features/models.rs").contains(cached),
             "docs/adding-a-model.md must name the feature model's real `cache` attribute"
         );
+        // The per-caller cached list it quotes is the run list's own.
+        let runs = include_str!("../runs/mod.rs");
+        let summary = runs.find("caller_cache").unwrap_or(0);
+        let run_list = &runs[runs[..summary].rfind("    api(\n").unwrap_or(0)..];
+        let run_list = &run_list[..run_list.find("\n    ),").map_or(0, |end| end + 7)];
+        assert!(
+            run_list.contains("caller_cache") && guide.contains(run_list),
+            "docs/adding-a-model.md must quote the run list's api(...) verbatim"
+        );
         for sql in [
             include_str!("../../../migrations/postgres/0002_saved_builds.sql"),
             include_str!("../../../migrations/sqlite/0002_saved_builds.sql"),

@@ -183,3 +183,79 @@ fn code_pages(
         crate::cache::Counted::sized("hygiene_pages", 10, ::std::time::Duration::from_secs(1))
     })
 }
+
+/// A projection of `hygiene_things` under its own name, answered per caller and written by
+/// serde (`api(name, view, caller_cache, serde)`).
+#[derive(::ebo_macros::Model)]
+#[model(
+    table = "hygiene_things",
+    read = "owner",
+    write = "owner",
+    sort = "name",
+    default_sort = "name",
+    api(
+        path = "/hygiene-summaries",
+        tag = "Hygiene",
+        name = "hygiene_summary",
+        ops(list),
+        view = "HygieneRow",
+        caller_cache = "summary_answers",
+        serde
+    )
+)]
+pub struct HygieneThingSummary {
+    /// Id.
+    #[model(id)]
+    pub id: ::uuid::Uuid,
+    /// Owner.
+    #[model(owner)]
+    pub owner_id: ::uuid::Uuid,
+    /// Name.
+    #[model(filter = "eq")]
+    pub name: ::std::string::String,
+    /// Level.
+    #[model(filter = "range", validate(range(min = 0, max = 3600)))]
+    pub level: i32,
+}
+
+/// The summary's wire shape.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::serde::Serialize, ::poem_openapi::Object)]
+pub struct HygieneRow {
+    /// Name.
+    pub name: ::std::string::String,
+}
+
+impl ::std::convert::From<HygieneThingSummary> for HygieneRow {
+    fn from(s: HygieneThingSummary) -> Self {
+        Self { name: s.name }
+    }
+}
+
+/// A per-caller cache that keeps nothing.
+struct NoAnswers;
+
+impl crate::cache::CallerCache for NoAnswers {
+    async fn answer_encoded<T, F>(
+        &self,
+        _: crate::model::Caller,
+        _: ::std::option::Option<&str>,
+        _: ::std::string::String,
+        load: F,
+    ) -> ::std::result::Result<crate::http::json::JsonBytes<T>, crate::error::ApiError>
+    where
+        T: Send,
+        F: ::std::future::Future<
+                Output = ::std::result::Result<
+                    crate::http::json::JsonBytes<T>,
+                    crate::error::ApiError,
+                >,
+            > + Send,
+    {
+        load.await
+    }
+}
+
+/// The cache `list` of `HygieneThingSummary` answers through (`api(caller_cache = ...)`).
+fn summary_answers(_: &crate::state::AppState) -> &'static NoAnswers {
+    &NoAnswers
+}

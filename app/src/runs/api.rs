@@ -1,21 +1,15 @@
-//! `/runs`: submit, list, get and delete the caller's combat runs. Another user's run answers
+//! `/runs`: submit and import the caller's combat runs (list, get and delete are generated:
+//! `CombatRunSummary`, `CombatRun`). Another user's run answers
 //! 404 exactly like a missing one (the read policy is `owner`, applied in SQL).
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use poem::web::Data;
-use poem_openapi::{
-    ApiResponse, Multipart, OpenApi,
-    param::{Header, Query},
-    payload::Json,
-};
+use poem_openapi::{ApiResponse, Multipart, OpenApi, payload::Json};
 use uuid::Uuid;
 
 use super::{
-    CombatRun, CombatRunSummary,
-    dto::{
-        CombatRunCreate, CombatRunListItem, CombatRunResponse, Content, ContentType, Difficulty,
-        RunPage, RunSource,
-    },
+    CombatRun,
+    dto::{CombatRunCreate, CombatRunResponse, Content, RunSource},
     import::{self, ImportReport},
     saved_variables, scores_of,
     upload::SavedVariablesFile,
@@ -23,17 +17,10 @@ use super::{
 use crate::{
     auth::{Auth, Scope},
     error::{ApiError, FieldError},
-    http::{
-        ApiTags,
-        json::{JsonBody, JsonBytes},
-    },
-    model::{ColumnType, Filter, ListQuery, column, crud},
+    http::{ApiTags, json::JsonBody},
+    model::{column, crud},
     state::AppState,
 };
-
-fn default_limit() -> u32 {
-    50
-}
 
 /// 201 with the stored run.
 #[derive(Debug, ApiResponse)]
@@ -65,22 +52,6 @@ impl From<CombatRun> for CombatRunResponse {
             source: r.source,
             addon_run_id: r.addon_run_id,
             addon_original: r.addon_original,
-        }
-    }
-}
-
-impl From<CombatRunSummary> for CombatRunListItem {
-    fn from(r: CombatRunSummary) -> Self {
-        Self {
-            run_id: r.run_id,
-            character_name: r.character_name,
-            content_name: r.content_name,
-            content_type: r.content_type,
-            difficulty: r.difficulty,
-            timestamp: r.timestamp,
-            duration_sec: r.duration_sec,
-            success: r.success,
-            dps: r.dps,
         }
     }
 }
@@ -142,7 +113,6 @@ pub fn new_run(body: CombatRunCreate, player: Uuid) -> CombatRun {
 #[derive(Debug, Default)]
 pub struct RunsApi;
 
-#[allow(clippy::too_many_arguments)] // one parameter per documented query parameter
 #[OpenApi(tag = "ApiTags::Runs")]
 impl RunsApi {
     /// Submit a combat run
@@ -194,114 +164,5 @@ impl RunsApi {
         // Also after a failure midway: the runs before it are stored.
         state.player_reads.changed(player).await;
         Ok(Json(report?))
-    }
-
-    /// List your combat runs
-    ///
-    /// Newest first. Filters combine with AND.
-    #[oai(path = "/runs", method = "get", operation_id = "list_runs")]
-    async fn list_runs(
-        &self,
-        state: Data<&AppState>,
-        #[oai(scope = "Scope::Read")] auth: Auth,
-        /// Page size, 1–100 (default 50).
-        #[oai(
-            default = "default_limit",
-            validator(minimum(value = "1"), maximum(value = "100"))
-        )]
-        limit: Query<u32>,
-        /// Rows to skip.
-        #[oai(default)]
-        offset: Query<u64>,
-        /// Kind of content.
-        content_type: Query<Option<ContentType>>,
-        /// Content name, exactly.
-        content_name: Query<Option<String>>,
-        /// Difficulty.
-        difficulty: Query<Option<Difficulty>>,
-        /// Character name, exactly.
-        character_name: Query<Option<String>>,
-        /// Cleared or not.
-        success: Query<Option<bool>>,
-        /// Submitted at or after (RFC 3339).
-        from_date: Query<Option<DateTime<Utc>>>,
-        /// Submitted at or before (RFC 3339).
-        to_date: Query<Option<DateTime<Utc>>>,
-        /// At least this DPS.
-        #[oai(validator(minimum(value = "0")))]
-        min_dps: Query<Option<f64>>,
-        /// `no-cache` for an answer read now rather than one up to 10 s old (answers are
-        /// dropped at once by your own writes either way).
-        #[oai(name = "Cache-Control")]
-        cache_control: Header<Option<String>>,
-    ) -> Result<JsonBytes<RunPage>, ApiError> {
-        let key = format!(
-            "runs {:?}",
-            (
-                limit.0,
-                offset.0,
-                content_type.0,
-                &content_name.0,
-                difficulty.0,
-                &character_name.0,
-                success.0,
-                from_date.0,
-                to_date.0,
-                min_dps.0
-            )
-        );
-        let load = async {
-            let d = state.db.dialect;
-            let mut filters = Vec::new();
-            if let Some(v) = content_type.0 {
-                filters.push(Filter::Eq("content_type", column::enum_to_value(&v, d)));
-            }
-            if let Some(v) = difficulty.0 {
-                filters.push(Filter::Eq("difficulty", column::enum_to_value(&v, d)));
-            }
-            if let Some(v) = &content_name.0 {
-                filters.push(Filter::Eq("content_name", v.to_value(d)));
-            }
-            if let Some(v) = &character_name.0 {
-                filters.push(Filter::Eq("character_name", v.to_value(d)));
-            }
-            if let Some(v) = success.0 {
-                filters.push(Filter::Eq("success", v.to_value(d)));
-            }
-            if let Some(v) = from_date.0 {
-                filters.push(Filter::Min("timestamp", v.to_value(d)));
-            }
-            if let Some(v) = to_date.0 {
-                filters.push(Filter::Max("timestamp", v.to_value(d)));
-            }
-            if let Some(v) = min_dps.0 {
-                filters.push(Filter::Min("dps", v.to_value(d)));
-            }
-            let q = ListQuery {
-                filters,
-                sort: None,
-                limit: limit.0,
-                offset: offset.0,
-            };
-            let page =
-                crud::list_for::<CombatRunSummary>(&state.db, Some(auth.principal().caller()), &q)
-                    .await?;
-            let has_more = page.has_more();
-            Ok(JsonBytes::serialized(&RunPage {
-                runs: page
-                    .items
-                    .into_iter()
-                    .map(CombatRunListItem::from)
-                    .collect(),
-                total: page.total,
-                limit: page.limit,
-                offset: page.offset,
-                has_more,
-            }))
-        };
-        state
-            .player_reads
-            .answer_encoded(auth.principal(), cache_control.as_deref(), key, load)
-            .await
     }
 }

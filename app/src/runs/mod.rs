@@ -108,9 +108,11 @@ impl CombatRun {
     }
 }
 
-/// The light columns of `combat_runs` that a run list shows: listing through this projection
-/// skips reading and decoding the build and metrics JSON of every row. Not registered for
-/// migrations (the table is `CombatRun`'s).
+/// The light columns of `combat_runs` that a run list shows, and `GET /runs` generated over
+/// them: listing through this projection skips reading and decoding the build and metrics JSON
+/// of every row. Answers are kept per player in [`read_cache::PlayerReads`] (dropped by the
+/// player's writes) and written by serde straight to bytes, the list being the hottest read.
+/// Not registered for migrations (the table is `CombatRun`'s).
 #[derive(Debug, Clone, Model)]
 #[model(
     table = "combat_runs",
@@ -118,7 +120,20 @@ impl CombatRun {
     read = "owner",
     write = "owner",
     sort = "timestamp, dps, duration_sec",
-    default_sort = "-timestamp"
+    default_sort = "-timestamp",
+    api(
+        path = "/runs",
+        tag = "crate::http::ApiTags::Runs",
+        name = "run",
+        ops(list),
+        view = "dto::CombatRunListItem",
+        list_key = "runs",
+        page(default = 50, max = 100),
+        params(min_timestamp = "from_date", max_timestamp = "to_date"),
+        caller_cache = "read_cache::of",
+        serde
+    ),
+    example = "dto::summary_example"
 )]
 pub struct CombatRunSummary {
     /// Run id.
@@ -127,24 +142,28 @@ pub struct CombatRunSummary {
     /// The player's account id.
     #[model(owner)]
     pub player_id: Uuid,
-    /// Character name.
+    /// Character name, exactly.
+    #[model(filter = "eq")]
     pub character_name: String,
     /// Kind of content.
-    #[model(enum)]
+    #[model(enum, filter = "eq")]
     pub content_type: ContentType,
-    /// Content name.
+    /// Content name, exactly.
+    #[model(filter = "eq")]
     pub content_name: String,
     /// Difficulty.
-    #[model(enum)]
+    #[model(enum, filter = "eq")]
     pub difficulty: Difficulty,
     /// Fight length, seconds.
     pub duration_sec: f64,
     /// Cleared or not.
+    #[model(filter = "eq")]
     pub success: bool,
     /// Damage per second.
+    #[model(filter = "range", validate(range(min = 0)))]
     pub dps: f64,
-    /// When it was submitted (UTC).
-    #[model(created_at)]
+    /// When it was submitted (UTC, RFC 3339).
+    #[model(created_at, filter = "range")]
     pub timestamp: DateTime<Utc>,
 }
 

@@ -32,14 +32,14 @@ use poem_openapi::types::ToJSON;
 use uuid::Uuid;
 
 use crate::{
-    auth::Principal,
-    cache::{CacheStats, Counted},
+    cache::{CacheStats, CallerCache, Counted},
     cluster::{
         Cluster,
         bus::{self, Invalidate, Invalidation},
     },
     error::ApiError,
     http::json::JsonBytes,
+    model::Caller,
 };
 
 /// Longest time an answer is served from the cache.
@@ -88,51 +88,26 @@ impl PlayerReads {
             .await
     }
 
-    /// The answer to `request` (the endpoint and its normalised parameters) for `caller`: from
-    /// the cache, or `load`'s (stored on success; errors are not cached). A request whose
-    /// `cache_control` asks for a fresh answer ([`wants_fresh`]) and administrators always load.
+    /// The answer to `request` (the endpoint and its normalised parameters) for `caller`,
+    /// encoded by `ToJSON`: see [`CallerCache::answer_encoded`], which this is for a `load`
+    /// that gives its answer unencoded.
     ///
     /// # Errors
     /// `load`'s error.
     pub async fn answer<T, F>(
         &self,
-        caller: &Principal,
+        caller: Caller,
         cache_control: Option<&str>,
         request: String,
         load: F,
     ) -> Result<JsonBytes<T>, ApiError>
     where
         T: ToJSON,
-        F: Future<Output = Result<T, ApiError>>,
+        F: Future<Output = Result<T, ApiError>> + Send,
     {
         let encoded = async { load.await.map(|v| JsonBytes::new(&v)) };
         self.answer_encoded(caller, cache_control, request, encoded)
             .await
-    }
-
-    /// [`PlayerReads::answer`] for a `load` that serialises its own answer (with
-    /// [`JsonBytes::serialized`], say).
-    ///
-    /// # Errors
-    /// `load`'s error.
-    pub async fn answer_encoded<T, F>(
-        &self,
-        caller: &Principal,
-        cache_control: Option<&str>,
-        request: String,
-        load: F,
-    ) -> Result<JsonBytes<T>, ApiError>
-    where
-        F: Future<Output = Result<JsonBytes<T>, ApiError>>,
-    {
-        if wants_fresh(cache_control) || caller.is_admin() {
-            return load.await;
-        }
-        let key = (self.generation(caller.user_id).await, request);
-        self.answers
-            .get_or_load(key, async { load.await.map(|v| v.bytes()) })
-            .await
-            .map(JsonBytes::from_bytes)
     }
 
     /// `player`'s runs changed (call after the write committed): drops their answers here and,
@@ -175,10 +150,41 @@ pub fn wants_fresh(cache_control: Option<&str>) -> bool {
     })
 }
 
+/// From the cache unless `cache_control` asks for a fresh answer ([`wants_fresh`]) or the
+/// caller is an administrator, whose lists are not scoped to one player.
+impl CallerCache for PlayerReads {
+    async fn answer_encoded<T, F>(
+        &self,
+        caller: Caller,
+        cache_control: Option<&str>,
+        request: String,
+        load: F,
+    ) -> Result<JsonBytes<T>, ApiError>
+    where
+        T: Send,
+        F: Future<Output = Result<JsonBytes<T>, ApiError>> + Send,
+    {
+        if wants_fresh(cache_control) || caller.is_admin {
+            return load.await;
+        }
+        let key = (self.generation(caller.user_id).await, request);
+        self.answers
+            .get_or_load(key, async { load.await.map(|v| v.bytes()) })
+            .await
+            .map(JsonBytes::from_bytes)
+    }
+}
+
 impl crate::cache::CacheSource for PlayerReads {
     fn cache_stats(&self) -> Vec<CacheStats> {
         vec![self.stats()]
     }
+}
+
+/// The application's per-player answer cache: what the generated `GET /runs` answers through
+/// (`api(caller_cache = "read_cache::of")` on [`super::CombatRunSummary`]).
+pub fn of(state: &crate::state::AppState) -> &PlayerReads {
+    &state.player_reads
 }
 
 /// Bus topic of a change to a player's runs (key: the player id).

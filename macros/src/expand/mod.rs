@@ -52,19 +52,3 @@ pub fn bind_inner(f: &Field, value: TokenStream) -> TokenStream {
         Storage::Enum => quote! { ::app::model::column::enum_to_value(#value, dialect) },
     }
 }
-
-/// `lower_snake` name of the model for operation ids (`saved_build`).
-pub fn snake(m: &Model) -> String {
-    let mut out = String::new();
-    for (i, c) in m.ident.to_string().chars().enumerate() {
-        if c.is_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}

@@ -251,7 +251,55 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 );
             }
         }
-        Api { path: a.path.to_string(), tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)), ops, list_key, page_default, page_max, search, params, view: a.view, cache: a.cache, list_cache: a.list_cache }
+        // A per-caller cache keys its answers by who asks, so it needs someone to ask.
+        if let Some(path) = &a.caller_cache {
+            if !ops.list || read.contains(&Term::Public) {
+                errors.push(
+                    Error::custom("`caller_cache` serves `list` per caller: it needs the `list` operation and a read policy that names the caller (not `public`)")
+                        .with_span(path),
+                );
+            }
+            if a.list_cache.is_some() {
+                errors.push(Error::custom("`list` answers through one cache: give `list_cache` (shared by every caller) or `caller_cache` (one per caller), not both").with_span(path));
+            }
+        }
+        // A generated view is written by its `ToJSON` only; serde needs a type that promises
+        // to write the same.
+        if a.serde.is_present() && a.view.is_none() {
+            errors.push(
+                Error::custom("`serde` writes the view with serde::Serialize, which a generated view does not have: name a view type that serialises exactly as its ToJSON, e.g. view = \"dto::RunListItem\"")
+                    .with_span(&a.serde.span()),
+            );
+        }
+        let name = match &a.name {
+            Some(n) if is_identifier(n) => n.to_string(),
+            Some(n) => {
+                errors.push(Error::custom("`name` is the resource's lower_snake_case name, e.g. name = \"run\"").with_span(&n.span()));
+                n.to_lowercase()
+            }
+            None => display_name(&opts.ident).to_lowercase().replace(' ', "_"),
+        };
+        let page_schema = match &a.name {
+            Some(_) => format!("{}Page", pascal(&name)),
+            None => format!("{}Page", opts.ident),
+        };
+        Api {
+            path: a.path.to_string(),
+            tag: a.tag.unwrap_or_else(|| display_name(&opts.ident)),
+            ops,
+            list_key,
+            page_default,
+            page_max,
+            search,
+            params,
+            view: a.view,
+            cache: a.cache,
+            list_cache: a.list_cache,
+            caller_cache: a.caller_cache,
+            serde: a.serde.is_present(),
+            name,
+            page_schema,
+        }
     });
 
     let mut docs = opts.attrs;
@@ -285,4 +333,17 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
         span,
     };
     errors.finish_with(model)
+}
+
+/// `saved_build` → `SavedBuild`.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -134,7 +134,7 @@ impl SavedBuildApi {
         /// Rows to skip (0 or more).
         #[oai(default)]
         offset: ::poem_openapi::param::Query<u64>,
-        ///Sort key: one of updated_at, name; a leading `-` sorts descending.
+        ///Sort key: one of updated_at, name; a leading `-` sorts descending. Without it: `-updated_at`.
         #[oai(validator(pattern = "^-?(?:updated_at|name)$"))]
         sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
         ///Only rows whose `name` contains this text (case-insensitive; `%` and `_` match literally). `name`: Name, 1–100 characters.
@@ -149,10 +149,16 @@ impl SavedBuildApi {
             ::std::option::Option<::std::string::String>,
         >,
         ///Only rows whose `cp_level` is at least this. `cp_level`: CP level.
-        #[oai(name = "min_cp_level")]
+        #[oai(
+            name = "min_cp_level",
+            validator(minimum(value = "0"), maximum(value = "3600"))
+        )]
         min_cp_level: ::poem_openapi::param::Query<::std::option::Option<i32>>,
         ///Only rows whose `cp_level` is at most this. `cp_level`: CP level.
-        #[oai(name = "max_cp_level")]
+        #[oai(
+            name = "max_cp_level",
+            validator(minimum(value = "0"), maximum(value = "3600"))
+        )]
         max_cp_level: ::poem_openapi::param::Query<::std::option::Option<i32>>,
         ///Only rows whose `is_public` equals this. `is_public`: Public?.
         #[oai(name = "is_public")]
@@ -261,9 +267,9 @@ impl SavedBuildApi {
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;
-        ::std::result::Result::Ok(
-            ::poem_openapi::payload::Json(SavedBuildView::from(row)),
-        )
+        ::std::result::Result::Ok({
+            ::poem_openapi::payload::Json(SavedBuildView::from(row))
+        })
     }
     ///Create a saved build
     ///

@@ -2,7 +2,7 @@
 //! body, the stored run, its scores and the list page; the build snapshot is in `build`, the
 //! fight metrics in `metrics`.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use poem_openapi::{Enum, Object, types::Example};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -224,7 +224,10 @@ impl Example for CombatRunResponse {
 }
 
 /// One row of `GET /runs`.
+// Written by serde straight to bytes (`api(serde)` on `CombatRunSummary`), exactly as its
+// `ToJSON` writes it: the test below compares the two.
 #[derive(Debug, Clone, Object, Serialize)]
+#[oai(example)]
 pub struct CombatRunListItem {
     /// Run id.
     pub run_id: Uuid,
@@ -247,74 +250,59 @@ pub struct CombatRunListItem {
     pub dps: f64,
 }
 
-/// `GET /runs`.
-// Written by `JsonBytes::serialized`, straight to bytes: the list is the hottest read.
-#[derive(Debug, Clone, Object, Serialize)]
-#[oai(example)]
-pub struct RunPage {
-    /// The runs of this page, newest first.
-    pub runs: Vec<CombatRunListItem>,
-    /// Matches over all pages.
-    pub total: u64,
-    /// Page size.
-    pub limit: u32,
-    /// Rows skipped.
-    pub offset: u64,
-    /// Whether another page follows.
-    pub has_more: bool,
+impl From<super::CombatRunSummary> for CombatRunListItem {
+    fn from(r: super::CombatRunSummary) -> Self {
+        Self {
+            run_id: r.run_id,
+            character_name: r.character_name,
+            content_name: r.content_name,
+            content_type: r.content_type,
+            difficulty: r.difficulty,
+            timestamp: r.timestamp,
+            duration_sec: r.duration_sec,
+            success: r.success,
+            dps: r.dps,
+        }
+    }
 }
 
-impl Example for RunPage {
+/// The OpenAPI example of a run list row (and of the `GET /runs` page).
+pub fn summary_example() -> super::CombatRunSummary {
+    super::CombatRunSummary {
+        run_id: uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f"),
+        player_id: uuid::uuid!("3d5e8f10-2b4c-4a6d-8e9f-1a2b3c4d5e6f"),
+        character_name: "Vivec".into(),
+        content_type: ContentType::Trial,
+        content_name: "Lucent Citadel".into(),
+        difficulty: Difficulty::Veteran,
+        duration_sec: 1742.6,
+        success: true,
+        dps: 118_450.0,
+        timestamp: crate::model::example_time(),
+    }
+}
+
+impl Example for CombatRunListItem {
     fn example() -> Self {
-        let at = crate::model::example_time();
-        let item = |run_id, timestamp, duration_sec, success, dps| CombatRunListItem {
-            run_id,
-            character_name: "Vivec".into(),
-            content_name: "Lucent Citadel".into(),
-            content_type: ContentType::Trial,
-            difficulty: Difficulty::Veteran,
-            timestamp,
-            duration_sec,
-            success,
-            dps,
-        };
-        Self {
-            runs: vec![
-                item(
-                    uuid::uuid!("832e2fad-9b9e-40d6-b676-2d7722be9c0f"),
-                    at,
-                    1742.6,
-                    true,
-                    118_450.0,
-                ),
-                item(
-                    uuid::uuid!("1e7a9c3b-5d2f-4b8e-a6c4-9f0d3e2b1c58"),
-                    at - TimeDelta::days(3),
-                    1818.3,
-                    true,
-                    109_870.0,
-                ),
-            ],
-            total: 2,
-            limit: 50,
-            offset: 0,
-            has_more: false,
-        }
+        summary_example().into()
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeDelta;
     use poem_openapi::types::{Example, ToJSON};
 
-    use super::*;
     use crate::http::json::JsonBytes;
 
     #[test]
     fn the_run_page_written_directly_equals_its_to_json() {
-        let mut page = RunPage::example();
+        let mut page = crate::runs::CombatRunSummaryPage::example();
+        let mut other = page.runs[0].clone();
         page.runs[0].timestamp += TimeDelta::nanoseconds(123_456_789);
-        page.runs[1].character_name = "Ré \"quoted\" \u{1}".into();
+        other.character_name = "Ré \"quoted\" \u{1}".into();
+        other.timestamp -= TimeDelta::days(3);
+        page.runs.push(other);
         let direct: serde_json::Value =
             serde_json::from_slice(&JsonBytes::serialized(&page).bytes()).unwrap();
         assert_eq!(Some(direct), page.to_json());

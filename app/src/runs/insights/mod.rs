@@ -18,6 +18,7 @@ use self::dto::{
 use super::{service, store::RunScope};
 use crate::{
     auth::{Auth, Scope},
+    cache::CallerCache,
     error::ApiError,
     http::{ApiTags, json::JsonBytes},
     state::AppState,
@@ -71,7 +72,7 @@ impl InsightsApi {
         state
             .player_reads
             .answer(
-                auth.principal(),
+                auth.principal().caller(),
                 cache_control.as_deref(),
                 "stats".into(),
                 load,
@@ -128,7 +129,7 @@ impl InsightsApi {
         state
             .player_reads
             .answer(
-                auth.principal(),
+                auth.principal().caller(),
                 cache_control.as_deref(),
                 "characters".into(),
                 load,
@@ -161,7 +162,12 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), cache_control.as_deref(), key, load)
+            .answer(
+                auth.principal().caller(),
+                cache_control.as_deref(),
+                key,
+                load,
+            )
             .await
     }
 
@@ -195,7 +201,12 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), cache_control.as_deref(), key, load)
+            .answer(
+                auth.principal().caller(),
+                cache_control.as_deref(),
+                key,
+                load,
+            )
             .await
     }
 
@@ -233,7 +244,12 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer_encoded(auth.principal(), cache_control.as_deref(), key, load)
+            .answer_encoded(
+                auth.principal().caller(),
+                cache_control.as_deref(),
+                key,
+                load,
+            )
             .await
     }
 
@@ -267,7 +283,12 @@ impl InsightsApi {
         };
         state
             .player_reads
-            .answer(auth.principal(), cache_control.as_deref(), key, load)
+            .answer(
+                auth.principal().caller(),
+                cache_control.as_deref(),
+                key,
+                load,
+            )
             .await
     }
 }

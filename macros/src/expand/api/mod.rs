@@ -8,7 +8,7 @@ mod params;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{bind_inner, snake, suffixed};
+use super::{bind_inner, suffixed};
 use crate::ir::{Api, Model, Role, Term};
 
 use params::{Access, auth, filters, plural_of};
@@ -60,7 +60,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let id_ident = &id.ident;
     let id_ty = &id.ty;
     let item_path = format!("{base}/:{id_name}");
-    let snake = snake(m);
+    let snake = &a.name;
     let plural = plural_of(&m.display.to_lowercase());
     let single = m.display.to_lowercase();
     let page_default = a.page_default;
@@ -68,11 +68,23 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let page_max_str = page_max.to_string();
     let default_fn = format!("{api}::__page_default");
     let id_bind = bind_inner(id, quote! { &#id_ident.0 });
+    // The order a list has without `sort`, as `sort` would spell it.
+    let default_order = m
+        .default_sort
+        .iter()
+        .map(|(col, desc)| format!("`{}{col}`", if *desc { "-" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(", then ");
+    let default_order = if default_order.is_empty() {
+        String::new()
+    } else {
+        format!(" Without it: {default_order}.")
+    };
     let sort_doc = if m.sorts.is_empty() {
-        "Not sortable: rows come in their default order.".to_owned()
+        format!("Not sortable: rows come in their default order.{default_order}")
     } else {
         format!(
-            "Sort key: one of {}; a leading `-` sorts descending.",
+            "Sort key: one of {}; a leading `-` sorts descending.{default_order}",
             m.sorts.join(", ")
         )
     };
@@ -106,9 +118,17 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         let detail = format!(
             "One page of the {plural} you may read, filtered and sorted. `total` counts every match; `has_more` says whether another page follows."
         );
-        let op_id = format!("list_{}", plural_of(&snake));
+        let op_id = format!("list_{}", plural_of(snake));
         let limit_doc = format!("Page size, 1–{page_max} (default {page_default}).");
-        let (answer, load) = cached::list_body(ident, &page, &principal, a.list_cache.as_ref());
+        let (answer, load) = cached::list_body(ident, &page, &principal, a, &op_id);
+        if a.caller_cache.is_some() {
+            filter_params.push(quote! {
+                /// `no-cache` (or `no-store`, `max-age=0`) for an answer read now rather than one
+                /// kept for you in the cache; your own writes drop your kept answers either way.
+                #[oai(name = "Cache-Control")]
+                cache_control: ::poem_openapi::param::Header<::std::option::Option<::std::string::String>>,
+            });
+        }
         ops.push(quote! {
             #[doc = #summary]
             #[doc = ""]
@@ -156,7 +176,7 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
             &view,
             (&auth_param, &principal),
             (id_ident, id_ty, &id_bind),
-            a.cache.as_ref(),
+            a,
         );
         ops.push(quote! {
             #[doc = #summary]

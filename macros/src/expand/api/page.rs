@@ -17,7 +17,13 @@ pub(super) fn page(
     let ident = &m.ident;
     let vis = &m.vis;
     let list_key = &a.list_key;
-    let page_name = format!("{ident}Page");
+    let page_name = &a.page_schema;
+    // `api(serde)`: the list writes its page with serde, straight to bytes.
+    let serialize = if a.serde {
+        quote! { , ::serde::Serialize }
+    } else {
+        quote! {}
+    };
     let page_default = a.page_default;
     let view_name = ident.to_string();
     let (page_example_flag, page_example) = if m.example.is_some() {
@@ -40,7 +46,7 @@ pub(super) fn page(
         (
             quote! {
             #[doc = ::std::concat!("A page of ", #view_name, " rows.")]
-            #[derive(Debug, Clone, ::poem_openapi::Object)]
+            #[derive(Debug, Clone, ::poem_openapi::Object #serialize)]
             #[oai(rename = #page_name #page_example_flag)]
             #vis struct #page {
                 /// The rows of this page.

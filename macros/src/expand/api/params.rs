@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use crate::{
     expand::bind_inner,
-    ir::{Api, FilterKind, Model, Term},
+    ir::{Api, Field, FilterKind, Model, Term},
 };
 
 pub(super) fn is_public(terms: &[Term]) -> bool {
@@ -65,6 +65,25 @@ fn about(col: &str, docs: &[syn::Attribute]) -> String {
     }
 }
 
+/// `, validator(minimum(…), maximum(…))` from the field's `validate(range(…))`, for the
+/// parameters comparing it to a value: a value no row may hold is refused with 400, as it
+/// would be in a body.
+fn bounds(f: &Field) -> TokenStream {
+    let v = &f.validate;
+    let mut parts = Vec::new();
+    if let Some(n) = &v.minimum {
+        parts.push(quote! { minimum(value = #n) });
+    }
+    if let Some(n) = &v.maximum {
+        parts.push(quote! { maximum(value = #n) });
+    }
+    if parts.is_empty() {
+        quote! {}
+    } else {
+        quote! { , validator(#(#parts),*) }
+    }
+}
+
 pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut pushes = Vec::new();
@@ -72,13 +91,14 @@ pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>
         let col = f.ident.to_string();
         let inner = f.inner_ty();
         let about = about(&col, &f.docs);
+        let bounds = bounds(f);
         for kind in &f.filters {
             match kind {
                 FilterKind::Eq => {
                     let p = format_ident!("{}", col);
                     let name = a.param_name(&col);
                     let doc = format!("Only rows whose `{col}` equals this.{about}");
-                    params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
+                    params.push(quote! { #[doc = #doc] #[oai(name = #name #bounds)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                     let bind = bind_inner(f, quote! { &v });
                     pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::Eq(#col, #bind)); } });
                 }
@@ -100,7 +120,7 @@ pub(super) fn filters(m: &Model, a: &Api) -> (Vec<TokenStream>, Vec<TokenStream>
                         let p = format_ident!("{}", generated);
                         let name = a.param_name(&generated);
                         let doc = format!("Only rows whose `{col}` is {word} this.{about}");
-                        params.push(quote! { #[doc = #doc] #[oai(name = #name)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
+                        params.push(quote! { #[doc = #doc] #[oai(name = #name #bounds)] #p: ::poem_openapi::param::Query<::std::option::Option<#inner>>, });
                         let bind = bind_inner(f, quote! { &v });
                         pushes.push(quote! { if let ::std::option::Option::Some(v) = #p.0 { filters.push(::app::model::Filter::#variant(#col, #bind)); } });
                     }
