@@ -354,7 +354,7 @@ mod tests {
     use crate::config::Settings;
 
     /// Every operation of every API is in the served document, including paths two APIs
-    /// share (the generated writes and hand-written reads of `/features`), which poem-openapi
+    /// share (the generated list and the hand-written submit of `/runs`), which poem-openapi
     /// writes twice and a plain JSON parse would reduce to the last.
     #[test]
     fn the_document_has_every_operation_of_every_api() {

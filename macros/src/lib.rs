@@ -23,6 +23,7 @@ mod expand;
 mod ir;
 mod parse;
 mod validate;
+mod written;
 
 use proc_macro::TokenStream;
 

@@ -6,6 +6,8 @@ use darling::{
 };
 use syn::{Attribute, Ident, Lit, Type, Visibility};
 
+use crate::written::Written;
+
 /// `#[model(...)]` on the struct.
 #[derive(Debug, FromDeriveInput)]
 #[darling(attributes(model), forward_attrs(doc), supports(struct_named))]
@@ -19,21 +21,21 @@ pub struct ModelOpts {
     /// `display = "Saved build"`: the name in messages (default: from the struct name).
     #[darling(default)]
     pub display: Option<String>,
-    /// `read = "owner | flag(is_public) | admin"`.
+    /// `read = "owner | flag(is_public) | admin"`, or the same unquoted.
     #[darling(default)]
-    pub read: Option<SpannedValue<String>>,
+    pub read: Option<Written>,
     /// `write = "owner"` (update and delete).
     #[darling(default)]
-    pub write: Option<SpannedValue<String>>,
+    pub write: Option<Written>,
     /// `create = "authenticated"` (the default).
     #[darling(default)]
-    pub create: Option<SpannedValue<String>>,
-    /// `sort = "updated_at, name"`: keys a list may be sorted by.
+    pub create: Option<Written>,
+    /// `sort = "updated_at, name"` or `sort = (updated_at, name)`: keys a list may be sorted by.
     #[darling(default)]
-    pub sort: Option<SpannedValue<String>>,
-    /// `default_sort = "-updated_at"`.
+    pub sort: Option<Written>,
+    /// `default_sort = "-updated_at"` or `default_sort = -updated_at`.
     #[darling(default)]
-    pub default_sort: Option<SpannedValue<String>>,
+    pub default_sort: Option<Written>,
     /// `api(...)`: generate a CRUD API.
     #[darling(default)]
     pub api: Option<ApiOpts>,

@@ -185,14 +185,14 @@ fn code_pages(
 }
 
 /// A projection of `hygiene_things` under its own name, answered per caller and written by
-/// serde (`api(name, view, caller_cache, serde)`).
+/// serde (`api(name, view, caller_cache, serde)`), its policies and sort keys unquoted.
 #[derive(::ebo_macros::Model)]
 #[model(
     table = "hygiene_things",
-    read = "owner",
-    write = "owner",
-    sort = "name",
-    default_sort = "name",
+    read = owner | admin,
+    write = owner,
+    sort = (name, level),
+    default_sort = (-level, name),
     api(
         path = "/hygiene-summaries",
         tag = "Hygiene",

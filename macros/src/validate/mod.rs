@@ -4,15 +4,16 @@
 mod field;
 mod terms;
 
-use darling::{Error, util::SpannedValue};
+use darling::Error;
 use field::{field, last_segment};
 use proc_macro2::Span;
 use syn::Ident;
-use terms::{display_name, is_identifier, parse_policy, sort_list};
+use terms::{display_name, is_identifier, parse_policy, sort_keys, sort_list};
 
 use crate::{
     ir::{Api, Field, FilterKind, Hooks, Model, Ops, Role, Storage, Term},
     parse::ModelOpts,
+    written::Written,
 };
 
 pub(super) const RESERVED_PARAMS: &[&str] = &["limit", "offset", "sort", "search"];
@@ -61,7 +62,7 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
     }
     let has_owner = fields.iter().any(|f| f.role == Role::Owner);
 
-    let mut policy = |text: Option<&SpannedValue<String>>, what: &str| -> Vec<Term> {
+    let mut policy = |text: Option<&Written>, what: &str| -> Vec<(Term, Span)> {
         let Some(text) = text else {
             errors.push(
                 Error::custom(format!("missing `{what}` policy: add e.g. {what} = \"owner\" or {what} = \"authenticated\" to #[model(...)]"))
@@ -70,35 +71,37 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
             return Vec::new();
         };
         let terms = parse_policy(text, &mut errors);
-        for t in &terms {
+        for (t, at) in &terms {
             match t {
                 Term::Owner if !has_owner => errors.push(
-                    Error::custom("policy term `owner` needs a field marked #[model(owner)]").with_span(&text.span()),
+                    Error::custom("policy term `owner` needs a field marked #[model(owner)]").with_span(at),
                 ),
                 Term::Flag(f) if !names.contains(f) => errors.push(
                     Error::custom(format!("`flag({f})` names no field of this model; use a bool field, e.g. flag(is_public)"))
-                        .with_span(&text.span()),
+                        .with_span(at),
                 ),
                 _ => {}
             }
         }
         terms
     };
-    let read = policy(opts.read.as_ref(), "read");
-    let write = policy(opts.write.as_ref(), "write");
+    let terms_of =
+        |spanned: Vec<(Term, Span)>| spanned.into_iter().map(|(t, _)| t).collect::<Vec<_>>();
+    let read = terms_of(policy(opts.read.as_ref(), "read"));
+    let write = terms_of(policy(opts.write.as_ref(), "write"));
     let create = match &opts.create {
         Some(c) => {
             let terms = policy(Some(c), "create");
-            if terms
+            for (_, at) in terms
                 .iter()
-                .any(|t| matches!(t, Term::Owner | Term::Flag(_)))
+                .filter(|(t, _)| matches!(t, Term::Owner | Term::Flag(_)))
             {
                 errors.push(
                     Error::custom("`create` cannot use `owner` or `flag(...)`: no row exists yet; use authenticated, admin or public")
-                        .with_span(&c.span()),
+                        .with_span(at),
                 );
             }
-            terms
+            terms_of(terms)
         }
         None => vec![Term::Authenticated],
     };
@@ -111,20 +114,18 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
         );
     }
 
-    let sorts = opts.sort.as_ref().map(|s| sort_list(s)).unwrap_or_default();
-    for s in &sorts {
-        if !names.contains(s)
-            && let Some(text) = &opts.sort
-        {
+    let sort_keys_given = opts.sort.as_ref().map(sort_keys).unwrap_or_default();
+    for (s, at) in &sort_keys_given {
+        if !names.contains(s) {
             errors.push(
-                Error::custom(format!("sort key `{s}` names no field of this model"))
-                    .with_span(&text.span()),
+                Error::custom(format!("sort key `{s}` names no field of this model")).with_span(at),
             );
         }
     }
+    let sorts: Vec<String> = sort_keys_given.into_iter().map(|(s, _)| s).collect();
     let mut default_sort = Vec::new();
     if let Some(text) = &opts.default_sort {
-        for s in sort_list(text) {
+        for (s, at) in sort_keys(text) {
             let (desc, col) = s
                 .strip_prefix('-')
                 .map_or((false, s.as_str()), |c| (true, c));
@@ -133,7 +134,7 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
             } else {
                 errors.push(
                     Error::custom(format!("default_sort `{s}` names no field; write e.g. default_sort = \"-updated_at\""))
-                        .with_span(&text.span()),
+                        .with_span(&at),
                 );
             }
         }

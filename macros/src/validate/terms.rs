@@ -2,9 +2,13 @@
 //! sort key lists, and the identifier and display-name rules they share.
 
 use darling::{Error, util::SpannedValue};
+use proc_macro2::Span;
 use syn::Ident;
 
-use crate::ir::{FilterKind, Term};
+use crate::{
+    ir::{FilterKind, Term},
+    written::{Join, Written},
+};
 
 pub(super) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
@@ -28,14 +32,21 @@ pub(super) fn display_name(ident: &Ident) -> String {
     out
 }
 
-/// Parses `owner | flag(is_public) | admin`.
+/// Parses `owner | flag(is_public) | admin`: each term with the span its errors point at.
 pub(super) fn parse_policy(
-    text: &SpannedValue<String>,
+    text: &Written,
     errors: &mut darling::error::Accumulator,
-) -> Vec<Term> {
+) -> Vec<(Term, Span)> {
     let mut out = Vec::new();
-    for raw in text.split('|').map(str::trim) {
-        let term = match raw {
+    let terms = text.terms(Join::Or);
+    if terms.is_empty() {
+        errors.push(
+            Error::custom("a policy needs at least one term, e.g. \"owner | flag(is_public)\"")
+                .with_span(&text.span()),
+        );
+    }
+    for (raw, span) in terms {
+        let term = match raw.as_str() {
             "public" => Some(Term::Public),
             "authenticated" => Some(Term::Authenticated),
             "owner" => Some(Term::Owner),
@@ -46,13 +57,13 @@ pub(super) fn parse_policy(
                 .map(|f| Term::Flag(f.trim().to_owned())),
         };
         match term {
-            Some(t) => out.push(t),
+            Some(t) => out.push((t, span)),
             None => errors.push(
                 Error::custom(format!(
                     "unknown policy term `{raw}`; write terms from `public`, `authenticated`, `owner`, `admin` \
                      or `flag(<bool field>)`, joined with `|`, e.g. \"owner | flag(is_public)\""
                 ))
-                .with_span(&text.span()),
+                .with_span(&span),
             ),
         }
     }
@@ -79,6 +90,11 @@ pub(super) fn parse_filters(
         }
     }
     out
+}
+
+/// The keys of `sort` or `default_sort`, each with the span its errors point at.
+pub(super) fn sort_keys(text: &Written) -> Vec<(String, Span)> {
+    text.terms(Join::Comma)
 }
 
 pub(super) fn sort_list(text: &str) -> Vec<String> {

@@ -54,7 +54,7 @@ pub const DECLARED_TOKEN_URL: &str = "/api/v1/auth/login";
 /// declaration implies (see [`prune_statuses`]).
 pub fn document(raw: String, api_prefix: &str, extra: &[(&str, &[u16])]) -> String {
     // poem-openapi writes a path once per API that serves it, so a path served by two APIs
-    // (the generated writes and the hand-written cached reads of `/features`) appears twice;
+    // (the generated list and the hand-written submit of `/runs`, say) appears twice;
     // a plain parse would keep only the last and lose the other's operations.
     let Ok(Merged(mut doc)) = serde_json::from_str::<Merged>(&raw) else {
         return raw;
