@@ -348,10 +348,47 @@ async fn jwks(state: Data<&AppState>) -> poem::Result<Json<serde_json::Value>> {
 
 #[cfg(test)]
 mod tests {
-    use poem_openapi::OpenApi;
+    use poem_openapi::{
+        OpenApi,
+        types::{Example, ToJSON},
+    };
 
     use super::{Apis, document};
-    use crate::config::Settings;
+    use crate::{
+        auth::models::{AuditEntryPage, AuditEntryView, UserPage, UserView},
+        builds::{SavedBuildPage, SavedBuildView},
+        config::Settings,
+        http::json::JsonBytes,
+        recommendations::{RecommendationPage, RecommendationView},
+        runs::CombatRunSummaryPage,
+    };
+
+    /// What serde writes (`api(serde)`), read back, against what `ToJSON` writes.
+    fn assert_serde_is_to_json<T: ToJSON + serde::Serialize>(value: &T) {
+        let direct: serde_json::Value =
+            serde_json::from_slice(&JsonBytes::serialized(value).bytes()).unwrap_or_default();
+        assert_eq!(
+            Some(direct),
+            value.to_json(),
+            "{}",
+            std::any::type_name::<T>()
+        );
+    }
+
+    /// Every resource answering with `api(serde)` writes exactly what its `ToJSON` would (the
+    /// features add odd values in `features::models`).
+    #[test]
+    fn reads_written_by_serde_equal_their_to_json() {
+        assert_serde_is_to_json(&SavedBuildView::example());
+        assert_serde_is_to_json(&SavedBuildPage::example());
+        assert_serde_is_to_json(&UserView::example());
+        assert_serde_is_to_json(&UserPage::example());
+        assert_serde_is_to_json(&AuditEntryView::example());
+        assert_serde_is_to_json(&AuditEntryPage::example());
+        assert_serde_is_to_json(&RecommendationView::example());
+        assert_serde_is_to_json(&RecommendationPage::example());
+        assert_serde_is_to_json(&CombatRunSummaryPage::example());
+    }
 
     /// Every operation of every API is in the served document, including paths two APIs
     /// share (the generated list and the hand-written submit of `/runs`), which poem-openapi

@@ -108,7 +108,8 @@ pub struct ApiOpts {
     #[darling(default)]
     pub caller_cache: Option<syn::Path>,
     /// `serde`: the reads (`list` and `get`) are written by `serde::Serialize` straight to
-    /// bytes instead of through poem's `ToJSON` tree; the view must serialise exactly as its
+    /// bytes instead of through poem's `ToJSON` tree. A generated view derives it, each field
+    /// written as its `ToJSON` writes it; a `view = ...` type must serialise exactly as its
     /// `ToJSON` does.
     #[darling(default)]
     pub serde: Flag,

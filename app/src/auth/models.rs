@@ -25,7 +25,8 @@ use super::Role;
         path = "/admin/users",
         tag = "crate::http::ApiTags::Admin",
         ops(list, get, update, delete),
-        search = "email, username"
+        search = "email, username",
+        serde
     ),
     hooks(
         before_update = "super::hooks::guard_account_change",
@@ -162,7 +163,12 @@ pub struct AccountToken {
     sort = "created_at",
     default_sort = "-created_at",
     display = "Audit entry",
-    api(path = "/admin/audit", tag = "crate::http::ApiTags::Admin", ops(list)),
+    api(
+        path = "/admin/audit",
+        tag = "crate::http::ApiTags::Admin",
+        ops(list),
+        serde
+    ),
     example = "audit_example"
 )]
 pub struct AuditEntry {

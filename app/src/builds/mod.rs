@@ -18,7 +18,8 @@ use crate::eso::{ChampionPoints, EsoClass, Race};
     api(
         path = "/builds",
         tag = "Builds",
-        ops(list, get, create, update, delete)
+        ops(list, get, create, update, delete),
+        serde
     ),
     example = "example"
 )]

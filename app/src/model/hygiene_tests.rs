@@ -55,7 +55,8 @@ pub enum Kind {
         list_key = "things",
         page(default = 10, max = 20),
         search = "name, origin",
-        params(min_level = "level_from", search = "q")
+        params(min_level = "level_from", search = "q"),
+        serde
     ),
     hooks(
         before_create = "hooks::before",

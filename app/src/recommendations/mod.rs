@@ -41,7 +41,8 @@ pub enum RecommendationCategory {
         tag = "crate::http::ApiTags::Recommendations",
         ops(list),
         page(default = 500, max = 500),
-        params(min_created_at = "since", max_created_at = "until")
+        params(min_created_at = "since", max_created_at = "until"),
+        serde
     ),
     example = "example"
 )]

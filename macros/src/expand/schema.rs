@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::suffixed;
-use crate::ir::{Field, Model, Role};
+use crate::ir::{Field, Model, Role, Storage};
 
 fn validators(f: &Field) -> TokenStream {
     let v = &f.validate;
@@ -60,6 +60,33 @@ fn checks(f: &Field, value: TokenStream) -> TokenStream {
     quote! { #(#out)* }
 }
 
+/// The `#[serde(...)]` of a view field, so that serde writes what `ToJSON` does: text,
+/// integers, booleans and UUIDs (and options of them) are the same either way; a timestamp
+/// goes through `rfc3339` (`+00:00`, where serde's chrono writes `Z`); a float that is not a number is left out, as
+/// `ToJSON` leaves it; everything else (enums, JSON columns, options of those) goes through its
+/// own `ToJSON`.
+fn serde_with(f: &Field) -> TokenStream {
+    let same = [
+        "String", "bool", "i16", "i32", "i64", "u16", "u32", "u64", "Uuid",
+    ];
+    let last = |ty: &syn::Type| match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    // `None` is `null` either way, so an option of such a type is the same too.
+    match (f.storage, last(f.inner_ty())) {
+        (Storage::Column, Some(t)) if same.contains(&t.as_str()) => quote! {},
+        // A finite float is the same either way; `ToJSON` leaves out one JSON cannot hold.
+        (Storage::Column, Some(t)) if t == "f64" || t == "f32" => {
+            quote! { #[serde(skip_serializing_if = "::app::http::json::not_a_json_number")] }
+        }
+        (Storage::Column, Some(t)) if t == "DateTime" && f.option_inner.is_none() => {
+            quote! { #[serde(serialize_with = "::app::http::json::rfc3339")] }
+        }
+        _ => quote! { #[serde(serialize_with = "::app::http::json::via_to_json")] },
+    }
+}
+
 pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
     let ident = &m.ident;
     let vis = &m.vis;
@@ -73,10 +100,22 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
         (ident.to_string(), create.to_string(), update.to_string());
 
     let visible: Vec<&Field> = m.fields.iter().filter(|f| !f.hidden).collect();
+    // `api(serde)`: the view is written by serde too, each field exactly as its `ToJSON`.
+    let serde = m.api.as_ref().is_some_and(|a| a.serde);
     let view_fields = visible.iter().map(|f| {
         let (fi, ty, docs) = (&f.ident, &f.ty, &f.docs);
-        quote! { #(#docs)* pub #fi: #ty }
+        let with = if serde {
+            serde_with(f)
+        } else {
+            quote! {}
+        };
+        quote! { #(#docs)* #with pub #fi: #ty }
     });
+    let view_serialize = if serde {
+        quote! { , ::serde::Serialize }
+    } else {
+        quote! {}
+    };
     let view_from = visible.iter().map(|f| {
         let fi = &f.ident;
         quote! { #fi: m.#fi }
@@ -176,7 +215,7 @@ pub fn expand(m: &Model) -> (TokenStream, TokenStream) {
     };
     let items = quote! {
         #(#model_docs)*
-        #[derive(Debug, Clone, ::poem_openapi::Object)]
+        #[derive(Debug, Clone, ::poem_openapi::Object #view_serialize)]
         #[oai(rename = #view_name #has_example)]
         #vis struct #view { #(#view_fields),* }
 

@@ -264,14 +264,6 @@ pub fn validate(opts: ModelOpts) -> darling::Result<Model> {
                 errors.push(Error::custom("`list` answers through one cache: give `list_cache` (shared by every caller) or `caller_cache` (one per caller), not both").with_span(path));
             }
         }
-        // A generated view is written by its `ToJSON` only; serde needs a type that promises
-        // to write the same.
-        if a.serde.is_present() && a.view.is_none() {
-            errors.push(
-                Error::custom("`serde` writes the view with serde::Serialize, which a generated view does not have: name a view type that serialises exactly as its ToJSON, e.g. view = \"dto::RunListItem\"")
-                    .with_span(&a.serde.span()),
-            );
-        }
         let name = match &a.name {
             Some(n) if is_identifier(n) => n.to_string(),
             Some(n) => {

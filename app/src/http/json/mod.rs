@@ -15,7 +15,7 @@ mod tests;
 use self::rules::check;
 pub use self::{
     optional::MaybeJson,
-    response::{JsonBytes, rfc3339},
+    response::{JsonBytes, JsonFloat, not_a_json_number, rfc3339, via_to_json},
 };
 
 use std::{

@@ -27,6 +27,50 @@ pub fn rfc3339<S: serde::Serializer>(
     s.serialize_str(&t.to_rfc3339())
 }
 
+/// A value as its `ToJSON` writes it (`null` where that gives nothing), for
+/// `#[serde(serialize_with)]` on a field whose serde form may differ from its `ToJSON`: enums,
+/// nested objects. The derive uses it on generated views with `api(serde)`.
+///
+/// # Errors
+/// The serializer's.
+pub fn via_to_json<T: poem_openapi::types::ToJSON, S: serde::Serializer>(
+    value: &T,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&value.to_json().unwrap_or(serde_json::Value::Null), s)
+}
+
+/// A float, or an option of one, that JSON has no number for.
+pub trait JsonFloat {
+    /// Whether `ToJSON` leaves the field out: the value is NaN or infinite. (`None` is not:
+    /// it is written as `null`.)
+    fn not_a_json_number(&self) -> bool;
+}
+
+impl JsonFloat for f64 {
+    fn not_a_json_number(&self) -> bool {
+        !self.is_finite()
+    }
+}
+
+impl JsonFloat for f32 {
+    fn not_a_json_number(&self) -> bool {
+        !self.is_finite()
+    }
+}
+
+impl<T: JsonFloat> JsonFloat for Option<T> {
+    fn not_a_json_number(&self) -> bool {
+        self.as_ref().is_some_and(JsonFloat::not_a_json_number)
+    }
+}
+
+/// For `#[serde(skip_serializing_if)]` on a float field: `ToJSON` leaves out a NaN or
+/// infinite value (no JSON number holds it), where serde would fail the whole document.
+pub fn not_a_json_number<T: JsonFloat>(value: &T) -> bool {
+    value.not_a_json_number()
+}
+
 impl<T: poem_openapi::types::ToJSON> JsonBytes<T> {
     /// Serialises `value` once, through `ToJSON::to_json`'s `serde_json::Value` tree.
     pub fn new(value: &T) -> Self {

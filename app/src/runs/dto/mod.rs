@@ -243,10 +243,12 @@ pub struct CombatRunListItem {
     #[serde(serialize_with = "crate::http::json::rfc3339")]
     pub timestamp: DateTime<Utc>,
     /// Fight length, seconds.
+    #[serde(skip_serializing_if = "crate::http::json::not_a_json_number")]
     pub duration_sec: f64,
     /// Whether it was cleared.
     pub success: bool,
     /// Damage per second.
+    #[serde(skip_serializing_if = "crate::http::json::not_a_json_number")]
     pub dps: f64,
 }
 
@@ -302,6 +304,7 @@ mod tests {
         page.runs[0].timestamp += TimeDelta::nanoseconds(123_456_789);
         other.character_name = "Ré \"quoted\" \u{1}".into();
         other.timestamp -= TimeDelta::days(3);
+        other.dps = f64::NAN;
         page.runs.push(other);
         let direct: serde_json::Value =
             serde_json::from_slice(&JsonBytes::serialized(&page).bytes()).unwrap();
