@@ -348,32 +348,17 @@ async fn jwks(state: Data<&AppState>) -> poem::Result<Json<serde_json::Value>> {
 
 #[cfg(test)]
 mod tests {
-    use poem_openapi::{
-        OpenApi,
-        types::{Example, ToJSON},
-    };
+    use poem_openapi::{OpenApi, types::Example};
 
     use super::{Apis, document};
     use crate::{
         auth::models::{AuditEntryPage, AuditEntryView, UserPage, UserView},
         builds::{SavedBuildPage, SavedBuildView},
         config::Settings,
-        http::json::JsonBytes,
+        http::json::assert_serde_is_to_json,
         recommendations::{RecommendationPage, RecommendationView},
         runs::CombatRunSummaryPage,
     };
-
-    /// What serde writes (`api(serde)`), read back, against what `ToJSON` writes.
-    fn assert_serde_is_to_json<T: ToJSON + serde::Serialize>(value: &T) {
-        let direct: serde_json::Value =
-            serde_json::from_slice(&JsonBytes::serialized(value).bytes()).unwrap_or_default();
-        assert_eq!(
-            Some(direct),
-            value.to_json(),
-            "{}",
-            std::any::type_name::<T>()
-        );
-    }
 
     /// Every resource answering with `api(serde)` writes exactly what its `ToJSON` would (the
     /// features add odd values in `features::models`).

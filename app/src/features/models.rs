@@ -309,17 +309,10 @@ fn set_example() -> GearSet {
 
 #[cfg(test)]
 mod tests {
-    use poem_openapi::types::{Example, ToJSON};
+    use poem_openapi::types::Example;
 
     use super::{Feature, FeaturePage, FeatureView, GearSetPage, GearSetView};
-    use crate::http::json::JsonBytes;
-
-    /// What serde writes (`api(serde)`), read back, against what `ToJSON` writes.
-    fn assert_serde_is_to_json<T: ToJSON + serde::Serialize>(value: &T) {
-        let direct: serde_json::Value =
-            serde_json::from_slice(&JsonBytes::serialized(value).bytes()).unwrap();
-        assert_eq!(Some(direct), value.to_json());
-    }
+    use crate::http::json::assert_serde_is_to_json;
 
     #[test]
     fn generated_views_written_by_serde_equal_their_to_json() {

@@ -12,6 +12,8 @@ mod rules;
 #[cfg(test)]
 mod tests;
 
+#[cfg(test)]
+pub use self::response::assert_serde_is_to_json;
 use self::rules::check;
 pub use self::{
     optional::MaybeJson,

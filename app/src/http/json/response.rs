@@ -71,6 +71,20 @@ pub fn not_a_json_number<T: JsonFloat>(value: &T) -> bool {
     value.not_a_json_number()
 }
 
+/// For tests of a type written by [`JsonBytes::serialized`]: panics unless what serde writes,
+/// read back, equals what its `ToJSON` writes.
+#[cfg(test)]
+pub fn assert_serde_is_to_json<T: poem_openapi::types::ToJSON + serde::Serialize>(value: &T) {
+    let direct: serde_json::Value =
+        serde_json::from_slice(&JsonBytes::serialized(value).bytes()).unwrap_or_default();
+    assert_eq!(
+        Some(direct),
+        value.to_json(),
+        "{}",
+        std::any::type_name::<T>()
+    );
+}
+
 impl<T: poem_openapi::types::ToJSON> JsonBytes<T> {
     /// Serialises `value` once, through `ToJSON::to_json`'s `serde_json::Value` tree.
     pub fn new(value: &T) -> Self {
