@@ -320,13 +320,13 @@ mod tests {
         assert_serde_is_to_json(&GearSetView::example());
         assert_serde_is_to_json(&FeaturePage::example());
         assert_serde_is_to_json(&GearSetPage::example());
-        // Every option empty, a float that is not a number, text that needs escaping, a
-        // timestamp with sub-second digits.
+        // Options empty, nested JSON, a float that is not a number, text that needs escaping,
+        // a timestamp with sub-second digits.
         let mut odd = FeatureView::from(Feature {
             subcategory: None,
             feature_type: None,
             parent_feature: None,
-            resource_cost: None,
+            resource_cost: Some(serde_json::json!({"magicka": 2_700, "per_crux": [0.5, "Ré"]})),
             range_m: Some(f64::NAN),
             radius_m: None,
             max_ranks: None,
@@ -335,6 +335,10 @@ mod tests {
         });
         odd.name = "Ré \"quoted\" \u{1} </script>".into();
         odd.updated_at += chrono::TimeDelta::nanoseconds(123_456_789);
+        odd.attributes.insert(
+            "morphs".into(),
+            serde_json::json!([{"name": "Exhausting", "x": 1.25}]),
+        );
         assert_serde_is_to_json(&odd);
         let mut set = GearSetView::example();
         set.tradeable = None;

@@ -63,8 +63,9 @@ fn checks(f: &Field, value: TokenStream) -> TokenStream {
 /// The `#[serde(...)]` of a view field, so that serde writes what `ToJSON` does: text,
 /// integers, booleans and UUIDs (and options of them) are the same either way; a timestamp
 /// goes through `rfc3339` (`+00:00`, where serde's chrono writes `Z`); a float that is not a number is left out, as
-/// `ToJSON` leaves it; everything else (enums, JSON columns, options of those) goes through its
-/// own `ToJSON`.
+/// `ToJSON` leaves it; plain JSON columns (`serde_json::Value`, `JsonObject`) are written as
+/// they are; everything else (enums, typed JSON columns, options of those) goes through its own
+/// `ToJSON`.
 fn serde_with(f: &Field) -> TokenStream {
     let same = [
         "String", "bool", "i16", "i32", "i64", "u16", "u32", "u64", "Uuid",
@@ -83,6 +84,9 @@ fn serde_with(f: &Field) -> TokenStream {
         (Storage::Column, Some(t)) if t == "DateTime" && f.option_inner.is_none() => {
             quote! { #[serde(serialize_with = "::app::http::json::rfc3339")] }
         }
+        // A JSON column holding plain JSON (`serde_json::Value`, `JsonObject`) is written as it
+        // is, not cloned into a tree first.
+        (Storage::Json, Some(t)) if t == "Value" || t == "JsonObject" => quote! {},
         _ => quote! { #[serde(serialize_with = "::app::http::json::via_to_json")] },
     }
 }

@@ -267,9 +267,9 @@ impl SavedBuildApi {
                 <Uuid as ::app::model::ColumnType>::to_value(&build_id.0, dialect),
             )
             .await?;
-        ::std::result::Result::Ok({
-            ::poem_openapi::payload::Json(SavedBuildView::from(row))
-        })
+        ::std::result::Result::Ok(
+            ::poem_openapi::payload::Json(SavedBuildView::from(row)),
+        )
     }
     ///Create a saved build
     ///

@@ -90,8 +90,8 @@ pub(super) fn get_handler(
     (id_ident, id_ty, id_bind): (&Ident, &syn::Type, &TokenStream),
     a: &Api,
 ) -> TokenStream {
-    let encoded = encode(a, quote! { #view::from(r) });
     if let Some(cache) = &a.cache {
+        let encoded = encode(a, quote! { #view::from(r) });
         // The policy is `public` or `authenticated` (validated), so one answer per id,
         // encoded once, serves every caller; a missing id is cached as `None` too.
         return quote! {
@@ -120,7 +120,7 @@ pub(super) fn get_handler(
     let (answer, wrap) = if a.serde {
         (
             quote! { ::app::http::json::JsonBytes<#view> },
-            quote! { let r = row; #encoded },
+            encode(a, quote! { #view::from(row) }),
         )
     } else {
         (
@@ -137,7 +137,7 @@ pub(super) fn get_handler(
         ) -> ::std::result::Result<#answer, ::app::error::ApiError> {
             let dialect = state.db.dialect;
             let row = ::app::model::crud::get_for::<#ident>(&state.db, #principal, #id_bind).await?;
-            ::std::result::Result::Ok({ #wrap })
+            ::std::result::Result::Ok(#wrap)
         }
     }
 }
