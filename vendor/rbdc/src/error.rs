@@ -1,0 +1,3 @@
+pub use rbs::Error;
+
+pub use rbs::err_protocol;

@@ -1,0 +1,3 @@
+pub mod ustr;
+#[macro_use]
+pub mod async_stream;
