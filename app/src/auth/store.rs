@@ -35,7 +35,7 @@ pub async fn user_by_login(db: &Db, login: &str) -> Result<Option<User>, AppErro
 async fn user_where(db: &Db, predicate: &str, args: Vec<Value>) -> Result<Option<User>, AppError> {
     let sql = format!(
         "SELECT {} FROM users WHERE {predicate}",
-        User::META.column_list()
+        User::META.select_list
     );
     decode_first(db.rb.query(&sql, args).await?)
 }

@@ -334,9 +334,11 @@ impl Db {
         let result = async {
             let mut conn = self.rb.get_pool()?.get().await?;
             let mut stream = conn.exec_rows(sql, args).await?;
+            // Every row of one statement has its columns: asked once (each call boxes a copy).
+            let mut width = None;
             while let Some(row) = stream.next().await {
                 let mut row = row?;
-                let n = row.meta_data().column_len();
+                let n = *width.get_or_insert_with(|| row.meta_data().column_len());
                 let mut columns = Vec::with_capacity(n);
                 for i in 0..n {
                     columns.push(row.get(i)?);

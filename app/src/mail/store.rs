@@ -34,7 +34,7 @@ pub async fn claim(
            ORDER BY next_attempt_at LIMIT ?{}) \
          RETURNING {}",
         d.skip_locked(),
-        OutboxMail::META.column_list()
+        OutboxMail::META.select_list
     );
     let rows = db
         .rb

@@ -51,9 +51,7 @@ pub async fn all_owned<M: Model>(db: &Db, owner: uuid::Uuid) -> Result<Vec<M>, A
     };
     let sql = format!(
         "SELECT {} FROM {} WHERE {column} = ? ORDER BY {}",
-        meta.column_list(),
-        meta.table,
-        meta.id
+        meta.select_list, meta.table, meta.id
     );
     decode_rows(db.rb.query(&sql, vec![owner.to_value(db.dialect)]).await?)
 }
@@ -79,8 +77,7 @@ pub async fn insert_with<M: Model>(
     let marks = vec!["?"; meta.columns.len()].join(", ");
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({marks})",
-        meta.table,
-        meta.column_list()
+        meta.table, meta.select_list
     );
     exec.exec(&sql, row.to_values(dialect)).await?;
     Ok(())
@@ -109,8 +106,7 @@ pub async fn insert_unless_exists_with<M: Model>(
     };
     let sql = format!(
         "INSERT INTO {} ({}) VALUES ({marks}) ON CONFLICT {target}DO NOTHING",
-        meta.table,
-        meta.column_list(),
+        meta.table, meta.select_list,
     );
     let done = exec.exec(&sql, row.to_values(dialect)).await?;
     Ok(done.rows_affected > 0)
@@ -124,9 +120,7 @@ pub async fn find_with<M: Model>(exec: &dyn Executor, id: Value) -> Result<Optio
     let meta = M::META;
     let sql = format!(
         "SELECT {} FROM {} WHERE {} = ?",
-        meta.column_list(),
-        meta.table,
-        meta.id
+        meta.select_list, meta.table, meta.id
     );
     Ok(decode_rows::<M>(exec.query(&sql, vec![id]).await?)?
         .into_iter()
@@ -156,11 +150,7 @@ pub async fn find_scoped_with<M: Model>(
 ) -> Result<Option<M>, AppError> {
     let meta = M::META;
     let (where_sql, args) = where_clause(scope, &[super::Filter::Eq(meta.id, id)]);
-    let sql = format!(
-        "SELECT {} FROM {}{where_sql}",
-        meta.column_list(),
-        meta.table
-    );
+    let sql = format!("SELECT {} FROM {}{where_sql}", meta.select_list, meta.table);
     Ok(decode_rows::<M>(exec.query(&sql, args).await?)?
         .into_iter()
         .next())
@@ -194,7 +184,7 @@ pub async fn list<M: Model>(
     page_args.push(Value::I64(i64::try_from(query.offset).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT {}, (SELECT count(*) FROM {table}{where_sql}) AS {TOTAL} FROM {table}{where_sql}{order} LIMIT ? OFFSET ?",
-        meta.column_list(),
+        meta.select_list,
         table = meta.table,
     );
     // By position: the model's columns, then the total (read from the first row; the model's

@@ -124,15 +124,6 @@ pub struct ModelMeta {
 }
 
 impl ModelMeta {
-    /// `col1, col2, …` in declaration order.
-    pub fn column_list(&self) -> String {
-        self.columns
-            .iter()
-            .map(|c| c.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// The policy for `action`.
     pub fn policy(&self, action: Action) -> &Policy {
         match action {
@@ -187,12 +178,18 @@ impl GenerateId for Uuid {
     }
 }
 
-/// One result row as (column, value) pairs in SELECT order, read by generated `from_row`.
-/// Columns are found by position (the SELECT lists them in declaration order), falling back
-/// to a search by name: no hashing and no allocation per column. A positional row
-/// ([`crate::db::Db::query_columns`]) has no names: its columns are taken by position only.
+/// One result row, read by generated `from_row`: (column, value) pairs in SELECT order, or the
+/// values alone ([`crate::db::Db::query_columns`]). Named columns are found by position (the
+/// SELECT lists them in declaration order), falling back to a search by name; positional ones
+/// by position only. No hashing and no allocation per column.
 #[derive(Debug)]
-pub struct Row(Vec<(Value, Value)>);
+pub struct Row(Columns);
+
+#[derive(Debug)]
+enum Columns {
+    Named(Vec<(Value, Value)>),
+    Positional(Vec<Value>),
+}
 
 impl Row {
     /// Wraps a driver row: a map of column names to values, or the values alone in `SELECT`
@@ -202,10 +199,8 @@ impl Row {
     /// When the value is neither.
     pub fn new(row: Value) -> Result<Self, column::DecodeError> {
         match row {
-            Value::Map(m) => Ok(Self(m.0.into_iter().collect())),
-            Value::Array(columns) => Ok(Self(
-                columns.into_iter().map(|v| (Value::Null, v)).collect(),
-            )),
+            Value::Map(m) => Ok(Self(Columns::Named(m.0.into_iter().collect()))),
+            Value::Array(columns) => Ok(Self(Columns::Positional(columns))),
             other => Err(format!("expected a row, found {other}").into()),
         }
     }
@@ -220,10 +215,15 @@ impl Row {
         name: &str,
         decode: fn(Value) -> Result<T, column::DecodeError>,
     ) -> Result<T, column::DecodeError> {
-        let is = |k: &Value| matches!(k, Value::String(s) if s == name);
-        let slot = match self.0.get_mut(index) {
-            Some((k, v)) if k.is_null() || is(k) => Some(v),
-            _ => self.0.iter_mut().find(|(k, _)| is(k)).map(|(_, v)| v),
+        let slot = match &mut self.0 {
+            Columns::Positional(values) => values.get_mut(index),
+            Columns::Named(pairs) => {
+                let is = |k: &Value| matches!(k, Value::String(s) if s == name);
+                match pairs.get_mut(index) {
+                    Some((k, v)) if is(k) => Some(v),
+                    _ => pairs.iter_mut().find(|(k, _)| is(k)).map(|(_, v)| v),
+                }
+            }
         };
         let value = slot.map(std::mem::take).unwrap_or(Value::Null);
         decode(value).map_err(|e| format!("column {name}: {e}").into())

@@ -34,7 +34,7 @@ pub async fn find(
     };
     let sql = format!(
         "SELECT {} FROM sync_items WHERE user_id = ? AND client_id = ?{type_sql}",
-        SyncItem::META.column_list()
+        SyncItem::META.select_list
     );
     let rows = db.rb.query(&sql, args).await?;
     Ok(crud::decode_rows::<SyncItem>(rows)?.into_iter().next())
