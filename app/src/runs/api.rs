@@ -17,7 +17,10 @@ use super::{
 use crate::{
     auth::{Auth, Scope},
     error::{ApiError, FieldError},
-    http::{ApiTags, json::JsonBody},
+    http::{
+        ApiTags,
+        json::{JsonBody, JsonBytes},
+    },
     model::{column, crud},
     state::AppState,
 };
@@ -27,7 +30,10 @@ use crate::{
 pub enum RunCreated {
     /// Stored; `Location` is its URL.
     #[oai(status = 201)]
-    Created(Json<CombatRunResponse>, #[oai(header = "Location")] String),
+    Created(
+        JsonBytes<CombatRunResponse>,
+        #[oai(header = "Location")] String,
+    ),
 }
 
 impl From<CombatRun> for CombatRunResponse {
@@ -129,7 +135,8 @@ impl RunsApi {
         crud::insert(&state.db, &row).await?;
         state.player_reads.changed(row.player_id).await;
         let location = format!("{}/runs/{}", state.settings.server.api_prefix, row.run_id);
-        Ok(RunCreated::Created(Json(row.into()), location))
+        let run: CombatRunResponse = row.into();
+        Ok(RunCreated::Created(JsonBytes::serialized(&run), location))
     }
 
     /// Import a SavedVariables file

@@ -37,7 +37,8 @@ use self::dto::{
         path = "/runs",
         tag = "crate::http::ApiTags::Runs",
         ops(get, delete),
-        view = "dto::CombatRunResponse"
+        view = "dto::CombatRunResponse",
+        serde
     ),
     hooks(after_commit = "hooks::run_committed")
 )]

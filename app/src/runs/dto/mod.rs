@@ -155,7 +155,9 @@ convert_scores!(crate::engine::ContributionScores => ContributionScores);
 convert_scores!(&ContributionScores => crate::engine::ContributionScores);
 
 /// A stored run: the create body plus its id, owner, time and scores.
-#[derive(Debug, Clone, Object)]
+// Written by serde straight to bytes (`api(serde)` on `CombatRun`, and `POST /runs`), exactly
+// as its `ToJSON` writes it; the nested types' serde form is their stored JSON.
+#[derive(Debug, Clone, Object, Serialize)]
 #[oai(example)]
 pub struct CombatRunResponse {
     /// Run id.
@@ -164,12 +166,14 @@ pub struct CombatRunResponse {
     pub player_id: Uuid,
     /// When it was fought (UTC): the time of submission for `POST /runs`, the addon's own
     /// time for addon runs (see `source`).
+    #[serde(serialize_with = "crate::http::json::rfc3339")]
     pub timestamp: DateTime<Utc>,
     /// Character name.
     pub character_name: String,
     /// What was fought.
     pub content: Content,
     /// Fight length, seconds.
+    #[serde(skip_serializing_if = "crate::http::json::not_a_json_number")]
     pub duration_sec: f64,
     /// Whether it was cleared.
     pub success: bool,
@@ -186,10 +190,12 @@ pub struct CombatRunResponse {
     /// The game addon's id of the run (`<AccountName>_<unix seconds>_<4 digits>`); only for
     /// `source: addon`. One addon run is stored once per player.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addon_run_id: Option<String>,
     /// The addon run exactly as it arrived (its keys and values, as JSON); only for
     /// `source: addon`, so nothing the addon recorded is lost.
     #[oai(skip_serializing_if_is_none)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addon_original: Option<serde_json::Value>,
 }
 
@@ -307,5 +313,26 @@ mod tests {
         other.dps = f64::NAN;
         page.runs.push(other);
         assert_serde_is_to_json(&page);
+    }
+
+    #[test]
+    fn a_run_written_directly_equals_its_to_json() {
+        let run = super::CombatRunResponse::example();
+        assert_serde_is_to_json(&run);
+        // An addon run: its own fields, unknown group size, no scores, optional build parts.
+        let mut addon = run.clone();
+        addon.source = super::RunSource::Addon;
+        addon.addon_run_id = Some("@Player_1764000000_0001".into());
+        addon.addon_original =
+            Some(serde_json::json!({"run_id": "@Player_1764000000_0001", "dps": 1.5}));
+        addon.group_size = None;
+        addon.contribution_scores = None;
+        addon.build_snapshot.subclass = None;
+        addon.build_snapshot.set_pieces = Some([("Arms of Relequen".to_owned(), 5)].into());
+        addon.build_snapshot.champion_points = Some(crate::eso::ChampionPoints::default());
+        addon.character_name = "Ré \"quoted\" \u{1}".into();
+        addon.timestamp += TimeDelta::nanoseconds(123_456_789);
+        addon.metrics.crit_rate = 0.25;
+        assert_serde_is_to_json(&addon);
     }
 }
