@@ -1,0 +1,3 @@
+mod buf_mut;
+
+pub use buf_mut::PgBufMutExt;
