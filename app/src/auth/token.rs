@@ -118,6 +118,8 @@ pub struct JwtKeys {
     verify: Vec<VerifyKey>,
     issuer: String,
     audience: String,
+    /// What every verification requires, built once: it holds hash sets of claim names.
+    validation: Validation,
 }
 
 /// Claims as signed: the token's own, plus `iss` and `aud`.
@@ -127,6 +129,18 @@ struct Signed<'a, C> {
     claims: &'a C,
     iss: &'a str,
     aud: &'a str,
+}
+
+/// What a token must carry to verify: `alg` only, the registered claims we issue, our `iss`
+/// and `aud`, and [`LEEWAY_SECS`] of clock skew.
+fn validation(alg: Algorithm, issuer: &str, audience: &str) -> Validation {
+    let mut validation = Validation::new(alg);
+    validation.algorithms = vec![alg];
+    validation.set_required_spec_claims(&["exp", "iat", "sub", "jti", "iss", "aud"]);
+    validation.set_issuer(&[issuer]);
+    validation.set_audience(&[audience]);
+    validation.leeway = LEEWAY_SECS;
+    validation
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -171,6 +185,7 @@ impl JwtKeys {
                         jwk: None,
                         valid_until: None,
                     }],
+                    validation: validation(Algorithm::HS256, &issuer, &audience),
                     issuer,
                     audience,
                 })
@@ -208,6 +223,7 @@ impl JwtKeys {
                     kid: Some(auth.key_id.clone()),
                     encoding,
                     verify,
+                    validation: validation(alg, &issuer, &audience),
                     issuer,
                     audience,
                 })
@@ -242,21 +258,22 @@ impl JwtKeys {
     }
 
     fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<C, TokenError> {
-        let header = decode_header(token)?;
         let now = Utc::now();
-        let key = self
+        let mut valid = self
             .verify
             .iter()
-            .filter(|k| k.valid_until.is_none_or(|t| t > now))
-            .find(|k| k.kid.is_none() || k.kid == header.kid)
-            .ok_or(TokenError::UnknownKey)?;
-        let mut validation = Validation::new(self.alg);
-        validation.algorithms = vec![self.alg];
-        validation.set_required_spec_claims(&["exp", "iat", "sub", "jti", "iss", "aud"]);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&[&self.audience]);
-        validation.leeway = LEEWAY_SECS;
-        Ok(decode::<C>(token, &key.key, &validation)?.claims)
+            .filter(|k| k.valid_until.is_none_or(|t| t > now));
+        let key = match self.verify.as_slice() {
+            // One key without an id (HS256): the header has nothing to choose by; `decode`
+            // still checks its algorithm.
+            [only] if only.kid.is_none() => valid.next(),
+            _ => {
+                let header = decode_header(token)?;
+                valid.find(|k| k.kid.is_none() || k.kid == header.kid)
+            }
+        }
+        .ok_or(TokenError::UnknownKey)?;
+        Ok(decode::<C>(token, &key.key, &self.validation)?.claims)
     }
 
     /// Issues an access token valid `ttl_secs` seconds, with the role's default scopes
