@@ -361,7 +361,8 @@ mod tests {
     };
 
     /// Every resource answering with `api(serde)` writes exactly what its `ToJSON` would (the
-    /// features add odd values in `features::models`).
+    /// features add odd values in `features::models`; the stored run, `CombatRunResponse`, is
+    /// checked with an addon run in `runs::dto`).
     #[test]
     fn reads_written_by_serde_equal_their_to_json() {
         assert_serde_is_to_json(&SavedBuildView::example());

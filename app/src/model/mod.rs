@@ -185,9 +185,12 @@ impl GenerateId for Uuid {
 #[derive(Debug)]
 pub struct Row(Columns);
 
+/// A row's columns as the driver gave them.
 #[derive(Debug)]
 enum Columns {
+    /// (name, value) pairs, from `rb.query`.
     Named(Vec<(Value, Value)>),
+    /// The values alone, in `SELECT` order, from `Db::query_columns`.
     Positional(Vec<Value>),
 }
 

@@ -62,10 +62,10 @@ fn checks(f: &Field, value: TokenStream) -> TokenStream {
 
 /// The `#[serde(...)]` of a view field, so that serde writes what `ToJSON` does: text,
 /// integers, booleans and UUIDs (and options of them) are the same either way; a timestamp
-/// goes through `rfc3339` (`+00:00`, where serde's chrono writes `Z`); a float that is not a number is left out, as
-/// `ToJSON` leaves it; plain JSON columns (`serde_json::Value`, `JsonObject`) are written as
-/// they are; everything else (enums, typed JSON columns, options of those) goes through its own
-/// `ToJSON`.
+/// goes through `rfc3339` (`+00:00`, where serde's chrono writes `Z`); a float that is not a
+/// number is left out, as `ToJSON` leaves it; plain JSON columns (`serde_json::Value`,
+/// `JsonObject`) are written as they are; everything else (enums, typed JSON columns, options
+/// of those) goes through its own `ToJSON`.
 fn serde_with(f: &Field) -> TokenStream {
     let same = [
         "String", "bool", "i16", "i32", "i64", "u16", "u32", "u64", "Uuid",
