@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use rbs::Value;
-use serde::{Serialize, de::DeserializeOwned};
+use serde::{Serialize, de::DeserializeOwned, de::value::StrDeserializer};
 use uuid::Uuid;
 
 use crate::db::Dialect;
@@ -267,7 +267,9 @@ pub fn json_from_value<T: DeserializeOwned>(v: Value) -> Result<T, DecodeError> 
         Value::String(s) => serde_json::from_str(&s)
             .or_else(|_| serde_json::from_value(serde_json::Value::String(s))),
         Value::Binary(b) => serde_json::from_slice(&b),
-        other => serde_json::to_value(&other).and_then(serde_json::from_value),
+        // A driver that hands JSON over already parsed (the published rbdc-pg did): read it
+        // straight into `T` rather than through a `serde_json::Value` tree first.
+        other => return rbs::from_value(other).map_err(|e| DecodeError(e.to_string())),
     }
     .map_err(|e| DecodeError(e.to_string()))
 }
@@ -286,7 +288,7 @@ pub fn enum_to_value<T: Serialize>(v: &T, _: Dialect) -> Value {
 /// When the text is not one of the enum's values.
 pub fn enum_from_value<T: DeserializeOwned>(v: Value) -> Result<T, DecodeError> {
     let text = String::from_value(v)?;
-    serde_json::from_value(serde_json::Value::String(text.clone()))
+    T::deserialize(StrDeserializer::<serde::de::value::Error>::new(&text))
         .map_err(|_| DecodeError(format!("unknown value {text:?}")))
 }
 

@@ -4,7 +4,7 @@ use crate::type_info::PgTypeInfo;
 use crate::type_info::PgTypeKind;
 use crate::types::decode::Decode;
 use crate::types::encode::{Encode, IsNull};
-use crate::types::json::{decode_json, encode_json};
+use crate::types::json::encode_json;
 use crate::types::money::Money;
 use crate::types::timestamptz::Timestamptz;
 use crate::types::timetz::Timetz;
@@ -123,7 +123,9 @@ impl Decode for Value {
             PgType::Int4 => Value::I32(Decode::decode(arg)?),
             PgType::Text => Value::String(Decode::decode(arg)?),
             PgType::Oid => Value::Ext("Oid", Box::new(Value::U32(Decode::decode(arg)?))),
-            PgType::Json => decode_json(arg)?,
+            // ebo patch: the JSON text in rbdc's `Json` form, not parsed into a `Value` tree
+            // (see vendor/README.md).
+            PgType::Json => Json::decode(arg)?.into(),
             PgType::Point => {
                 use crate::types::point::Point;
                 Point::decode(arg)?.into()
@@ -278,7 +280,9 @@ impl Decode for Value {
                 })),
             ),
             PgType::Uuid => Uuid::decode(arg)?.into(),
-            PgType::Jsonb => decode_json(arg)?,
+            // ebo patch: the JSON text in rbdc's `Json` form, not parsed into a `Value` tree
+            // (see vendor/README.md).
+            PgType::Jsonb => Json::decode(arg)?.into(),
             PgType::Tsvector => {
                 use crate::types::tsvector::TsVector;
                 TsVector::decode(arg)?.into()
