@@ -2,13 +2,15 @@
 //! summary, comparison, characters, the DPS and percentile trends and buff analysis. Each
 //! issues a fixed number of statements whatever the number of runs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{collections::HashMap, sync::Arc};
+
+use chrono::NaiveDate;
 
 use uuid::Uuid;
 
 use super::{
     CombatRun,
-    distribution::DpsDistributions,
+    distribution::{Distribution, DpsDistributions, PoolKey},
     dto::BuildSnapshot,
     insights::dto::{
         BuffStat, BuildDifferences, Character, Comparison, DpsPoint, Importance, PercentilePoint,
@@ -174,18 +176,45 @@ pub async fn percentile_trend(
     scope: RunScope<'_>,
 ) -> Result<Vec<PercentilePoint>, AppError> {
     let mine = store::dps_over_time(db, scope).await?;
-    let pools: BTreeSet<_> = mine.iter().map(|r| r.pool.clone()).collect();
-    let pools: BTreeMap<_, _> = distributions
-        .get_many(db, &pools)
+    // Each run's pool as an index into `keys`, so the distinct pools are found without sorting
+    // or cloning every run's, and each run's distribution without comparing strings.
+    let mut keys: Vec<PoolKey> = Vec::new();
+    let of_run: Vec<usize> = {
+        let mut index: HashMap<(&str, &str), usize> = HashMap::new();
+        mine.iter()
+            .map(|r| {
+                *index
+                    .entry((r.pool.0.as_str(), r.pool.1.as_str()))
+                    .or_insert_with(|| {
+                        keys.push(r.pool.clone());
+                        keys.len() - 1
+                    })
+            })
+            .collect()
+    };
+    let mut loaded: HashMap<PoolKey, Arc<Distribution>> = distributions
+        .get_many(db, &keys.iter().cloned().collect())
         .await?
         .into_iter()
         .collect();
+    let pools: Vec<Option<Arc<Distribution>>> = keys.iter().map(|k| loaded.remove(k)).collect();
+    // Runs come oldest first, so most share the previous run's day.
+    let mut day: Option<(NaiveDate, String)> = None;
     Ok(mine
         .into_iter()
-        .map(|r| {
-            let share = pools.get(&r.pool).map_or(0.5, |d| d.percentile(r.dps));
+        .zip(of_run)
+        .map(|(r, pool)| {
+            let share = pools
+                .get(pool)
+                .and_then(Option::as_ref)
+                .map_or(0.5, |d| d.percentile(r.dps));
+            let date = r.at.date_naive();
+            let date = match &day {
+                Some((d, text)) if *d == date => text.clone(),
+                _ => day.insert((date, date.to_string())).1.clone(),
+            };
             PercentilePoint {
-                date: r.at.date_naive().to_string(),
+                date,
                 percentile: percent(share),
                 dps: r.dps,
                 content_name: r.pool.0,
