@@ -210,9 +210,17 @@ impl ColumnType for DateTime<Utc> {
         Value::Ext("DateTime", Box::new(Value::String(text)))
     }
     fn from_value(v: Value) -> Result<Self, DecodeError> {
-        match ext_inner(v) {
-            Value::String(s) => parse_timestamp(&s),
-            other => Err(unexpected("a timestamp", &other)),
+        match v {
+            // PostgreSQL's `timestamptz` (our rbdc-pg patch): Unix milliseconds.
+            Value::Ext("Timestamp", inner) => match *inner {
+                Value::I64(ms) => DateTime::from_timestamp_millis(ms)
+                    .ok_or_else(|| DecodeError(format!("a timestamp out of range: {ms} ms"))),
+                other => Err(unexpected("a timestamp", &other)),
+            },
+            v => match ext_inner(v) {
+                Value::String(s) => parse_timestamp(&s),
+                other => Err(unexpected("a timestamp", &other)),
+            },
         }
     }
 }
@@ -314,6 +322,26 @@ mod tests {
                 sets
             );
         }
+    }
+
+    #[test]
+    fn the_postgresql_drivers_forms_decode() {
+        // `timestamptz` as Unix milliseconds, `json`/`jsonb` as their text (vendor/README.md).
+        let ms = 1_764_000_000_123;
+        let at = Value::Ext("Timestamp", Box::new(Value::I64(ms)));
+        assert_eq!(
+            DateTime::<Utc>::from_value(at).unwrap().timestamp_millis(),
+            ms
+        );
+        let beyond = Value::Ext("Timestamp", Box::new(Value::I64(i64::MAX)));
+        assert!(DateTime::<Utc>::from_value(beyond).is_err());
+        assert!(
+            DateTime::<Utc>::from_value(Value::I64(ms)).is_err(),
+            "a bare integer is not a timestamp"
+        );
+        let json = Value::Ext("Json", Box::new(Value::String(r#"{"a":[1,"b"]}"#.into())));
+        let decoded: serde_json::Value = json_from_value(json).unwrap();
+        assert_eq!(decoded, serde_json::json!({"a": [1, "b"]}));
     }
 
     #[test]

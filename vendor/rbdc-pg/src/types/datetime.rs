@@ -13,6 +13,18 @@ use std::time::Duration;
 /// milliseconds (ebo patch, `vendor/README.md`).
 const PG_EPOCH_UNIX_MILLIS: i64 = 946_684_800_000;
 
+/// ebo patch (`vendor/README.md`): the instant of a `timestamp(tz)` value in Unix milliseconds
+/// (floored, as [`DateTime`]'s decoding keeps it), without building a calendar date.
+pub fn decode_unix_millis(value: PgValueRef) -> Result<i64, Error> {
+    match value.format() {
+        PgValueFormat::Binary => {
+            let us = Cursor::new(value.as_bytes()?).read_i64::<BigEndian>()?;
+            Ok(PG_EPOCH_UNIX_MILLIS + us.div_euclid(1000))
+        }
+        PgValueFormat::Text => Ok(DateTime::decode(value)?.unix_timestamp_millis()),
+    }
+}
+
 /// Encode to Timestamptz
 impl Encode for DateTime {
     fn encode(self, buf: &mut PgArgumentBuffer) -> Result<IsNull, Error> {

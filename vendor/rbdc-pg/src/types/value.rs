@@ -240,7 +240,9 @@ impl Decode for Value {
                 v
             }
             .into(),
-            PgType::Timestamptz => Timestamptz::decode(arg)?.into(),
+            // ebo patch: the instant as rbdc's `Timestamp` (Unix milliseconds), not a `DateTime`
+            // formatted into text for the caller to parse back (see vendor/README.md).
+            PgType::Timestamptz => Timestamp(crate::types::datetime::decode_unix_millis(arg)?).into(),
             PgType::Interval => Value::Ext(
                 "Interval",
                 Box::new(Value::Binary({
