@@ -14,7 +14,7 @@ mod tests;
 
 #[cfg(test)]
 pub use self::response::assert_serde_is_to_json;
-use self::rules::check;
+use self::rules::{Path, check};
 pub use self::{
     optional::MaybeJson,
     response::{JsonBytes, JsonFloat, not_a_json_number, rfc3339, via_to_json},
@@ -155,6 +155,6 @@ pub fn validate<T: Type>(value: &Value) -> Vec<FieldError> {
     let schema = schema_of::<T>();
     let (registry, root) = &*schema;
     let mut out = Vec::new();
-    check(value, root, registry, "", &mut out);
+    check(value, root, registry, &Path::Root, &mut out);
     out
 }

@@ -2,6 +2,8 @@
 //! required and unknown properties, lengths, patterns, ranges, enums and the NUL rule, each
 //! failure named by its JSON path.
 
+use std::fmt::Write as _;
+
 use poem_openapi::registry::{MetaSchema, MetaSchemaRef, Registry};
 use serde_json::Value;
 
@@ -12,27 +14,27 @@ use crate::error::FieldError;
 /// same rule in `check_string`. No PostgreSQL text or `jsonb` value can store NUL (`22021`,
 /// `22P05`) and SQLite would, so the rule is here, for both; properties a schema does not
 /// declare are ignored, never stored, and not checked.
-fn without_nul(value: &Value, path: &str, out: &mut Vec<FieldError>) {
+fn without_nul(value: &Value, path: &Path<'_>, out: &mut Vec<FieldError>) {
     const MESSAGE: &str = "must not contain the NUL character (U+0000)";
     match value {
         Value::String(text) if text.contains('\0') => {
-            out.push(FieldError::new(field(path), MESSAGE));
+            out.push(FieldError::new(path.render(), MESSAGE));
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                without_nul(item, &format!("{}[{i}]", field(path)), out);
+                without_nul(item, &Path::Index(path, i), out);
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
                 if key.contains('\0') {
                     out.push(FieldError::new(
-                        field(path),
+                        path.render(),
                         "no key may contain the NUL character (U+0000)",
                     ));
                     continue;
                 }
-                without_nul(item, &join(path, key), out);
+                without_nul(item, &Path::Key(path, key), out);
             }
         }
         _ => {}
@@ -46,19 +48,48 @@ fn resolve<'a>(schema: &'a MetaSchemaRef, registry: &'a Registry) -> Option<&'a 
     }
 }
 
-pub(super) fn field(path: &str) -> String {
-    if path.is_empty() {
-        "body".into()
-    } else {
-        path.to_owned()
-    }
+/// Where a value sits in the body: `metrics.buff_uptime[2].name`, or `body` for the body itself
+/// and `body[0]` for an item of a top-level array. Rendered only when a rule fails, so a valid
+/// body costs no path allocation.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Path<'a> {
+    /// The body itself.
+    Root,
+    /// Property `key` of the object at the path.
+    Key(&'a Path<'a>, &'a str),
+    /// Item `index` of the array at the path.
+    Index(&'a Path<'a>, usize),
 }
 
-fn join(path: &str, key: &str) -> String {
-    if path.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{path}.{key}")
+impl Path<'_> {
+    /// The path as the error body names it.
+    pub(super) fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        if out.is_empty() {
+            out.push_str("body");
+        }
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Self::Root => {}
+            Self::Key(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Self::Index(parent, index) => {
+                parent.write(out);
+                if out.is_empty() {
+                    out.push_str("body");
+                }
+                let _ = write!(out, "[{index}]");
+            }
+        }
     }
 }
 
@@ -74,7 +105,7 @@ pub(super) fn check(
     value: &Value,
     schema: &MetaSchemaRef,
     registry: &Registry,
-    path: &str,
+    path: &Path<'_>,
     out: &mut Vec<FieldError>,
 ) {
     let Some(s) = resolve(schema, registry) else {
@@ -90,35 +121,29 @@ pub(super) fn check(
     match s.ty {
         "object" => check_object(value, s, registry, path, out),
         "array" => match value.as_array() {
-            None => out.push(FieldError::new(field(path), "must be an array")),
+            None => out.push(FieldError::new(path.render(), "must be an array")),
             Some(items) => {
                 if let Some(max) = s.max_items.filter(|m| items.len() > *m) {
                     out.push(FieldError::new(
-                        field(path),
+                        path.render(),
                         format!("must have at most {max} items"),
                     ));
                 }
                 if let Some(min) = s.min_items.filter(|m| items.len() < *m) {
                     out.push(FieldError::new(
-                        field(path),
+                        path.render(),
                         format!("must have at least {min} items"),
                     ));
                 }
                 if let Some(item_schema) = &s.items {
                     for (i, item) in items.iter().enumerate() {
-                        check(
-                            item,
-                            item_schema,
-                            registry,
-                            &format!("{}[{i}]", field(path)),
-                            out,
-                        );
+                        check(item, item_schema, registry, &Path::Index(path, i), out);
                     }
                 }
             }
         },
         "string" => match value.as_str() {
-            None => out.push(FieldError::new(field(path), "must be a string")),
+            None => out.push(FieldError::new(path.render(), "must be a string")),
             Some(text) => check_string(text, s, path, out),
         },
         "integer" | "number" => match value.as_f64() {
@@ -126,7 +151,7 @@ pub(super) fn check(
                 check_number(n, s, path, out)
             }
             _ => out.push(FieldError::new(
-                field(path),
+                path.render(),
                 if s.ty == "integer" {
                     "must be an integer"
                 } else {
@@ -135,7 +160,7 @@ pub(super) fn check(
             )),
         },
         "boolean" if !value.is_boolean() => {
-            out.push(FieldError::new(field(path), "must be true or false"))
+            out.push(FieldError::new(path.render(), "must be true or false"))
         }
         "" if s.all_of.is_empty()
             && s.any_of.is_empty()
@@ -153,7 +178,7 @@ pub(super) fn check(
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
             .collect();
         out.push(FieldError::new(
-            field(path),
+            path.render(),
             format!("must be one of: {}", allowed.join(", ")),
         ));
     }
@@ -163,16 +188,19 @@ fn check_object(
     value: &Value,
     s: &MetaSchema,
     registry: &Registry,
-    path: &str,
+    path: &Path<'_>,
     out: &mut Vec<FieldError>,
 ) {
     let Some(obj) = value.as_object() else {
-        out.push(FieldError::new(field(path), "must be an object"));
+        out.push(FieldError::new(path.render(), "must be an object"));
         return;
     };
     for name in &s.required {
         if obj.get(*name).is_none_or(Value::is_null) {
-            out.push(FieldError::new(join(path, name), "is required"));
+            out.push(FieldError::new(
+                Path::Key(path, name).render(),
+                "is required",
+            ));
         }
     }
     if let Some(values) = &s.additional_properties {
@@ -182,11 +210,11 @@ fn check_object(
             }
             if key.contains('\0') {
                 out.push(FieldError::new(
-                    field(path),
+                    path.render(),
                     "no key may contain the NUL character (U+0000)",
                 ));
             } else {
-                check(v, values, registry, &join(path, key), out);
+                check(v, values, registry, &Path::Key(path, key), out);
             }
         }
     }
@@ -194,32 +222,35 @@ fn check_object(
         if let Some(v) = obj.get(*name) {
             let read_only = resolve(prop, registry).is_some_and(|p| p.read_only);
             if read_only {
-                out.push(FieldError::new(join(path, name), "is read-only"));
+                out.push(FieldError::new(
+                    Path::Key(path, name).render(),
+                    "is read-only",
+                ));
             } else {
-                check(v, prop, registry, &join(path, name), out);
+                check(v, prop, registry, &Path::Key(path, name), out);
             }
         }
     }
 }
 
-fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
+fn check_string(text: &str, s: &MetaSchema, path: &Path<'_>, out: &mut Vec<FieldError>) {
     // No text column can store NUL on PostgreSQL (`22021`): refused here, with its path.
     if text.contains('\0') {
         out.push(FieldError::new(
-            field(path),
+            path.render(),
             "must not contain the NUL character (U+0000)",
         ));
     }
     let len = text.chars().count();
     if let Some(max) = s.max_length.filter(|m| len > *m) {
         out.push(FieldError::new(
-            field(path),
+            path.render(),
             format!("must be at most {max} characters"),
         ));
     }
     if let Some(min) = s.min_length.filter(|m| len < *m) {
         out.push(FieldError::new(
-            field(path),
+            path.render(),
             if min == 1 {
                 "must not be empty".to_owned()
             } else {
@@ -235,7 +266,7 @@ fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError
             Some(title) => format!("must be {title}"),
             None => format!("must match the pattern {p}"),
         };
-        out.push(FieldError::new(field(path), message));
+        out.push(FieldError::new(path.render(), message));
     }
     let bad_format = match s.format {
         Some("uuid") => uuid::Uuid::parse_str(text).is_err(),
@@ -248,11 +279,11 @@ fn check_string(text: &str, s: &MetaSchema, path: &str, out: &mut Vec<FieldError
         } else {
             "an RFC 3339 date-time"
         };
-        out.push(FieldError::new(field(path), format!("must be {what}")));
+        out.push(FieldError::new(path.render(), format!("must be {what}")));
     }
 }
 
-fn check_number(n: f64, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
+fn check_number(n: f64, s: &MetaSchema, path: &Path<'_>, out: &mut Vec<FieldError>) {
     let (min, max) = (s.minimum, s.maximum);
     let min_ex = s.exclusive_minimum.unwrap_or(false);
     let max_ex = s.exclusive_maximum.unwrap_or(false);
@@ -274,10 +305,10 @@ fn check_number(n: f64, s: &MetaSchema, path: &str, out: &mut Vec<FieldError>) {
                 fmt_num(max.unwrap_or_default())
             ),
         };
-        out.push(FieldError::new(field(path), msg));
+        out.push(FieldError::new(path.render(), msg));
         return;
     }
     if s.format == Some("int32") && (n < f64::from(i32::MIN) || n > f64::from(i32::MAX)) {
-        out.push(FieldError::new(field(path), "is out of range"));
+        out.push(FieldError::new(path.render(), "is out of range"));
     }
 }

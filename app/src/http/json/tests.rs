@@ -73,3 +73,19 @@ fn missing_and_mistyped_fields_are_named() {
         vec![("body".into(), "must be an object".into())]
     );
 }
+
+#[test]
+fn paths_are_named_as_before_though_built_only_on_failure() {
+    let root = Path::Root;
+    assert_eq!(root.render(), "body");
+    let item = Path::Index(&root, 0);
+    assert_eq!(item.render(), "body[0]");
+    assert_eq!(Path::Key(&item, "dps").render(), "body[0].dps");
+    let metrics = Path::Key(&root, "metrics");
+    let buffs = Path::Key(&metrics, "buff_uptime");
+    let second = Path::Index(&buffs, 1);
+    assert_eq!(
+        Path::Key(&second, "name").render(),
+        "metrics.buff_uptime[1].name"
+    );
+}
