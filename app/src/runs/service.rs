@@ -5,7 +5,6 @@
 use std::{collections::HashMap, sync::Arc};
 
 use chrono::NaiveDate;
-
 use uuid::Uuid;
 
 use super::{

@@ -17,12 +17,16 @@ const PG_EPOCH_UNIX_MILLIS: i64 = 946_684_800_000;
 /// (floored, as [`DateTime`]'s decoding keeps it), without building a calendar date.
 pub fn decode_unix_millis(value: PgValueRef) -> Result<i64, Error> {
     match value.format() {
-        PgValueFormat::Binary => {
-            let us = Cursor::new(value.as_bytes()?).read_i64::<BigEndian>()?;
-            Ok(PG_EPOCH_UNIX_MILLIS + us.div_euclid(1000))
-        }
+        PgValueFormat::Binary => binary_unix_millis(value.as_bytes()?),
         PgValueFormat::Text => Ok(DateTime::decode(value)?.unix_timestamp_millis()),
     }
+}
+
+/// ebo patch: the binary form (microseconds since [`PG_EPOCH_UNIX_MILLIS`]) in whole Unix
+/// milliseconds, floored; what both decodings share.
+fn binary_unix_millis(bytes: &[u8]) -> Result<i64, Error> {
+    let us = Cursor::new(bytes).read_i64::<BigEndian>()?;
+    Ok(PG_EPOCH_UNIX_MILLIS + us.div_euclid(1000))
 }
 
 /// Encode to Timestamptz
@@ -43,12 +47,10 @@ impl Decode for DateTime {
     fn decode(value: PgValueRef) -> Result<Self, Error> {
         Ok(match value.format() {
             PgValueFormat::Binary => {
-                let mut buf = Cursor::new(value.as_bytes()?);
-                let us = buf.read_i64::<BigEndian>()?;
                 // ebo patch: the epoch was a date formatted and parsed back on every value, and
                 // the time built twice; whole milliseconds as before (floored).
                 let mut dt = DateTime(fastdate::DateTime::from_timestamp_millis(
-                    PG_EPOCH_UNIX_MILLIS + us.div_euclid(1000),
+                    binary_unix_millis(value.as_bytes()?)?,
                 ));
                 // Apply session timezone offset if available
                 if let Some(tz_sec) = value.timezone_sec {
