@@ -269,10 +269,62 @@ pub async fn ebo_with_stdin(args: &[&str], env: &[(&str, &str)], input: &str) ->
     if let Some(mut stdin) = child.stdin.take() {
         let _ = stdin.write_all(input.as_bytes()).await;
     }
-    tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
-        .await
-        .expect("ebo finished within 60 s")
-        .expect("ebo ran")
+    let stdout = tokio::spawn(read_all(child.stdout.take()));
+    let stderr = tokio::spawn(read_all(child.stderr.take()));
+    let status = match tokio::time::timeout(Duration::from_secs(60), child.wait()).await {
+        Ok(status) => status.expect("ebo ran"),
+        Err(_) => {
+            // Say where it hangs before killing it: each thread's name, kernel wait channel
+            // and state, then whatever it printed.
+            let threads = child.id().map(thread_states).unwrap_or_default();
+            let _ = child.kill().await;
+            let err = stderr.await.unwrap_or_default();
+            panic!(
+                "ebo {args:?} did not finish within 60 s\nthreads:\n{threads}\nstderr:\n{}",
+                String::from_utf8_lossy(&err)
+            );
+        }
+    };
+    Output {
+        status,
+        stdout: stdout.await.unwrap_or_default(),
+        stderr: stderr.await.unwrap_or_default(),
+    }
+}
+
+/// Everything `pipe` yields until its end (empty when there is none).
+async fn read_all(pipe: Option<impl tokio::io::AsyncRead + Unpin>) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    if let Some(mut p) = pipe {
+        let _ = p.read_to_end(&mut out).await;
+    }
+    out
+}
+
+/// One line per thread of process `pid`: name, kernel wait channel and `/proc` state (Linux).
+fn thread_states(pid: u32) -> String {
+    let read = |p: std::path::PathBuf| std::fs::read_to_string(p).unwrap_or_default();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return String::new();
+    };
+    tasks
+        .flatten()
+        .map(|t| {
+            let d = t.path();
+            let state = read(d.join("status"))
+                .lines()
+                .find(|l| l.starts_with("State:"))
+                .unwrap_or_default()
+                .to_owned();
+            format!(
+                "  {} {} wchan={} {state}\n",
+                t.file_name().to_string_lossy(),
+                read(d.join("comm")).trim(),
+                read(d.join("wchan")),
+            )
+        })
+        .collect()
 }
 
 /// Asserts `body` is the uniform error body with `status` and a request id.
