@@ -2,6 +2,7 @@
 //! chosen by the URL scheme. Dialect differences live in [`Dialect`], nowhere else.
 
 pub mod dialect;
+pub mod fifo_pool;
 pub mod migrate;
 pub mod new_migration;
 pub mod outage;
@@ -172,7 +173,7 @@ impl Db {
                         "statement_timeout",
                         statement_timeout.as_millis().to_string(),
                     )]);
-                rb.init_option::<TimedDriver<rbdc_pg::PgDriver>, _, rbatis::DefaultPool>(
+                rb.init_option::<TimedDriver<rbdc_pg::PgDriver>, _, fifo_pool::FifoPool<rbatis::DefaultPool>>(
                     TimedDriver::new(rbdc_pg::PgDriver {}, client_timeout),
                     opts,
                 )?;
@@ -182,7 +183,7 @@ impl Db {
                 let opts = rbdc_sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(|e| invalid(e.to_string()))?
                     .busy_timeout(statement_timeout);
-                rb.init_option::<TimedDriver<rbdc_sqlite::SqliteDriver>, _, rbatis::DefaultPool>(
+                rb.init_option::<TimedDriver<rbdc_sqlite::SqliteDriver>, _, fifo_pool::FifoPool<rbatis::DefaultPool>>(
                     TimedDriver::new(rbdc_sqlite::SqliteDriver {}, client_timeout),
                     opts,
                 )?;
