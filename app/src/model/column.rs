@@ -192,6 +192,8 @@ impl ColumnType for Uuid {
     fn from_value(v: Value) -> Result<Self, DecodeError> {
         match ext_inner(v) {
             Value::String(s) => Uuid::parse_str(&s).map_err(|e| DecodeError(format!("{e}: {s:?}"))),
+            // The patched PostgreSQL driver's form: the 16 bytes (vendor/README.md).
+            Value::Binary(b) => Uuid::from_slice(&b).map_err(|e| DecodeError(e.to_string())),
             other => Err(unexpected("a UUID", &other)),
         }
     }
@@ -326,7 +328,8 @@ mod tests {
 
     #[test]
     fn the_postgresql_drivers_forms_decode() {
-        // `timestamptz` as Unix milliseconds, `json`/`jsonb` as their text (vendor/README.md).
+        // `timestamptz` as Unix milliseconds, `uuid` as its 16 bytes, `json`/`jsonb` as their
+        // text (vendor/README.md).
         let ms = 1_764_000_000_123;
         let at = Value::Ext("Timestamp", Box::new(Value::I64(ms)));
         assert_eq!(
@@ -339,6 +342,11 @@ mod tests {
             DateTime::<Utc>::from_value(Value::I64(ms)).is_err(),
             "a bare integer is not a timestamp"
         );
+        let id = Uuid::new_v4();
+        let binary = Value::Ext("Uuid", Box::new(Value::Binary(id.as_bytes().to_vec())));
+        assert_eq!(Uuid::from_value(binary).unwrap(), id);
+        let short = Value::Ext("Uuid", Box::new(Value::Binary(vec![1, 2, 3])));
+        assert!(Uuid::from_value(short).is_err(), "16 bytes or an error");
         let json = Value::Ext("Json", Box::new(Value::String(r#"{"a":[1,"b"]}"#.into())));
         let decoded: serde_json::Value = json_from_value(json).unwrap();
         assert_eq!(decoded, serde_json::json!({"a": [1, "b"]}));
