@@ -41,7 +41,7 @@ pub struct FifoPool<P> {
     /// The longest wait for a connection; `None` waits as long as it takes.
     timeout: Mutex<Option<Duration>>,
     /// Tasks waiting in the queue now (reported as part of `state()`'s `waits`).
-    queued: Arc<AtomicU64>,
+    queued: AtomicU64,
 }
 
 impl<P: Pool> FifoPool<P> {
@@ -94,7 +94,7 @@ impl<P: Pool> Pool for FifoPool<P> {
             permits: Arc::new(Semaphore::new(DEFAULT_MAX_OPEN as usize)),
             max_open: Mutex::new(DEFAULT_MAX_OPEN),
             timeout: Mutex::new(None),
-            queued: Arc::new(AtomicU64::new(0)),
+            queued: AtomicU64::new(0),
         })
     }
 
@@ -289,7 +289,7 @@ mod tests {
             permits: Arc::new(Semaphore::new(to_usize(max_open))),
             max_open: Mutex::new(max_open),
             timeout: Mutex::new(None),
-            queued: Arc::new(AtomicU64::new(0)),
+            queued: AtomicU64::new(0),
         })
     }
 
