@@ -271,8 +271,19 @@ pub async fn ebo_with_stdin(args: &[&str], env: &[(&str, &str)], input: &str) ->
     }
     let stdout = tokio::spawn(read_all(child.stdout.take()));
     let stderr = tokio::spawn(read_all(child.stderr.take()));
-    let status = match tokio::time::timeout(Duration::from_secs(60), child.wait()).await {
-        Ok(status) => status.expect("ebo ran"),
+    // A plain `waitpid` every 20 ms (`try_wait`) rather than the runtime's notification of the
+    // child's exit: the exit is seen however the notification fares, so a timeout below means
+    // the process itself did not finish.
+    let exited = async {
+        loop {
+            if let Some(status) = child.try_wait().expect("ebo can be waited for") {
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let status = match tokio::time::timeout(Duration::from_secs(60), exited).await {
+        Ok(status) => status,
         Err(_) => {
             // Say where it hangs before killing it: each thread's name, kernel wait channel
             // and state, then whatever it printed.
