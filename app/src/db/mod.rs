@@ -143,6 +143,9 @@ pub enum DbError {
     Rbatis(#[from] rbatis::Error),
 }
 
+/// The pool every connection comes from: rbatis's own, lent out first in, first out.
+type ConnectionPool = fifo_pool::FifoPool<rbatis::DefaultPool>;
+
 impl Db {
     /// Builds the pool for `settings.url` without connecting yet (connections open lazily).
     ///
@@ -173,7 +176,7 @@ impl Db {
                         "statement_timeout",
                         statement_timeout.as_millis().to_string(),
                     )]);
-                rb.init_option::<TimedDriver<rbdc_pg::PgDriver>, _, fifo_pool::FifoPool<rbatis::DefaultPool>>(
+                rb.init_option::<TimedDriver<rbdc_pg::PgDriver>, _, ConnectionPool>(
                     TimedDriver::new(rbdc_pg::PgDriver {}, client_timeout),
                     opts,
                 )?;
@@ -183,7 +186,7 @@ impl Db {
                 let opts = rbdc_sqlite::SqliteConnectOptions::from_str(url)
                     .map_err(|e| invalid(e.to_string()))?
                     .busy_timeout(statement_timeout);
-                rb.init_option::<TimedDriver<rbdc_sqlite::SqliteDriver>, _, fifo_pool::FifoPool<rbatis::DefaultPool>>(
+                rb.init_option::<TimedDriver<rbdc_sqlite::SqliteDriver>, _, ConnectionPool>(
                     TimedDriver::new(rbdc_sqlite::SqliteDriver {}, client_timeout),
                     opts,
                 )?;
