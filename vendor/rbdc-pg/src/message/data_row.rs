@@ -6,62 +6,31 @@ use rbdc::io::Decode;
 use rbdc::Error;
 
 /// A row of data from the database.
+///
+/// ebo patch (`vendor/README.md`): the row keeps the message's bytes (a shared `Bytes`, no copy)
+/// and each column's range in them. The published version copied every non-`NULL` column into a
+/// `Vec<u8>` of its own: one allocation and one copy per value, on every row read.
 #[derive(Debug)]
 pub struct DataRow {
-    pub storage: Vec<Option<Vec<u8>>>,
-    /// Ranges into the stored row data.
-    /// This uses `u32` instead of usize to reduce the size of this type. Values cannot be larger
-    /// than `i32` in postgres.
-    pub values: Vec<Option<Range<usize>>>,
+    storage: Bytes,
+    /// Each column's range in `storage`; `None` for `NULL`.
+    values: Vec<Option<Range<usize>>>,
 }
 
 impl DataRow {
+    /// The bytes of column `index`; `None` for `NULL` or a column the row does not have.
     #[inline]
     pub(crate) fn get(&self, index: usize) -> Option<&'_ [u8]> {
-        let mut idx = 0;
-        for x in &self.values {
-            if index == idx {
-                match x {
-                    None => return None,
-                    Some(_) => match &self.storage[idx] {
-                        None => {
-                            return None;
-                        }
-                        Some(v) => {
-                            return Some(v);
-                        }
-                    },
-                }
-            }
-            idx += 1;
-        }
-        None
-    }
-
-    #[inline]
-    pub(crate) fn take(&mut self, index: usize) -> Option<Vec<u8>> {
-        let mut idx = 0;
-        for x in &self.values {
-            if index == idx {
-                match x {
-                    None => return None,
-                    Some(_) => {
-                        return match self.storage[idx].take() {
-                            None => None,
-                            Some(v) => Some(v),
-                        }
-                    }
-                }
-            }
-            idx += 1;
-        }
-        None
+        let range = self.values.get(index)?.clone()?;
+        self.storage.get(range)
     }
 }
 
 impl Decode<'_> for DataRow {
     fn decode_with(buf: Bytes, _: ()) -> Result<Self, Error> {
-        let cnt = BigEndian::read_u16(&buf) as usize;
+        // ebo patch: a malformed message is an error, not an out-of-bounds panic.
+        let truncated = || Error::from("DataRow: message shorter than its column lengths");
+        let cnt = BigEndian::read_u16(buf.get(..2).ok_or_else(truncated)?) as usize;
 
         let mut values = Vec::with_capacity(cnt);
         let mut offset = 2;
@@ -70,28 +39,23 @@ impl Decode<'_> for DataRow {
             // Length of the column value, in bytes (this count does not include itself).
             // Can be zero. As a special case, -1 indicates a NULL column value.
             // No value bytes follow in the NULL case.
-            let length = BigEndian::read_i32(&buf[(offset as usize)..]);
+            let length = BigEndian::read_i32(buf.get(offset..offset + 4).ok_or_else(truncated)?);
             offset += 4;
 
             if length < 0 {
                 values.push(None);
             } else {
-                values.push(Some(offset as usize..(offset + length as u32) as usize));
-                offset += length as u32;
-            }
-        }
-        let mut storage = Vec::with_capacity(values.len());
-        for x in &values {
-            match x {
-                None => {
-                    storage.push(None);
+                let end = offset + length as usize;
+                if end > buf.len() {
+                    return Err(truncated());
                 }
-                Some(v) => storage.push(Some(buf[v.start..v.end].to_vec())),
+                values.push(Some(offset..end));
+                offset = end;
             }
         }
         Ok(Self {
-            storage: storage,
-            values: values,
+            storage: buf,
+            values,
         })
     }
 }
