@@ -228,3 +228,61 @@ async fn hs256_serves_no_jwks() {
     let app = spawn_app().await;
     assert_eq!(app.get("/.well-known/jwks.json").await.status(), 404);
 }
+
+/// The service remembers tokens that verified (`auth::verified`); a remembered token must
+/// still stop working at its expiry (plus the 30 s leeway) and when its key's window closes.
+#[tokio::test]
+async fn a_token_that_verified_is_refused_once_it_expires_or_its_keys_window_closes() {
+    let app = spawn_app().await;
+    let user = app.user().await;
+    let secret = secrecy::ExposeSecret::expose_secret(&app.settings.auth.jwt_secret).to_owned();
+    // Accepted for about five more seconds: `exp` is 25 s ago, the leeway 30 s.
+    let ending = encode(
+        &Header::new(Algorithm::HS256),
+        &claims(user.id, -25),
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap();
+    assert_eq!(status_with(&app, &ending).await, 200, "before expiry");
+    assert_eq!(status_with(&app, &ending).await, 200, "again, remembered");
+    tokio::time::sleep(std::time::Duration::from_millis(6_200)).await;
+    assert_eq!(status_with(&app, &ending).await, 401, "past exp + leeway");
+
+    let dir = tempfile::tempdir().unwrap();
+    let old = openssl_key(dir.path(), "old.pem", "ed25519");
+    let new = openssl_key(dir.path(), "new.pem", "ed25519");
+    let eddsa = |s: &mut app::config::Settings, key: &str, kid: &str| {
+        s.auth.algorithm = app::config::JwtAlgorithm::EdDSA;
+        s.auth.private_key_file = Some(key.to_owned());
+        s.auth.key_id = kid.to_owned();
+    };
+    let before = spawn_app_with(|s| eddsa(s, &old, "old")).await;
+    let old_token = before
+        .user()
+        .await
+        .bearer
+        .trim_start_matches("Bearer ")
+        .to_owned();
+    let url = before.settings.database.url.clone();
+    let closing = chrono::Utc::now() + chrono::Duration::seconds(5);
+    let after = spawn_app_with(|s| {
+        eddsa(s, &new, "new");
+        s.database.url = url.clone();
+        s.auth.previous_private_key_file = Some(old.clone());
+        s.auth.previous_key_id = "old".into();
+        s.auth.previous_key_valid_until = Some(closing);
+    })
+    .await;
+    assert_eq!(
+        status_with(&after, &old_token).await,
+        200,
+        "inside the window"
+    );
+    let wait = closing - chrono::Utc::now() + chrono::Duration::milliseconds(200);
+    tokio::time::sleep(wait.to_std().unwrap_or_default()).await;
+    assert_eq!(
+        status_with(&after, &old_token).await,
+        401,
+        "the previous key's window closed while the token was remembered"
+    );
+}

@@ -18,6 +18,7 @@ pub mod sessions;
 pub mod sessions_api;
 pub mod store;
 pub mod token;
+pub mod verified;
 
 pub use principal::{Principal, Role};
 pub use scope::Scope;

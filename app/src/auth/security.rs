@@ -94,8 +94,8 @@ async fn check(req: &Request, bearer: Bearer) -> poem::Result<Principal> {
     };
     let auth = &state.auth;
     let claims = auth
-        .keys
         .verify_access(&bearer.token)
+        .await
         .map_err(|e| unauthorized(&e.to_string()))?;
     if auth
         .is_denied(&state.db, &claims.jti, claims.iat)

@@ -24,7 +24,8 @@ use super::{
     models::User,
     password::PasswordHasher,
     store,
-    token::{JwtKeys, KeyError},
+    token::{AccessClaims, JwtKeys, KeyError, TokenError},
+    verified::VerifiedTokens,
 };
 use crate::{
     cluster::{
@@ -96,6 +97,8 @@ impl Expiry<String, Instant> for UntilExpiry {
 pub struct AuthState {
     /// JWT keys.
     pub keys: JwtKeys,
+    /// Access tokens that verified with [`AuthState::keys`] ([`AuthState::verify_access`]).
+    verified: VerifiedTokens,
     /// bcrypt on a bounded pool.
     pub hasher: PasswordHasher,
     /// Token lifetimes and cost.
@@ -138,6 +141,7 @@ impl AuthState {
     pub fn new(settings: &AuthSettings) -> Result<Self, KeyError> {
         Ok(Self {
             keys: JwtKeys::from_settings(settings)?,
+            verified: VerifiedTokens::default(),
             hasher: PasswordHasher::new(settings.bcrypt_cost),
             settings: settings.clone(),
             denylist: Cache::builder()
@@ -159,6 +163,15 @@ impl AuthState {
                 .build(),
             cluster: None,
         })
+    }
+
+    /// The claims of access token `token` ([`JwtKeys::verify_access`]), from memory when the
+    /// same token verified before and its verification still holds ([`VerifiedTokens`]).
+    ///
+    /// # Errors
+    /// [`TokenError`] for anything invalid.
+    pub async fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        self.verified.verify_access(&self.keys, token).await
     }
 
     /// This state, sharing the denylist and user-state invalidations through `cluster`.

@@ -258,6 +258,15 @@ impl JwtKeys {
     }
 
     fn verify<C: DeserializeOwned>(&self, token: &str) -> Result<C, TokenError> {
+        self.verify_with_key_window(token).map(|(claims, _)| claims)
+    }
+
+    /// [`JwtKeys::verify`], with when the key that verified the token stops being accepted
+    /// (`None`: never).
+    fn verify_with_key_window<C: DeserializeOwned>(
+        &self,
+        token: &str,
+    ) -> Result<(C, Option<DateTime<Utc>>), TokenError> {
         let now = Utc::now();
         let mut valid = self
             .verify
@@ -273,7 +282,8 @@ impl JwtKeys {
             }
         }
         .ok_or(TokenError::UnknownKey)?;
-        Ok(decode::<C>(token, &key.key, &self.validation)?.claims)
+        let claims = decode::<C>(token, &key.key, &self.validation)?.claims;
+        Ok((claims, key.valid_until))
     }
 
     /// Issues an access token valid `ttl_secs` seconds, with the role's default scopes
@@ -342,11 +352,24 @@ impl JwtKeys {
     /// # Errors
     /// [`TokenError`] for anything invalid.
     pub fn verify_access(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let claims: AccessClaims = self.verify(token)?;
+        self.verify_access_with_key_window(token)
+            .map(|(claims, _)| claims)
+    }
+
+    /// [`JwtKeys::verify_access`], with when the key that verified the token stops being
+    /// accepted (`None`: never), for [`super::verified::VerifiedTokens`].
+    ///
+    /// # Errors
+    /// [`TokenError`] for anything invalid.
+    pub fn verify_access_with_key_window(
+        &self,
+        token: &str,
+    ) -> Result<(AccessClaims, Option<DateTime<Utc>>), TokenError> {
+        let (claims, key_until): (AccessClaims, _) = self.verify_with_key_window(token)?;
         if claims.typ != TokenType::Access {
             return Err(TokenError::WrongType);
         }
-        Ok(claims)
+        Ok((claims, key_until))
     }
 
     /// Verifies a refresh token's signature, expiry and type.
