@@ -32,6 +32,13 @@ fn public_pem(private: &str) -> Vec<u8> {
     out.stdout
 }
 
+/// Signs with the Ed25519 key in PEM file `key`, published as `kid`.
+fn eddsa(s: &mut app::config::Settings, key: &str, kid: &str) {
+    s.auth.algorithm = app::config::JwtAlgorithm::EdDSA;
+    s.auth.private_key_file = Some(key.to_owned());
+    s.auth.key_id = kid.to_owned();
+}
+
 async fn status_with(app: &TestApp, token: &str) -> u16 {
     app.request(Method::GET, &app.api("/auth/me"))
         .header("authorization", format!("Bearer {token}"))
@@ -171,11 +178,6 @@ async fn eddsa_keys_rotate_with_a_window_for_the_previous_key() {
     let dir = tempfile::tempdir().unwrap();
     let old = openssl_key(dir.path(), "old.pem", "ed25519");
     let new = openssl_key(dir.path(), "new.pem", "ed25519");
-    let eddsa = |s: &mut app::config::Settings, key: &str, kid: &str| {
-        s.auth.algorithm = app::config::JwtAlgorithm::EdDSA;
-        s.auth.private_key_file = Some(key.to_owned());
-        s.auth.key_id = kid.to_owned();
-    };
     let before = spawn_app_with(|s| eddsa(s, &old, "old")).await;
     let user = before.user().await;
     let old_token = user.bearer.trim_start_matches("Bearer ").to_owned();
@@ -251,11 +253,6 @@ async fn a_token_that_verified_is_refused_once_it_expires_or_its_keys_window_clo
     let dir = tempfile::tempdir().unwrap();
     let old = openssl_key(dir.path(), "old.pem", "ed25519");
     let new = openssl_key(dir.path(), "new.pem", "ed25519");
-    let eddsa = |s: &mut app::config::Settings, key: &str, kid: &str| {
-        s.auth.algorithm = app::config::JwtAlgorithm::EdDSA;
-        s.auth.private_key_file = Some(key.to_owned());
-        s.auth.key_id = kid.to_owned();
-    };
     let before = spawn_app_with(|s| eddsa(s, &old, "old")).await;
     let old_token = before
         .user()
