@@ -6,7 +6,7 @@ use std::{
     collections::HashMap,
     marker::PhantomData,
     ops::Deref,
-    sync::{OnceLock, RwLock},
+    sync::{Arc, OnceLock, RwLock},
 };
 
 use poem_openapi::{
@@ -80,14 +80,18 @@ pub trait StringRule {
 
 /// `pattern` compiled once per process (schema patterns are few and fixed, and some are long:
 /// compiling on every check was most of a check's cost); `None` when it is not a valid regex.
-pub fn compiled(pattern: &str) -> Option<regex::Regex> {
-    type Compiled = RwLock<HashMap<String, Option<regex::Regex>>>;
+///
+/// Shared behind an `Arc`, not cloned: a cloned `Regex` starts with an empty pool of search
+/// caches, so each check on a fresh clone built its matching engines' scratch space anew
+/// (regex's documentation, and rust-lang/regex#934).
+pub fn compiled(pattern: &str) -> Option<Arc<regex::Regex>> {
+    type Compiled = RwLock<HashMap<String, Option<Arc<regex::Regex>>>>;
     static COMPILED: OnceLock<Compiled> = OnceLock::new();
     let cache = COMPILED.get_or_init(Compiled::default);
     if let Some(hit) = cache.read().ok().and_then(|m| m.get(pattern).cloned()) {
         return hit;
     }
-    let re = regex::Regex::new(pattern).ok();
+    let re = regex::Regex::new(pattern).ok().map(Arc::new);
     if let Ok(mut m) = cache.write() {
         m.insert(pattern.to_owned(), re.clone());
     }
