@@ -159,10 +159,16 @@ fn field_name(reason: &str) -> Option<(String, &str)> {
 
 /// Turns poem-openapi validator texts into sentences: `maxLength(20)` → `must be at most 20 characters`.
 pub fn humanize(reason: &str) -> String {
-    let r = reason
-        .trim()
-        .trim_start_matches("verification failed.")
-        .trim();
+    // A parameter type that checks its own rule (`model::Sort`) can only fail through
+    // `ParseError`, which puts `failed to parse "string": ` before the validator's words.
+    let reason = reason.trim();
+    let reason = reason
+        .strip_prefix("failed to parse \"")
+        .and_then(|rest| rest.split_once("\": "))
+        .map(|(_, rest)| rest)
+        .filter(|rest| rest.starts_with("verification failed."))
+        .unwrap_or(reason);
+    let r = reason.trim_start_matches("verification failed.").trim();
     let r = r.split(" (occurred while parsing").next().unwrap_or(r);
     let arg = |name: &str| -> Option<String> {
         let rest = r.strip_prefix(name)?.strip_prefix('(')?;
@@ -232,6 +238,16 @@ mod tests {
         assert_eq!(
             humanize("verification failed. maxItems(6)"),
             "must have at most 6 items"
+        );
+        // The same words from a parameter type's own check, behind `ParseError`'s prefix.
+        assert_eq!(
+            humanize(r#"failed to parse "string": verification failed. pattern("^-?(?:name)$")"#),
+            r#"must match the pattern "^-?(?:name)$""#
+        );
+        // Any other parse failure keeps its text.
+        assert_eq!(
+            humanize(r#"failed to parse "integer(uint32)": invalid digit found in string"#),
+            r#"failed to parse "integer(uint32)": invalid digit found in string"#
         );
     }
 

@@ -8,6 +8,7 @@ pub mod crud;
 pub mod ddl;
 pub mod policy;
 pub mod query;
+pub mod sort;
 pub mod validate;
 pub mod write;
 
@@ -30,6 +31,7 @@ pub fn example_time() -> chrono::DateTime<chrono::Utc> {
 pub type JsonObject = std::collections::BTreeMap<String, serde_json::Value>;
 pub use policy::{Action, Caller, Policy, Term};
 pub use query::{Filter, ListQuery, Page};
+pub use sort::{Sort, SortKeys};
 pub use write::{HookResult, Hooks, WriteContext};
 
 use crate::db::Dialect;

@@ -96,6 +96,12 @@ pub struct SavedBuildPage {
     pub has_more: bool,
 }
 #[doc(hidden)]
+#[derive(Debug)]
+pub struct SavedBuildSortKeys;
+impl ::app::model::SortKeys for SavedBuildSortKeys {
+    const PATTERN: &'static str = "^-?(?:updated_at|name)$";
+}
+#[doc(hidden)]
 #[derive(Debug, ::poem_openapi::ApiResponse)]
 pub enum SavedBuildCreated {
     /// Created; `Location` is its URL.
@@ -135,8 +141,9 @@ impl SavedBuildApi {
         #[oai(default)]
         offset: ::poem_openapi::param::Query<u64>,
         ///Sort key: one of updated_at, name; a leading `-` sorts descending. Without it: `-updated_at`.
-        #[oai(validator(pattern = "^-?(?:updated_at|name)$"))]
-        sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
+        sort: ::poem_openapi::param::Query<
+            ::std::option::Option<::app::model::Sort<SavedBuildSortKeys>>,
+        >,
         ///Only rows whose `name` contains this text (case-insensitive; `%` and `_` match literally). `name`: Name, 1–100 characters.
         #[oai(name = "name", validator(min_length = 1, max_length = 200))]
         name: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
@@ -232,7 +239,7 @@ impl SavedBuildApi {
         }
         let query = ::app::model::ListQuery {
             filters,
-            sort: sort.0,
+            sort: sort.0.map(::app::model::Sort::into_inner),
             limit: limit.0,
             offset: offset.0,
         };

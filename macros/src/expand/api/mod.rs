@@ -96,6 +96,9 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     } else {
         sort_pattern
     };
+    // Checked with the process's compiled copy of the pattern (`app::model::Sort`), not
+    // poem-openapi's `pattern` validator, which compiles it on every request.
+    let sort_keys = suffixed(m, "SortKeys");
 
     let mut ops = Vec::new();
     if a.ops.list {
@@ -145,15 +148,14 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
                 #[oai(default)]
                 offset: ::poem_openapi::param::Query<u64>,
                 #[doc = #sort_doc]
-                #[oai(validator(pattern = #sort_pattern))]
-                sort: ::poem_openapi::param::Query<::std::option::Option<::std::string::String>>,
+                sort: ::poem_openapi::param::Query<::std::option::Option<::app::model::Sort<#sort_keys>>>,
                 #(#filter_params)*
             ) -> ::std::result::Result<#answer, ::app::error::ApiError> {
                 let dialect = state.db.dialect;
                 let _ = dialect;
                 let mut filters = ::std::vec::Vec::new();
                 #(#filter_pushes)*
-                let query = ::app::model::ListQuery { filters, sort: sort.0, limit: limit.0, offset: offset.0 };
+                let query = ::app::model::ListQuery { filters, sort: sort.0.map(::app::model::Sort::into_inner), limit: limit.0, offset: offset.0 };
                 #load
             }
         });
@@ -328,6 +330,19 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
     let api_doc = format!(
         "Generated CRUD API for `{view_name}` (`#[derive(Model)]`); add it to the `OpenApiService` tuple."
     );
+    let sort_keys_items = if a.ops.list {
+        quote! {
+            #[doc(hidden)]
+            #[derive(Debug)]
+            #vis struct #sort_keys;
+
+            impl ::app::model::SortKeys for #sort_keys {
+                const PATTERN: &'static str = #sort_pattern;
+            }
+        }
+    } else {
+        quote! {}
+    };
     let items = quote! {
         #[doc = #api_doc]
         #[derive(Debug, Default)]
@@ -336,6 +351,8 @@ pub fn expand(m: &Model, a: &Api) -> (TokenStream, TokenStream) {
         #tags_enum
 
         #page_items
+
+        #sort_keys_items
 
         #[doc(hidden)]
         #[derive(Debug, ::poem_openapi::ApiResponse)]
