@@ -14,7 +14,9 @@
 # Env: ROUNDS (3), DUR (8s), CONN (16, as db-path.sh's ratio), ONLY (a regular expression over percentile-trend,
 # features, create-run), BENCH_SKIP_BUILD=1 (use target/release/ebo as it is), PEER_TARGET
 # (the peer's own cargo target directory, default ~/.cache/ebo-peer-paths), PG.
-# Prints each round and, per endpoint, one line: RESULT endpoint=… (medians of the rounds).
+# Prints each round and, per endpoint, one line: RESULT endpoint=… (medians of the rounds),
+# with each server's own CPU time per request (service_cpu_us, peer_cpu_us) and their ratio
+# peer_service_cpu: a steadier measure than req/s of what the service costs beyond the peer.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -86,7 +88,7 @@ cat >"$WORK/features.sql" <<SQL
 SELECT $COLS, (SELECT count(*) FROM features WHERE category = 'Class') AS total FROM features WHERE category = 'Class' ORDER BY feature_id LIMIT 50 OFFSET 0;
 SQL
 cat >"$WORK/create-run.sql" <<SQL
-INSERT INTO combat_runs (run_id, player_id, character_name, content_type, content_name, difficulty, duration_sec, success, group_size, cp_level, dps, build_snapshot, metrics, contribution_scores, timestamp, source, addon_run_id, addon_original, analysed_at) VALUES (gen_random_uuid(), '$PLAYER', 'Bench', 'trial', 'Lucent Citadel', 'veteran', 420, true, 12, 2100, 95000, '{"class": "Arcanist", "race": "Khajiit", "cp_level": 2100, "sets": ["Arms of Relequen"], "skills_front": ["Fatecarver"], "skills_back": ["Runeblades"]}', '{"damage_done": 39900000, "dps": 95000, "crit_rate": 0, "healing_done": 100000, "hps": 800, "overhealing": 0, "damage_taken": 300000, "damage_blocked": 0, "damage_mitigated": 0, "buff_uptime": [], "debuff_uptime": [], "dot_uptime": [], "interrupts": 0, "synergies_used": 0, "synergies_provided": 0, "deaths": 0, "time_dead": 0, "magicka_spent": 0, "stamina_spent": 0, "ultimate_spent": 0, "potion_uses": 0}', '{"damage_dealt": 0.79, "damage_taken": 0.96, "healing_done": 0.02, "buff_uptime": 0, "debuff_uptime": 0, "mechanic_execution": 1, "resource_efficiency": 0.95}', now(), 'api', NULL, NULL, NULL);
+INSERT INTO combat_runs (run_id, player_id, character_name, content_type, content_name, difficulty, duration_sec, success, group_size, cp_level, dps, build_snapshot, metrics, contribution_scores, timestamp, source, addon_run_id, addon_original, analysed_at) VALUES (gen_random_uuid(), '$PLAYER', 'Bench', 'trial', 'Lucent Citadel', 'veteran', 420, true, 12, 2100, 95000, '{"class": "Arcanist", "subclass": null, "race": "Khajiit", "cp_level": 2100, "sets": ["Arms of Relequen"], "skills_front": ["Fatecarver"], "skills_back": ["Runeblades"], "champion_points": null}', '{"damage_done": 39900000, "dps": 95000, "crit_rate": 0, "healing_done": 100000, "hps": 800, "overhealing": 0, "damage_taken": 300000, "damage_blocked": 0, "damage_mitigated": 0, "buff_uptime": [], "debuff_uptime": [], "dot_uptime": [], "interrupts": 0, "synergies_used": 0, "synergies_provided": 0, "deaths": 0, "time_dead": 0, "magicka_spent": 0, "stamina_spent": 0, "ultimate_spent": 0, "potion_uses": 0}', '{"damage_dealt": 0.79, "damage_taken": 0.96, "healing_done": 0.02, "buff_uptime": 0, "debuff_uptime": 0, "mechanic_execution": 1, "resource_efficiency": 0.95}', now(), 'api', NULL, NULL, NULL);
 SQL
 
 # One request to each server, so both have their statements prepared and their distributions
@@ -125,12 +127,16 @@ print(f"{name}: same shape; {len(diffs)} values differ (service | peer)" + "".jo
 PY
 }
 
-# wrk on one server; prints "req/s p99 non2xx".
-load() { # method url
-    local extra=(-H "Authorization: Bearer $TOKEN" -H 'Cache-Control: no-cache')
+# wrk on one server; prints "req/s p99 non2xx cpu_us": the last is the server process's own CPU
+# time (user + system, /proc/PID/stat) per answered request, in µs.
+load() { # method url pid
+    local extra=(-H "Authorization: Bearer $TOKEN" -H 'Cache-Control: no-cache') before after out
     [[ $1 == POST ]] && extra=(-s "$WORK/post.lua")
-    timeout $((${DUR%s} + 30)) wrk -t2 -c"$CONN" -d"$DUR" --latency "${extra[@]}" "$2" |
-        awk '/Requests\/sec/{r=$2} / 99%/{p=$2} /Non-2xx/{n=$NF} END{printf "%s %s %s", r, p, (n==""?0:n)}'
+    before=$(awk '{print $14 + $15}' "/proc/$3/stat")
+    out=$(timeout $((${DUR%s} + 30)) wrk -t2 -c"$CONN" -d"$DUR" --latency "${extra[@]}" "$2")
+    after=$(awk '{print $14 + $15}' "/proc/$3/stat")
+    awk -v ticks="$((after - before))" -v hz="$(getconf CLK_TCK)" '/requests in/{n=$1} /Requests\/sec/{r=$2} / 99%/{p=$2} /Non-2xx/{x=$NF}
+        END{printf "%s %s %s %.0f", r, p, (x==""?0:x), (n > 0 ? ticks / hz * 1e6 / n : 0)}' <<<"$out"
 }
 
 # After each write measurement: the table back to its seeded rows, so every round inserts into
@@ -149,15 +155,15 @@ for e in "${ENDPOINTS[@]}"; do
     [[ $method == POST ]] && reset_runs
     : >"$WORK/$name.rounds"
     for r in $(seq "$ROUNDS"); do
-        s=$(load "$method" "http://127.0.0.1:$EPORT$path")
+        s=$(load "$method" "http://127.0.0.1:$EPORT$path" "$EPID")
         [[ $method == POST ]] && reset_runs
-        p=$(load "$method" "http://127.0.0.1:$PPORT$path")
+        p=$(load "$method" "http://127.0.0.1:$PPORT$path" "$PPID_")
         [[ $method == POST ]] && reset_runs
         t=$(pgbench -n -M prepared -f "$WORK/$name.sql" -c 16 -j 2 -T "${DUR%s}" "$DB" 2>/dev/null | awk '/^tps/{print $3}')
         [[ -n $t ]] || die "pgbench failed on $name"
         [[ $method == POST ]] && reset_runs
         echo "$s $p $t" >>"$WORK/$name.rounds"
-        echo "$name round $r: service $s | peer $p | pgbench $t tps   (req/s, p99, non-2xx)"
+        echo "$name round $r: service $s | peer $p | pgbench $t tps   (req/s, p99, non-2xx, CPU µs/request)"
     done
     python3 - "$WORK/$name.rounds" "$name" "$CONN" <<'PY'
 import sys, statistics as st
@@ -166,12 +172,13 @@ def ms(v):
         if v.endswith(suf): return float(v[:-len(suf)]) * f
     return float(v)
 rows = [l.split() for l in open(sys.argv[1])]
-e = [float(r[0]) for r in rows]; p = [float(r[3]) for r in rows]; t = [float(r[6]) for r in rows]
+e = [float(r[0]) for r in rows]; p = [float(r[4]) for r in rows]; t = [float(r[8]) for r in rows]
+ec = [float(r[3]) for r in rows]; pc = [float(r[7]) for r in rows]
 med = st.median
 print("RESULT endpoint=%s conn=%s service_rps=%.0f peer_rps=%.0f pgbench_tps=%.0f service_pgbench=%.2f peer_pgbench=%.2f "
-      "service_peer=%.2f service_p99_ms=%.1f peer_p99_ms=%.1f non2xx=%d" % (
+      "service_peer=%.2f service_p99_ms=%.1f peer_p99_ms=%.1f service_cpu_us=%.0f peer_cpu_us=%.0f peer_service_cpu=%.2f non2xx=%d" % (
       sys.argv[2], sys.argv[3], med(e), med(p), med(t), med([a / c for a, c in zip(e, t)]), med([b / c for b, c in zip(p, t)]),
-      med([a / b for a, b in zip(e, p)]), med([ms(r[1]) for r in rows]), med([ms(r[4]) for r in rows]),
-      sum(int(r[2]) + int(r[5]) for r in rows)))
+      med([a / b for a, b in zip(e, p)]), med([ms(r[1]) for r in rows]), med([ms(r[5]) for r in rows]),
+      med(ec), med(pc), med([b / a for a, b in zip(ec, pc)]), sum(int(r[2]) + int(r[6]) for r in rows)))
 PY
 done
