@@ -185,7 +185,7 @@ pub struct ValidateOpts {
     #[darling(default)]
     pub min_items: Option<usize>,
     #[darling(default)]
-    pub pattern: Option<String>,
+    pub pattern: Option<SpannedValue<String>>,
     #[darling(default)]
     pub email: Flag,
     #[darling(default)]

@@ -170,7 +170,20 @@ pub(super) fn field(opts: FieldOpts, errors: &mut darling::error::Accumulator) -
         }
         validate.max_items = v.max_items;
         validate.min_items = v.min_items;
-        validate.pattern = v.pattern;
+        validate.pattern = v.pattern.and_then(|p| match pattern_error(&p) {
+            // poem-openapi's validator compiles it with `Regex::new(..).unwrap()` on each
+            // check: a pattern the regex crate refuses must fail the build, not a request.
+            Some(e) => {
+                errors.push(
+                    Error::custom(format!(
+                        "`pattern` is not a regular expression the regex crate accepts: {e}"
+                    ))
+                    .with_span(&p.span()),
+                );
+                None
+            }
+            None => Some(p.into_inner()),
+        });
         validate.email = v.email.is_present();
         validate.custom = v.custom;
     }
@@ -200,5 +213,19 @@ pub(super) fn field(opts: FieldOpts, errors: &mut darling::error::Accumulator) -
         read_only: opts.read_only.is_present(),
         default: opts.default.is_present(),
         immutable: opts.immutable.is_present(),
+    })
+}
+
+/// Why the regex crate would refuse `pattern` (its syntax, with the default flags `Regex::new`
+/// uses), if it would.
+fn pattern_error(pattern: &str) -> Option<String> {
+    regex_syntax::Parser::new().parse(pattern).err().map(|e| {
+        // Its text ends with "error: <what>" under a picture of where.
+        let text = e.to_string();
+        let last = text.lines().last().unwrap_or_default().trim();
+        last.strip_prefix("error:")
+            .unwrap_or(last)
+            .trim()
+            .to_owned()
     })
 }
