@@ -217,15 +217,14 @@ pub(super) fn field(opts: FieldOpts, errors: &mut darling::error::Accumulator) -
 }
 
 /// Why the regex crate would refuse `pattern` (its syntax, with the default flags `Regex::new`
-/// uses), if it would.
+/// uses), if it would: the error's kind, e.g. "unclosed group".
 fn pattern_error(pattern: &str) -> Option<String> {
-    regex_syntax::Parser::new().parse(pattern).err().map(|e| {
-        // Its text ends with "error: <what>" under a picture of where.
-        let text = e.to_string();
-        let last = text.lines().last().unwrap_or_default().trim();
-        last.strip_prefix("error:")
-            .unwrap_or(last)
-            .trim()
-            .to_owned()
-    })
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .err()
+        .map(|e| match e {
+            regex_syntax::Error::Parse(e) => e.kind().to_string(),
+            regex_syntax::Error::Translate(e) => e.kind().to_string(),
+            other => other.to_string(),
+        })
 }
